@@ -1,0 +1,1 @@
+"""pytest fixtures for FakeHub (registered through the ``pytest11`` entry point)."""
