@@ -1,5 +1,54 @@
-"""flame-hub: the Python client for the FLAME Hub."""
+"""flame-hub: the Python client for the FLAME Hub.
 
+``Hub`` bundles the three service clients; ``AuthClient``, ``CoreClient`` and ``StorageClient`` can
+also be used one by one, exactly like the existing ``flame-hub-client``.
+"""
+
+from flame_hub import auth, types
 from flame_hub._version import __version__
+from flame_hub.clients import AuthClient, CoreClient, StorageClient
+from flame_hub.exceptions import (
+    AuthenticationError,
+    BadRequestError,
+    ConfigurationError,
+    ConflictError,
+    FieldError,
+    FlameHubError,
+    ForbiddenError,
+    HubAPIError,
+    HubConnectionError,
+    HubTimeoutError,
+    InvalidIdError,
+    NotFoundError,
+    NotSupportedError,
+    RateLimitError,
+    ServerError,
+    UnauthorizedError,
+)
+from flame_hub.hub import Hub
 
-__all__ = ["__version__"]
+__all__ = [
+    "AuthClient",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConfigurationError",
+    "ConflictError",
+    "CoreClient",
+    "FieldError",
+    "FlameHubError",
+    "ForbiddenError",
+    "Hub",
+    "HubAPIError",
+    "HubConnectionError",
+    "HubTimeoutError",
+    "InvalidIdError",
+    "NotFoundError",
+    "NotSupportedError",
+    "RateLimitError",
+    "ServerError",
+    "StorageClient",
+    "UnauthorizedError",
+    "__version__",
+    "auth",
+    "types",
+]

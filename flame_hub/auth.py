@@ -1,0 +1,590 @@
+"""Token flows for the Hub, as :class:`httpx.Auth` objects usable by sync and async clients alike.
+
+Why the flows look the way they do (authup 1.0.0-beta.62, see the API reference):
+
+* every ``POST /token`` creates a server-side session, so a token is cached and reused until shortly
+  before it expires, never fetched per request;
+* refresh tokens are single-use and a replay revokes the whole session, so renewal is *single-flight*:
+  however many threads or tasks need a token at once, one of them renews and the others wait for it;
+* a rejected token (401, or 400 ``invalid_token``/``expired_token``/``inactive_token``, or core's 500
+  with a JWT message) is renewed once and the request sent once more, never in a loop;
+* token requests are sent through the transport of the client that uses the flow (so an in-process
+  FakeHub, proxies and TLS settings apply to them too), and the token URL is derived from the Hub URL
+  of that client unless ``base_url`` is given: credentials never go to the public Hub by accident.
+
+The flow logic itself is written once, IO-free: it yields small operations (send this request, read
+that body, take or release the renewal lock) and two short drivers carry them out, one with threads,
+one with asyncio.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import time
+import warnings
+import weakref
+from collections.abc import AsyncGenerator, Callable, Generator
+from dataclasses import dataclass, replace
+from typing import Any, Final
+
+import httpx
+
+from flame_hub._redact import MASK
+from flame_hub.exceptions import (
+    AuthenticationError,
+    ConfigurationError,
+    HubAPIError,
+    error_class_for,
+    is_token_rejection,
+    parse_error_body,
+)
+
+__all__ = [
+    "ClientAuth",
+    "LegacyGrantWarning",
+    "PasswordAuth",
+    "RobotAuth",
+    "StaticAuth",
+    "TokenAuth",
+    "token_url_for",
+]
+
+logger = logging.getLogger("flame_hub.auth")
+
+#: Renew this many seconds before expiry (authup's own SDK uses 60 s) ...
+DEFAULT_REFRESH_MARGIN: Final = 60.0
+#: ... but never more than this share of the token's lifetime, so short-lived tokens are not renewed
+#: on every request.
+_MAX_MARGIN_SHARE: Final = 0.25
+
+
+class LegacyGrantWarning(FutureWarning):
+    """The server refused a legacy grant and the flow switched to its replacement."""
+
+
+def token_url_for(auth_base_url: str) -> str:
+    """The token endpoint of an authup base URL (with or without a trailing slash)."""
+    return auth_base_url.rstrip("/") + "/token"
+
+
+# --------------------------------------------------------------------------------------------------
+# The cached token
+
+
+@dataclass(frozen=True)
+class _Token:
+    """A token pair with its expiry on the flow's clock. Never shown: the repr hides the strings."""
+
+    access_token: str
+    expires_at: float
+    lifetime: float
+    refresh_token: str | None = None
+    refresh_expires_at: float | None = None
+
+    def __repr__(self) -> str:
+        return f"_Token(access_token={MASK!r}, expires_at={self.expires_at:.1f})"
+
+    def usable(self, now: float, margin: float) -> bool:
+        return now < self.expires_at - min(margin, self.lifetime * _MAX_MARGIN_SHARE)
+
+    def refreshable(self, now: float) -> bool:
+        if self.refresh_token is None:
+            return False
+        return self.refresh_expires_at is None or now < self.refresh_expires_at - 1.0
+
+
+# --------------------------------------------------------------------------------------------------
+# The IO-free flow: operations yielded to a driver
+
+
+@dataclass(frozen=True)
+class _Target:
+    """Where tokens come from, and the User-Agent the token requests carry."""
+
+    token_url: str
+    user_agent: str | None = None
+
+
+@dataclass(frozen=True)
+class _Send:
+    request: httpx.Request
+
+
+@dataclass(frozen=True)
+class _Read:
+    response: httpx.Response
+
+
+class _LockOp:
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+_ACQUIRE: Final = _LockOp("acquire")
+_RELEASE: Final = _LockOp("release")
+
+_Op = _Send | _Read | _LockOp
+_Flow = Generator[_Op, Any, Any]
+
+
+def _replayable(request: httpx.Request) -> bool:
+    """Whether a request can be sent a second time with the same body.
+
+    Byte bodies can; multipart bodies re-read their files from the start (httpx seeks them), which
+    the upload helpers of this library guarantee by passing bytes or seekable files. A generator body
+    cannot be replayed, so such a request is not retried after a token rejection.
+    """
+    stream = request.stream
+    return isinstance(stream, httpx.ByteStream) or type(stream).__name__ == "MultipartStream"
+
+
+def _with_token(request: httpx.Request, token: _Token) -> httpx.Request:
+    request.headers["Authorization"] = f"Bearer {token.access_token}"
+    return request
+
+
+def _copy_request(request: httpx.Request) -> httpx.Request:
+    return httpx.Request(
+        request.method,
+        request.url,
+        headers=request.headers.copy(),
+        stream=request.stream,
+        extensions=dict(request.extensions),
+    )
+
+
+class TokenAuth(httpx.Auth):
+    """Base of the flows that obtain tokens from authup's ``/token`` endpoint.
+
+    Args:
+        base_url: authup's base URL (``https://host/auth/``). Leave it out when the flow is used through
+            a flame-hub client: the URL is then derived from that client's Hub URL.
+        refresh_margin: renew this many seconds before the access token expires.
+        clock: a monotonic clock in seconds (tests pass a fake one).
+    """
+
+    #: Whether a rejected token may be renewed (a static token cannot).
+    _renewable = True
+
+    def __init__(
+        self,
+        *,
+        base_url: str | None = None,
+        refresh_margin: float = DEFAULT_REFRESH_MARGIN,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if refresh_margin < 0:
+            raise ConfigurationError(f"refresh_margin must be >= 0 seconds, got {refresh_margin!r}")
+        self.base_url = base_url.rstrip("/") + "/" if base_url else None
+        self.refresh_margin = float(refresh_margin)
+        self._clock = clock
+        self._tokens: dict[str, _Token] = {}
+        self._thread_lock = threading.Lock()
+        self._loop_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+            weakref.WeakKeyDictionary()
+        )
+        self._loop_locks_guard = threading.Lock()
+
+    # -- what subclasses provide -------------------------------------------------------------------
+
+    def _obtain(self, target: _Target, previous: _Token | None) -> _Flow:
+        """Get a new token (a generator of operations returning a :class:`_Token`)."""
+        raise NotImplementedError
+
+    # -- binding to a Hub URL ----------------------------------------------------------------------
+
+    def bind(self, auth_base_url: str | None) -> httpx.Auth:
+        """An :class:`httpx.Auth` using this flow's token cache against the given authup URL.
+
+        ``base_url`` given to the flow itself wins over the client's URL. Several clients of one Hub
+        bound to one flow share its token (the cache is keyed by token URL).
+        """
+        url = self.base_url or auth_base_url
+        if url is None:
+            return self
+        return _BoundAuth(self, token_url_for(url))
+
+    def _own_token_url(self) -> str:
+        if self.base_url is None:
+            raise ConfigurationError(
+                f"{type(self).__name__} has no base_url and is not used through a flame-hub client, so it "
+                "does not know where to request tokens. Pass base_url='https://<hub>/auth/' or use the "
+                "flow with flame_hub.Hub / AuthClient / CoreClient / StorageClient."
+            )
+        return token_url_for(self.base_url)
+
+    def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        return self._drive_sync(request, self._own_token_url())
+
+    def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        return self._drive_async(request, self._own_token_url())
+
+    def clear(self) -> None:
+        """Forget every cached token (the next request obtains a new one)."""
+        self._tokens.clear()
+
+    # -- the flow ----------------------------------------------------------------------------------
+
+    def _flow(self, request: httpx.Request, token_url: str) -> _Flow:
+        target = _Target(token_url, request.headers.get("User-Agent"))
+        replayable = _replayable(request)  # decided before sending: a transport may consume the body
+        token = yield from self._current_token(target)
+        response = yield _Send(_with_token(request, token))
+        if response.status_code not in (400, 401, 500) or not self._renewable:
+            return
+        yield _Read(response)
+        if not is_token_rejection(
+            response.status_code, parse_error_body(response.status_code, response.content)
+        ):
+            return
+        if not replayable:
+            logger.debug(
+                "token rejected for %s %s; body not replayable, not retried", request.method, request.url
+            )
+            return
+        logger.debug("token rejected for %s %s; renewing once and retrying", request.method, request.url)
+        self._discard(token_url, token)
+        token = yield from self._current_token(target)
+        yield _Send(_with_token(_copy_request(request), token))
+
+    def _current_token(self, target: _Target) -> _Flow:
+        token_url = target.token_url
+        token = self._tokens.get(token_url)
+        if token is not None and token.usable(self._clock(), self.refresh_margin):
+            return token
+        yield _ACQUIRE
+        token = self._tokens.get(token_url)  # another thread or task may have renewed meanwhile
+        if token is None or not token.usable(self._clock(), self.refresh_margin):
+            token = yield from self._obtain(target, token)
+            self._tokens[token_url] = token
+        yield _RELEASE
+        return token
+
+    def _discard(self, token_url: str, token: _Token) -> None:
+        """Mark a rejected access token as expired, unless it was already replaced."""
+        if self._tokens.get(token_url) is token:
+            self._tokens[token_url] = replace(token, expires_at=float("-inf"))
+
+    def _grant(self, target: _Target, body: dict[str, str]) -> _Flow:
+        """Send one token request and turn a 200 answer into a :class:`_Token`."""
+        token_url = target.token_url
+        started = self._clock()
+        headers = {"Accept": "application/json"}
+        if target.user_agent:
+            headers["User-Agent"] = target.user_agent
+        logger.debug("requesting a token (grant=%s) from %s", body.get("grant_type"), token_url)
+        response = yield _Send(httpx.Request("POST", token_url, json=body, headers=headers))
+        yield _Read(response)
+        if response.status_code != 200:
+            error = parse_error_body(response.status_code, response.content)
+            cls = (
+                AuthenticationError
+                if response.status_code in (400, 401)
+                else error_class_for(response.status_code, error)
+            )
+            raise cls(error_response=error, response=response)
+        try:
+            data = response.json()
+            access = str(data["access_token"])
+            expires_in = float(data.get("expires_in") or 0)
+        except (ValueError, KeyError, TypeError) as exc:
+            raise HubAPIError(
+                f"the token endpoint {token_url} answered 200 without a usable access_token",
+                response=response,
+            ) from exc
+        refresh = data.get("refresh_token")
+        refresh_in = data.get("refresh_token_expires_in")
+        logger.debug("token obtained (grant=%s, expires_in=%s)", body.get("grant_type"), expires_in)
+        return _Token(
+            access_token=access,
+            expires_at=started + expires_in,
+            lifetime=expires_in,
+            refresh_token=str(refresh) if refresh else None,
+            refresh_expires_at=started + float(refresh_in) if refresh_in else None,
+        )
+
+    # -- the two drivers: the only places that do IO -----------------------------------------------
+
+    def _drive_sync(
+        self, request: httpx.Request, token_url: str
+    ) -> Generator[httpx.Request, httpx.Response, None]:
+        flow = self._flow(request, token_url)
+        held = False
+        reply: Any = None
+        try:
+            while True:
+                try:
+                    op = flow.send(reply)
+                except StopIteration:
+                    return
+                reply = None
+                if isinstance(op, _Send):
+                    reply = yield op.request
+                elif isinstance(op, _Read):
+                    op.response.read()
+                elif op is _ACQUIRE:
+                    self._thread_lock.acquire()
+                    held = True
+                else:
+                    held = False
+                    self._thread_lock.release()
+        finally:
+            flow.close()
+            if held:
+                self._thread_lock.release()
+
+    async def _drive_async(
+        self, request: httpx.Request, token_url: str
+    ) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        flow = self._flow(request, token_url)
+        held: asyncio.Lock | None = None
+        reply: Any = None
+        try:
+            while True:
+                try:
+                    op = flow.send(reply)
+                except StopIteration:
+                    return
+                reply = None
+                if isinstance(op, _Send):
+                    reply = yield op.request
+                elif isinstance(op, _Read):
+                    await op.response.aread()
+                elif op is _ACQUIRE:
+                    held = await self._acquire_async()
+                else:
+                    self._release_async(held)
+                    held = None
+        finally:
+            flow.close()
+            if held is not None:
+                self._release_async(held)
+
+    async def _acquire_async(self) -> asyncio.Lock:
+        """Take the renewal lock without blocking the event loop.
+
+        Tasks of one loop queue on an asyncio lock; the holder then takes the thread lock shared with
+        sync users and other loops by polling, so renewal is single-flight across all of them.
+        """
+        loop = asyncio.get_running_loop()
+        with self._loop_locks_guard:
+            lock = self._loop_locks.setdefault(loop, asyncio.Lock())
+        await lock.acquire()
+        try:
+            while not self._thread_lock.acquire(blocking=False):
+                await asyncio.sleep(0.002)
+        except BaseException:
+            lock.release()
+            raise
+        return lock
+
+    def _release_async(self, lock: asyncio.Lock | None) -> None:
+        self._thread_lock.release()
+        if lock is not None:
+            lock.release()
+
+
+class _BoundAuth(httpx.Auth):
+    """A flow bound to one token URL; shares the flow's cache and locks."""
+
+    def __init__(self, flow: TokenAuth, token_url: str) -> None:
+        self.flow = flow
+        self.token_url = token_url
+
+    def __repr__(self) -> str:
+        return f"{self.flow!r} @ {self.token_url}"
+
+    def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        return self.flow._drive_sync(request, self.token_url)
+
+    def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        return self.flow._drive_async(request, self.token_url)
+
+
+# --------------------------------------------------------------------------------------------------
+# The flows
+
+
+def _realm_hint(realm_id: str | None, realm_name: str | None) -> dict[str, str]:
+    hint: dict[str, str] = {}
+    if realm_id:
+        hint["realm_id"] = str(realm_id)
+    if realm_name:
+        hint["realm_name"] = str(realm_name)
+    return hint
+
+
+def _warn_ignored_client(client: object) -> None:
+    if client is not None:
+        warnings.warn(
+            "the client= argument of the auth flows is ignored: token requests are sent through the "
+            "transport of the flame-hub client that uses the flow",
+            DeprecationWarning,
+            stacklevel=3,
+        )
+
+
+class PasswordAuth(TokenAuth):
+    """Log in as a user with the password grant; renew with the refresh token.
+
+    When the refresh token is rejected (already used, revoked, expired) the flow falls back to the
+    password grant, so a long-running script survives a revoked session.
+
+    Args:
+        username: the user's name (or id).
+        password: the user's password (never shown in reprs or logs).
+        base_url: authup's base URL; derived from the client's Hub URL when left out.
+        realm_id, realm_name: the user's realm when it is not ``master``.
+    """
+
+    def __init__(
+        self,
+        username: str,
+        password: str,
+        base_url: str | None = None,
+        client: httpx.Client | None = None,
+        *,
+        realm_id: str | None = None,
+        realm_name: str | None = None,
+        refresh_margin: float = DEFAULT_REFRESH_MARGIN,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        super().__init__(base_url=base_url, refresh_margin=refresh_margin, clock=clock)
+        _warn_ignored_client(client)
+        if not username or not password:
+            raise ConfigurationError("PasswordAuth needs a non-empty username and password")
+        self.username = username
+        self._password = password
+        self._realm = _realm_hint(realm_id, realm_name)
+
+    def __repr__(self) -> str:
+        return f"PasswordAuth(username={self.username!r}, base_url={self.base_url!r})"
+
+    def _obtain(self, target: _Target, previous: _Token | None) -> _Flow:
+        if previous is not None and previous.refresh_token and previous.refreshable(self._clock()):
+            body = {"grant_type": "refresh_token", "refresh_token": previous.refresh_token, **self._realm}
+            try:
+                return (yield from self._grant(target, body))
+            except AuthenticationError as exc:
+                logger.debug("refresh token rejected (%s); falling back to the password grant", exc.code)
+        body = {
+            "grant_type": "password",
+            "username": self.username,
+            "password": self._password,
+            **self._realm,
+        }
+        return (yield from self._grant(target, body))
+
+
+class ClientAuth(TokenAuth):
+    """Authenticate an OAuth2 client (a node's or analysis' client) with the client_credentials grant.
+
+    Use the client's **UUID** as ``client_id``: Hub node clients are named after the node id, and a
+    UUID-shaped ``client_id`` is always read as an id by authup.
+    """
+
+    def __init__(
+        self,
+        client_id: str,
+        client_secret: str,
+        base_url: str | None = None,
+        client: httpx.Client | None = None,
+        *,
+        realm_id: str | None = None,
+        refresh_margin: float = DEFAULT_REFRESH_MARGIN,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        super().__init__(base_url=base_url, refresh_margin=refresh_margin, clock=clock)
+        _warn_ignored_client(client)
+        if not client_id or not client_secret:
+            raise ConfigurationError("ClientAuth needs a non-empty client_id and client_secret")
+        self.client_id = str(client_id)
+        self._client_secret = client_secret
+        self._realm = _realm_hint(realm_id, None)
+
+    def __repr__(self) -> str:
+        return f"ClientAuth(client_id={self.client_id!r}, base_url={self.base_url!r})"
+
+    def _obtain(self, target: _Target, previous: _Token | None) -> _Flow:
+        body = {
+            "grant_type": "client_credentials",
+            "client_id": self.client_id,
+            "client_secret": self._client_secret,
+            **self._realm,
+        }
+        return (yield from self._grant(target, body))
+
+
+class RobotAuth(TokenAuth):
+    """The seed client's robot login, kept so that old scripts keep working.
+
+    It sends the legacy ``robot_credentials`` grant. authup beta.62 no longer has it and answers
+    ``unsupported_token_grant_type``; the flow then retries once as ``client_credentials`` with the
+    same id and secret (robots became clients), warns once, and uses that grant from then on.
+    """
+
+    def __init__(
+        self,
+        robot_id: str,
+        robot_secret: str,
+        base_url: str | None = None,
+        client: httpx.Client | None = None,
+        *,
+        refresh_margin: float = DEFAULT_REFRESH_MARGIN,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        super().__init__(base_url=base_url, refresh_margin=refresh_margin, clock=clock)
+        _warn_ignored_client(client)
+        if not robot_id or not robot_secret:
+            raise ConfigurationError("RobotAuth needs a non-empty robot_id and robot_secret")
+        self.robot_id = str(robot_id)
+        self._robot_secret = robot_secret
+        self._legacy_refused = False
+
+    def __repr__(self) -> str:
+        return f"RobotAuth(robot_id={self.robot_id!r}, base_url={self.base_url!r})"
+
+    def _obtain(self, target: _Target, previous: _Token | None) -> _Flow:
+        client_body = {
+            "grant_type": "client_credentials",
+            "client_id": self.robot_id,
+            "client_secret": self._robot_secret,
+        }
+        if self._legacy_refused:
+            return (yield from self._grant(target, client_body))
+        legacy_body = {"grant_type": "robot_credentials", "id": self.robot_id, "secret": self._robot_secret}
+        try:
+            return (yield from self._grant(target, legacy_body))
+        except AuthenticationError as exc:
+            if exc.code != "unsupported_token_grant_type":
+                raise
+        self._legacy_refused = True
+        warnings.warn(
+            "authup refused the legacy robot_credentials grant; RobotAuth now uses client_credentials with "
+            "the same id and secret. Switch to flame_hub.auth.ClientAuth(client_id, client_secret).",
+            LegacyGrantWarning,
+            stacklevel=2,
+        )
+        return (yield from self._grant(target, client_body))
+
+
+class StaticAuth(httpx.Auth):
+    """Send a fixed bearer token (obtained elsewhere); it is never renewed."""
+
+    def __init__(self, access_token: str) -> None:
+        if not access_token:
+            raise ConfigurationError("StaticAuth needs a non-empty access token")
+        self._access_token = access_token
+
+    def __repr__(self) -> str:
+        return f"StaticAuth(access_token={MASK!r})"
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        request.headers["Authorization"] = f"Bearer {self._access_token}"
+        yield request
+
+    def bind(self, auth_base_url: str | None) -> httpx.Auth:
+        """A static token needs no token URL; binding returns the flow itself."""
+        return self

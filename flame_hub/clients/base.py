@@ -1,0 +1,341 @@
+"""The transport every service client stands on: URLs, auth, timeouts, errors and logging, once.
+
+Request building and response checking are IO-free (:class:`ServiceCore`) so that the sync client here
+and its async twin share them; only sending differs.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+from collections.abc import Iterable, Mapping
+from types import TracebackType
+from typing import Any, ClassVar, Final
+
+import httpx
+from typing_extensions import Self
+
+from flame_hub._redact import redact_text
+from flame_hub._version import __version__
+from flame_hub.auth import StaticAuth, TokenAuth
+from flame_hub.config import DEFAULT_TIMEOUT, derive_auth_url, normalize_url
+from flame_hub.exceptions import (
+    ConfigurationError,
+    HubConnectionError,
+    HubTimeoutError,
+    InvalidIdError,
+    raise_for_response,
+)
+
+__all__ = ["USE_CLIENT_AUTH", "AuthArg", "BaseClient", "ServiceCore", "path_segment", "user_agent"]
+
+logger = logging.getLogger("flame_hub")
+
+
+class _UseClientAuth:
+    """Sentinel: use the auth the client was built with."""
+
+    def __repr__(self) -> str:
+        return "USE_CLIENT_AUTH"
+
+
+USE_CLIENT_AUTH: Final = _UseClientAuth()
+
+#: Per-request auth: a flow, a raw bearer token, None for no Authorization at all, or the client's own.
+AuthArg = httpx.Auth | str | None | _UseClientAuth
+
+# Names the Hub and authup accept in paths: UUIDs, realm/user/client names (``[a-z0-9-_.]``), storage
+# bucket names, and the ``@me`` shortcut. Anything else could reach another route (``a/b``, ``..``).
+_SEGMENT = re.compile(r"^@?[A-Za-z0-9_][A-Za-z0-9._~-]{0,255}$")
+
+
+def path_segment(value: object, *, what: str = "id") -> str:
+    """Turn an id (a model, a UUID or a string) into one safe URL path segment.
+
+    Raises :class:`InvalidIdError` for anything that would not address a single record.
+    """
+    if hasattr(value, "id") and not isinstance(value, (str, uuid.UUID)):
+        value = value.id
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if value is None:
+        raise InvalidIdError(f"the {what} is None: pass a UUID, a string id or a record that has been saved")
+    if not isinstance(value, str):
+        raise InvalidIdError(f"the {what} must be a UUID, a string or a record, got {type(value).__name__}")
+    if value in (".", "..") or not _SEGMENT.match(value):
+        shown = value if len(value) <= 80 else value[:77] + "..."
+        raise InvalidIdError(
+            f"the {what} {shown!r} cannot be used in a URL path: ids are UUIDs or names made of letters, "
+            "digits and '-', '_', '.', '~' (no '/', '?', '#', spaces or '..')"
+        )
+    return value
+
+
+def user_agent() -> str:
+    """The User-Agent every request carries: this library, its version and httpx's."""
+    return f"flame-hub-client/{__version__} python-httpx/{httpx.__version__}"
+
+
+class ServiceCore:
+    """The IO-free part of a service client: where it points, how it authenticates, how it checks answers.
+
+    Args:
+        base_url: the service's URL (``https://host/core/``); defaults to the public Hub's.
+        auth: an auth flow (``PasswordAuth``, ``ClientAuth``, ``StaticAuth``, any ``httpx.Auth``) or a raw
+            bearer token string.
+        auth_url: authup's URL for token requests; derived from ``base_url`` when left out.
+    """
+
+    #: The service this client talks to (``auth``, ``core``, ``storage``).
+    service: ClassVar[str] = ""
+    #: The public Hub's URL of that service.
+    default_url: ClassVar[str] = ""
+
+    base_url: str
+    auth_url: str | None
+    _auth: httpx.Auth | None
+
+    def _configure(
+        self,
+        base_url: str | httpx.URL | None,
+        auth: httpx.Auth | str | None,
+        auth_url: str | None,
+        client_base_url: httpx.URL | None,
+    ) -> None:
+        if base_url:
+            self.base_url = normalize_url(base_url, what=f"{self.service} URL")
+        elif client_base_url is not None and str(client_base_url):
+            self.base_url = normalize_url(client_base_url, what=f"{self.service} URL")
+        else:
+            self.base_url = self.default_url
+        if self.service == "auth":
+            self.auth_url = normalize_url(auth_url, what="auth URL") if auth_url else self.base_url
+        else:
+            self.auth_url = (
+                normalize_url(auth_url, what="auth URL")
+                if auth_url
+                else derive_auth_url(self.base_url, self.service)
+            )
+        self._auth = self._bind(auth)
+
+    def _bind(self, auth: httpx.Auth | str | None) -> httpx.Auth | None:
+        if auth is None:
+            return None
+        if isinstance(auth, str):
+            return StaticAuth(auth)
+        if isinstance(auth, (TokenAuth, StaticAuth)):
+            if isinstance(auth, TokenAuth) and auth.base_url is None and self.auth_url is None:
+                raise ConfigurationError(
+                    f"cannot tell where {auth!r} should request tokens: the {self.service} URL "
+                    f"{self.base_url} does not show authup's URL. Pass auth_url= to the client, or "
+                    "base_url= to the auth flow."
+                )
+            return auth.bind(self.auth_url)
+        if isinstance(auth, httpx.Auth):
+            return auth
+        raise ConfigurationError(
+            f"auth must be an httpx.Auth (PasswordAuth, ClientAuth, StaticAuth …), a bearer token string or "
+            f"None, got {type(auth).__name__}"
+        )
+
+    @property
+    def auth(self) -> httpx.Auth | None:
+        """The auth flow this client sends with every request (bound to this Hub's token URL)."""
+        return self._auth
+
+    def url(self, *segments: object) -> httpx.URL:
+        """The absolute URL of a path below this service; ids are checked segment by segment.
+
+        Literal path parts (``"nodes"``, ``"client/credentials"``) pass as they are; ids come in as
+        UUIDs, records or strings and must each be one safe segment.
+        """
+        parts: list[str] = []
+        for segment in segments:
+            if isinstance(segment, _Literal):
+                parts.append(segment.text)
+            else:
+                parts.append(path_segment(segment))
+        return httpx.URL(self.base_url + "/".join(parts))
+
+    def request_auth(self, auth: AuthArg) -> httpx.Auth | None:
+        """The auth for one request: the client's own, another flow, a raw token, or none."""
+        if isinstance(auth, _UseClientAuth):
+            return self._auth
+        return self._bind(auth)
+
+    @staticmethod
+    def check(response: httpx.Response, expected: Iterable[int]) -> httpx.Response:
+        """Raise the fitting :class:`~flame_hub.exceptions.HubAPIError` unless the status is expected.
+
+        The body of an error response must have been read.
+        """
+        if response.status_code not in tuple(expected):
+            raise_for_response(response)
+        return response
+
+    @staticmethod
+    def _log(response: httpx.Response, started: float) -> None:
+        if logger.isEnabledFor(logging.DEBUG):
+            request = response.request
+            logger.debug(
+                "%s %s -> %s (%.0f ms)",
+                request.method,
+                redact_text(str(request.url)),
+                response.status_code,
+                (time.perf_counter() - started) * 1000,
+            )
+
+    @staticmethod
+    def _transport_error(exc: httpx.TransportError, request: httpx.Request, timeout: object) -> Exception:
+        target = f"{request.method} {redact_text(str(request.url))}"
+        if isinstance(exc, httpx.TimeoutException):
+            return HubTimeoutError(
+                f"{target} timed out ({type(exc).__name__}; timeout {_describe_timeout(timeout)})",
+                request=request,
+            )
+        return HubConnectionError(f"{target} failed: {type(exc).__name__}: {exc}", request=request)
+
+
+class _Literal:
+    """A literal path part (not an id): ``client.url(lit("nodes"), node_id)``."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text.strip("/")
+
+
+def lit(text: str) -> _Literal:
+    """Mark a literal path part for :meth:`ServiceCore.url`."""
+    return _Literal(text)
+
+
+def _describe_timeout(timeout: object) -> str:
+    if isinstance(timeout, httpx.Timeout):
+        parts = {
+            "connect": timeout.connect,
+            "read": timeout.read,
+            "write": timeout.write,
+            "pool": timeout.pool,
+        }
+        return ", ".join(f"{k}={v}s" for k, v in parts.items() if v is not None) or "none"
+    return f"{timeout}s"
+
+
+class BaseClient(ServiceCore):
+    """A service client over one :class:`httpx.Client` (keep-alive connection pool).
+
+    Args:
+        base_url: the service URL; defaults to ``client.base_url`` when a client is given, else the
+            public Hub's.
+        auth: the auth flow or bearer token for every request.
+        client: your own ``httpx.Client`` (its pool, proxies, TLS). ``base_url`` and ``auth`` still apply:
+            URLs are built from this client's ``base_url`` and the auth is passed with every request.
+            You keep ownership: :meth:`close` does not close it.
+        auth_url: authup's URL, when it cannot be derived from ``base_url``.
+        timeout: seconds or an ``httpx.Timeout`` (default: connect 10 s, everything else 30 s).
+        transport: an httpx transport for the client this object creates (e.g. FakeHub's in-process one).
+        verify: TLS verification (``True``, ``False`` or a CA bundle path / ``ssl.SSLContext``).
+        headers: extra headers for every request.
+    """
+
+    def __init__(
+        self,
+        base_url: str | httpx.URL | None = None,
+        auth: httpx.Auth | str | None = None,
+        *,
+        client: httpx.Client | None = None,
+        auth_url: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        transport: httpx.BaseTransport | None = None,
+        verify: Any = True,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        if client is not None and transport is not None:
+            raise ConfigurationError(
+                "pass either client= or transport=, not both (a client has its own transport)"
+            )
+        self._configure(base_url, auth, auth_url, client.base_url if client is not None else None)
+        self._owns_client = client is None
+        self._timeout: httpx.Timeout | None = None if timeout is None else httpx.Timeout(timeout)
+        if client is None:
+            client = httpx.Client(
+                timeout=self._timeout or DEFAULT_TIMEOUT,
+                transport=transport,
+                verify=verify,
+                headers={"User-Agent": user_agent(), **(headers or {})},
+            )
+        elif headers:
+            client.headers.update(headers)
+        self._http = client
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self.base_url!r}, auth={self._auth!r})"
+
+    @property
+    def http(self) -> httpx.Client:
+        """The underlying ``httpx.Client``."""
+        return self._http
+
+    def request(
+        self,
+        method: str,
+        url: httpx.URL | str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        files: Any = None,
+        data: Mapping[str, Any] | None = None,
+        auth: AuthArg = USE_CLIENT_AUTH,
+        expected: Iterable[int] = (200,),
+        stream: bool = False,
+    ) -> httpx.Response:
+        """Send one request and return the response, raising for any status not in ``expected``.
+
+        With ``stream=True`` the body is not read; close the response (or use it in a ``with``).
+        """
+        if isinstance(url, str):
+            url = self.url(lit(url))
+        request = self._http.build_request(
+            method,
+            url,
+            params=params,
+            json=json,
+            files=files,
+            data=data,
+            timeout=self._timeout if self._timeout is not None else httpx.USE_CLIENT_DEFAULT,
+        )
+        started = time.perf_counter()
+        try:
+            response = self._http.send(request, auth=self.request_auth(auth), stream=True)
+        except httpx.TransportError as exc:
+            raise self._transport_error(exc, request, self._timeout or self._http.timeout) from exc
+        self._log(response, started)
+        try:
+            if response.status_code not in tuple(expected) or not stream:
+                response.read()
+            return self.check(response, expected)
+        except httpx.TransportError as exc:
+            response.close()
+            raise self._transport_error(exc, request, self._timeout or self._http.timeout) from exc
+        except BaseException:
+            response.close()
+            raise
+
+    def close(self) -> None:
+        """Close the connection pool (unless it belongs to a client you passed in)."""
+        if self._owns_client:
+            self._http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
