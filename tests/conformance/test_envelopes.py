@@ -127,7 +127,8 @@ def test_master_image_sync_command_is_202_with_null_data(api):
 
 
 def test_storage_bucket_envelopes(api):
-    """core-and-storage.md §4: storage uses the same envelopes (create 201 meta {}, get {data, meta: {schema}})."""
+    """core-and-storage.md §4: storage uses the same envelopes (create 201 meta {},
+    get {data, meta: {schema}})."""
     response = api.post("/storage/buckets", json={"name": api.unique_name("bucket")})
     assert response.status_code == 201
     assert response.json()["meta"] == {}
@@ -138,7 +139,8 @@ def test_storage_bucket_envelopes(api):
 
 
 def test_node_client_credentials_are_flat(api):
-    """core-and-storage.md §1.5/§3.1.1: GET /nodes/:id/client/credentials → flat {id, name, displayName, secret}."""
+    """core-and-storage.md §1.5/§3.1.1: GET /nodes/:id/client/credentials → flat
+    {id, name, displayName, secret}."""
     node = api.node()
     response = api.get(f"/core/nodes/{node['id']}/client/credentials")
     assert response.status_code == 200

@@ -19,7 +19,7 @@ def flat_issues(issues):
 
 
 def test_core_error_shape(api):
-    """core-and-storage.md §1.7: every failure is {statusCode, code, message, issues[]} and never enveloped."""
+    """core-and-storage.md §1.7: every failure is {statusCode, code, message, issues[]}, never enveloped."""
     response = api.get(f"/core/projects/{uuid.uuid4()}")
     body = response.json()
     assert {"statusCode", "code", "message", "issues"} <= set(body)

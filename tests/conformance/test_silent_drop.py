@@ -13,14 +13,15 @@ def nodes(api):
 
 
 def test_unknown_bracket_key_widens_the_result(api, nodes):
-    """core-and-storage.md §2.1 B / observed.md: an unknown bracket key is silently dropped → 200, wider result."""
+    """core-and-storage.md §2.1 B / observed.md: an unknown bracket key is silently dropped → 200,
+    wider result."""
     response = api.get("/core/nodes", params={"filter[realm_id]": "does-not-matter"})
     assert response.status_code == 200
     assert response.json()["meta"]["total"] == 3
 
 
 def test_disallowed_bracket_key_widens_the_result(api, nodes):
-    """core-and-storage.md §2.1 B: a real column that is not in the filter allow-list (publicKey) is dropped."""
+    """core-and-storage.md §2.1 B: a real column outside the filter allow-list (publicKey) is dropped."""
     response = api.get("/core/nodes", params={"filter[publicKey]": "nothing-has-this"})
     assert response.status_code == 200
     assert response.json()["meta"]["total"] == 3
