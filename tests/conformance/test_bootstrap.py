@@ -85,7 +85,8 @@ def test_admin_holds_the_admin_role(api):
 
 
 def test_built_in_permissions(api):
-    """auth.md §4.1/Appendix A and core-and-storage.md §3.18: global built-in permissions, authup's and the Hub's."""
+    """auth.md §4.1/Appendix A and core-and-storage.md §3.18: built-in permissions,
+    authup's and the Hub's."""
     names = {row["name"] for row in all_rows(api, "/auth/permissions")}
     assert names >= APPENDIX_A_SAMPLE | HUB_PERMISSIONS
 
