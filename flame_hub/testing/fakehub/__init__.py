@@ -1,0 +1,7 @@
+"""FakeHub's engine: declarations, one query engine, in-memory store, tokens, transports, faults."""
+
+from __future__ import annotations
+
+from .app import FakeHub
+
+__all__ = ["FakeHub"]

@@ -1,0 +1,291 @@
+"""Resource declarations: the one place that says what a FakeHub collection is.
+
+Every collection FakeHub serves (authup's ``/realms``, core's ``/nodes``, storage's ``/buckets`` ...) is
+one :class:`Resource` value. The generic CRUD handlers (:mod:`.crud`), the query engine
+(:mod:`.query`), validation (:mod:`.validation`) and ``meta.schema`` (:mod:`.query.describe`) read
+nothing but this declaration, so a resource is *declared*, never re-coded.
+
+How to declare a resource
+-------------------------
+::
+
+    from flame_hub.testing.fakehub.schema import (
+        Field, ForeignKey, Hooks, Relation, Resource, id_field, timestamps, NAME, REALM_FK)
+
+    NODES = Resource(
+        service="core",                 # "auth" | "core" | "storage": error shape, status table, base path
+        path="nodes",                   # URL segment: /core/nodes, /core/nodes/:id
+        domain="node",                  # meta.schema.name; also "The node was not found."
+        fields=(
+            id_field(),
+            Field("name", required=True, create=True, update=True, min_length=3, max_length=128),
+            Field("type", choices=("aggregator", "default"), default="default", create=True, update=True),
+            Field("hidden", type="bool", default=False, create=True, update=True),
+            Field("registryId", type="uuid", nullable=True, create=True, update=True,
+                  references=ForeignKey("core:registries")),
+            Field("realmId", type="uuid", create=True, references=REALM_FK),
+            *timestamps(),
+        ),
+        unique=(("name", "realmId"),),  # clash -> 409 entity_conflict
+        filters=("id", "name", "realmId"),
+        sorts=("name", "updatedAt", "createdAt"),
+        relations=(Relation("registry", "core:registries", "registryId"),),
+        permissions={"create": ("node_create",), "update": ("node_update",), "delete": ("node_delete",)},
+    )
+
+and register it from a resources module's ``install(hub)``: ``hub.declare(NODES)``. A resources module
+(``fakehub/resources/<service>.py``, listed in ``resources.MODULES``) exports ``install(hub)``, which
+declares its resources, adds special routes and seeds rows (``hub.seed(resource, {...})``); it runs for
+every new FakeHub. Internal calls (core acting as authup's ``system`` client) use
+``hub.internal_context("auth")`` as their ``ctx``.
+
+Field rules (:class:`Field`): ``type`` is one of ``string uuid bool int number date json``;
+``create``/``update`` say whether a body key is accepted on create / on ``POST /:id`` (everything else
+sent in a body, including read-only and unknown keys, is silently dropped); ``required`` means required
+on create; ``nullable`` allows ``null``; ``default`` (a value, or ``callable(ctx, row)``) fills an absent
+key on create; ``min_length``/``max_length``/``pattern``/``choices`` validate strings; ``normalize``
+(e.g. :data:`NAME`, trim + lower-case) runs before validation; ``check`` returns an error message or
+``None``. Visibility: ``selected=False`` keeps a column out of the default projection (opt-in with
+``fields=+x``), ``selectable=False`` makes it unreadable (``password``), ``echo_on_write`` returns it
+in create/update responses anyway, ``read_guard(ctx, row)`` decides per request whether an opt-in
+column may be shown (return False to drop it silently, raise :class:`~.errors.HubError` to refuse).
+
+Resource rules (:class:`Resource`): ``unique`` tuples of field names (a one-column constraint ignores
+``None``; several columns compare ``None`` like a value, as authup's per-realm name checks do; strings
+compare case-insensitively); foreign keys on fields (``ForeignKey("auth:realms")``, a missing row -> 400
+``entity_relation_invalid``, or whatever ``ForeignKey.error`` builds); ``filters``/``sorts``/
+``fields_allowed``/``relations`` are the rapiq allow-lists (``None`` = not declared, shown as ``null``
+in ``meta.schema``); ``default_sort``; ``operations`` (``list get create update delete upsert``);
+``name_field`` allows ``GET /x/{name}`` and ``POST /x/{name}`` (``name_ops`` says which operations);
+``realm_field`` is defaulted to the caller's realm on create when the key is absent (an explicit
+``null`` stays when the field is nullable: authup's global roles/permissions); ``permissions`` maps an
+operation to the permission names of which the caller must hold **one**; ``public`` lists operations
+that need no login; ``realm_guard`` makes update/delete (and create with an explicit realm) require
+the caller's realm to be the record's realm or ``master``.
+
+Hooks (server-side effects) -- :class:`Hooks` (``hooks=Hooks(after_create=(fn,))``), each a tuple of
+module-level functions run in order, inside the hub lock, with a :class:`~.context.RequestContext`
+``ctx`` (``ctx.hub``, ``ctx.identity``, ``ctx.store``):
+
+* ``before_create(ctx, row)``: the complete row (defaults applied, id and timestamps set) before the
+  unique/foreign-key checks and the insert; mutate it or raise ``HubError``.
+* ``after_create(ctx, row)``: the stored row; create related rows here (a node's auth client).
+* ``before_update(ctx, row, changes)``: ``row`` is a copy of the stored row, ``changes`` the validated
+  body keys; mutate ``changes`` or raise.
+* ``after_update(ctx, row)``, ``before_delete(ctx, row)``, ``after_delete(ctx, row)``.
+* ``present(ctx, row, out)``: adjust one outgoing record (``out`` is the projected copy).
+* ``authorize(ctx, op, row)``: replaces the default permission check of ``permissions`` for ``op``
+  (``row`` is ``None`` for list/create).
+
+Special routes (anything that is not plain CRUD) are added with
+``hub.route("POST", "core", "/analyses/:id/command", handler)``; ``handler(ctx) -> Response`` reads
+``ctx.params["id"]``, ``ctx.body()``, ``ctx.query`` and returns ``Response.json(...)``; routes added
+this way win over the generic CRUD routes of the same shape. ``ctx.crud(resource)`` gives the generic
+operations (``.create(ctx, body)``, ``.update(...)``, ``.delete(...)``, ``.get(...)``) so a special
+route reuses validation, hooks and envelopes instead of re-coding them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from .errors import HubError, Service
+
+if TYPE_CHECKING:
+    from .context import RequestContext
+
+FieldType = Literal["string", "uuid", "bool", "int", "number", "date", "json"]
+Operation = Literal["list", "get", "create", "update", "delete", "upsert"]
+Row = dict[str, Any]
+
+ALL_OPERATIONS: frozenset[str] = frozenset({"list", "get", "create", "update", "delete"})
+
+
+class _NoDefault:
+    def __repr__(self) -> str:
+        return "NO_DEFAULT"
+
+
+#: Marker: the field has no default (absent on create stays absent, i.e. ``None`` when nullable).
+NO_DEFAULT: Any = _NoDefault()
+
+
+def NAME(value: Any) -> Any:
+    """authup's (and the Hub's slug) name normalisation: trimmed and lower-cased."""
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+def TRIM(value: Any) -> Any:
+    """Trim surrounding whitespace."""
+    return value.strip() if isinstance(value, str) else value
+
+
+#: authup names (auth.md §3.0): 3-128 chars of ``[a-z0-9-_.]`` after lower-casing.
+NAME_PATTERN = r"^[a-z0-9-_.]+$"
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    """A field that must name an existing row of ``target`` (``"service:path"``)."""
+
+    target: str
+    #: Builds the error for a dangling reference; default 400 ``entity_relation_invalid``.
+    error: Callable[[str, Any], HubError] | None = None
+
+
+@dataclass(frozen=True)
+class Field:
+    """One wire field (camelCase) of a resource; see the module docstring for the rules."""
+
+    name: str
+    type: FieldType = "string"
+    nullable: bool = False
+    default: Any = NO_DEFAULT
+    create: bool = False
+    update: bool = False
+    required: bool = False
+    min_length: int | None = None
+    max_length: int | None = None
+    pattern: str | None = None
+    choices: tuple[Any, ...] | None = None
+    normalize: Callable[[Any], Any] | None = None
+    check: Callable[[Any], str | None] | None = None
+    selected: bool = True
+    selectable: bool = True
+    echo_on_write: bool = True
+    read_guard: Callable[[RequestContext, Row], bool] | None = None
+    references: ForeignKey | None = None
+
+    @property
+    def writable(self) -> bool:
+        """Accepted in some request body."""
+        return self.create or self.update
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A to-one relation for ``include=``: ``row[local_key]`` names ``target``'s ``remote_key``."""
+
+    name: str
+    target: str
+    local_key: str
+    remote_key: str = "id"
+
+
+HookFn = Callable[["RequestContext", Row], None]
+UpdateHookFn = Callable[["RequestContext", Row, Row], None]
+PresentFn = Callable[["RequestContext", Row, Row], None]
+AuthorizeFn = Callable[["RequestContext", str, "Row | None"], None]
+
+
+@dataclass(frozen=True)
+class Hooks:
+    """Server-side effects of a resource.
+
+    Frozen on purpose: a declaration is a module-level constant shared by every FakeHub, so hooks
+    are plain functions given in the declaration (they reach their hub through ``ctx.hub``); never
+    attach hooks per hub.
+    """
+
+    before_create: tuple[HookFn, ...] = ()
+    after_create: tuple[HookFn, ...] = ()
+    before_update: tuple[UpdateHookFn, ...] = ()
+    after_update: tuple[HookFn, ...] = ()
+    before_delete: tuple[HookFn, ...] = ()
+    after_delete: tuple[HookFn, ...] = ()
+    present: tuple[PresentFn, ...] = ()
+    authorize: AuthorizeFn | None = None
+
+
+@dataclass
+class Resource:
+    """One collection: everything the generic handlers and the query engine need to serve it."""
+
+    service: Service
+    path: str
+    domain: str
+    fields: tuple[Field, ...]
+    unique: tuple[tuple[str, ...], ...] = ()
+    filters: tuple[str, ...] | None = None
+    sorts: tuple[str, ...] | None = None
+    default_sort: tuple[tuple[str, Literal["ASC", "DESC"]], ...] = ()
+    relations: tuple[Relation, ...] = ()
+    #: rapiq ``fields.allowed``; ``None`` = not declared (every selectable field may be asked for).
+    fields_allowed: tuple[str, ...] | None = None
+    #: Whether ``meta.schema.fields.default`` lists the default projection (``null`` otherwise).
+    describe_default_fields: bool = True
+    operations: frozenset[str] = ALL_OPERATIONS
+    name_field: str | None = None
+    name_ops: frozenset[str] = frozenset({"get", "update", "upsert"})
+    realm_field: str | None = None
+    permissions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    public: frozenset[str] = frozenset()
+    realm_guard: bool = False
+    #: ``GET /:id`` honours ``fields``/``include`` (all of core/storage; only users and clients at authup).
+    record_query: bool = True
+    #: authup drops a multi-key sort whole (auth.md §2.3); the Hub core applies every key.
+    multi_key_sort: bool = True
+    max_limit: int = 50
+    #: Noun used in "The ... was not found." (defaults to ``domain`` split into words).
+    entity_label: str | None = None
+    hooks: Hooks = field(default_factory=Hooks)
+
+    def __post_init__(self) -> None:
+        self._by_name = {f.name: f for f in self.fields}
+
+    @property
+    def key(self) -> str:
+        """``"service:path"``, how foreign keys and relations name this resource."""
+        return f"{self.service}:{self.path}"
+
+    @property
+    def label(self) -> str:
+        """The noun of not-found messages ("project node")."""
+        if self.entity_label:
+            return self.entity_label
+        return re.sub(r"(?<!^)([A-Z])", lambda m: " " + m.group(1).lower(), self.domain)
+
+    def field_named(self, name: str) -> Field | None:
+        """The declared field called ``name``, if any."""
+        return self._by_name.get(name)
+
+    @property
+    def field_names(self) -> tuple[str, ...]:
+        """All declared wire names, in declaration order."""
+        return tuple(f.name for f in self.fields)
+
+    @property
+    def default_fields(self) -> tuple[str, ...]:
+        """The default projection (selectable and selected)."""
+        return tuple(f.name for f in self.fields if f.selectable and f.selected)
+
+    @property
+    def allowed_fields(self) -> tuple[str, ...]:
+        """Everything ``fields=`` may name."""
+        if self.fields_allowed is not None:
+            return self.fields_allowed
+        return tuple(f.name for f in self.fields if f.selectable)
+
+    def relation(self, name: str) -> Relation | None:
+        """The declared relation called ``name``, if any."""
+        for rel in self.relations:
+            if rel.name == name:
+                return rel
+        return None
+
+
+def id_field() -> Field:
+    """The read-only UUID primary key every resource has."""
+    return Field("id", type="uuid")
+
+
+def timestamps() -> tuple[Field, Field]:
+    """``createdAt``/``updatedAt``: read-only ISO strings the store maintains."""
+    return Field("createdAt", type="date"), Field("updatedAt", type="date")
+
+
+#: A realm reference (authup realms live in the ``auth`` service of the same FakeHub).
+REALM_FK = ForeignKey("auth:realms")

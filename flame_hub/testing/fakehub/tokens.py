@@ -1,0 +1,361 @@
+"""Sessions, tokens and the bearer check every route runs (auth.md §1.3-§1.7, observed.md).
+
+Every successful grant opens a server-side session; an access token is valid only while its session
+lives. Refresh tokens rotate and are single-use: presenting a used one is a replay that revokes the
+whole session. The bearer check differs per service:
+
+* authup: a malformed/foreign token -> 400 ``invalid_token``; expired token or dead session -> 400
+  ``expired_token``; a revoked token or session -> 400 ``inactive_token``; another scheme than
+  Bearer/Basic -> 401 ``unsupported_auth_header_type``; Basic is ignored (anonymous).
+* core/storage: a malformed bearer -> 500 ``internal_error`` "Property token is invalid"
+  (observed.md). Core caches introspection until ``exp``: a token core has already accepted keeps
+  working after its session is revoked (observed.md) unless the revocation was made with
+  ``at_core=True`` (fault injection). Unsure: what core answers for an expired token or one it has
+  never seen whose session is gone is inferred (500 ``internal_error`` with authup's message).
+"""
+
+from __future__ import annotations
+
+import base64
+import threading
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
+
+from . import jwt
+from .context import Identity, RequestContext
+from .errors import HubError
+
+if TYPE_CHECKING:
+    from .app import FakeHub
+
+
+@dataclass
+class Session:
+    """One grant's session."""
+
+    id: str
+    sub: str
+    sub_kind: str
+    realm_id: str
+    client_id: str | None
+    expires: float
+    revoked: bool = False
+    #: Access-token ids core has accepted (its introspection cache), with their ``exp``.
+    core_cache: set[str] = field(default_factory=set)
+
+
+@dataclass
+class RefreshRecord:
+    """A refresh token's server-side state."""
+
+    session_id: str
+    used: bool = False
+    revoked: bool = False
+
+
+def jwt_error(code: str, message: str) -> HubError:
+    """authup's JWTError family (400, code in the body)."""
+    return HubError(code, message, name="JWTError")
+
+
+class TokenService:
+    """Issues, checks and revokes tokens for one FakeHub."""
+
+    def __init__(self, hub: FakeHub, *, access_lifetime: int, refresh_lifetime: int) -> None:
+        self.hub = hub
+        self.access_lifetime = access_lifetime
+        self.refresh_lifetime = refresh_lifetime
+        self._key = hub.ids.hex(64).encode("ascii")
+        self._kid = hub.ids.uuid()
+        self._lock = threading.RLock()
+        self.sessions: dict[str, Session] = {}
+        self.refresh_tokens: dict[str, RefreshRecord] = {}
+        self.revoked_access: set[str] = set()
+
+    def __repr__(self) -> str:
+        return f"TokenService(sessions={len(self.sessions)})"
+
+    # -- permissions ----------------------------------------------------------------------------------
+    def permissions_of(self, kind: str, subject_id: str) -> frozenset[str]:
+        """Names of the permissions a user or client holds (directly or through roles)."""
+        store = self.hub.store
+        permissions = store.table("auth:permissions")
+        role_permissions = store.table("auth:role-permissions")
+        direct_key, roles_key, own = (
+            ("auth:user-permissions", "auth:user-roles", "userId")
+            if kind == "user"
+            else ("auth:client-permissions", "auth:client-roles", "clientId")
+        )
+        ids = {row["permissionId"] for row in store.table(direct_key).where(**{own: subject_id})}
+        for binding in store.table(roles_key).where(**{own: subject_id}):
+            ids.update(row["permissionId"] for row in role_permissions.where(roleId=binding["roleId"]))
+        names = set()
+        for pid in ids:
+            row = permissions.get(pid)
+            if row is not None:
+                names.add(row["name"])
+        return frozenset(names)
+
+    def role_names(self, kind: str, subject_id: str) -> list[str]:
+        """Names of the roles a user or client holds."""
+        store = self.hub.store
+        key, own = ("auth:user-roles", "userId") if kind == "user" else ("auth:client-roles", "clientId")
+        roles = store.table("auth:roles")
+        out = []
+        for binding in store.table(key).where(**{own: subject_id}):
+            role = roles.get(binding["roleId"])
+            if role is not None:
+                out.append(role["name"])
+        return out
+
+    def system_identity(self) -> Identity:
+        """The master-realm ``system`` client, as the Hub services act towards authup."""
+        client = self.hub.table("auth:clients").first(name="system")
+        realm_id = self.hub.master_realm_id if self.hub.table("auth:realms").first(name="master") else ""
+        client_id = client["id"] if client is not None else "system"
+        perms = frozenset(row["name"] for row in self.hub.table("auth:permissions").rows())
+        return Identity("client", client_id, "system", realm_id, "master", perms, "internal", "internal")
+
+    # -- issuing --------------------------------------------------------------------------------------
+    def _subject(self, kind: str, subject_id: str) -> dict[str, Any] | None:
+        table = "auth:users" if kind == "user" else "auth:clients"
+        return self.hub.table(table).get(subject_id)
+
+    def open_session(self, kind: str, subject: dict[str, Any], client_id: str | None) -> Session:
+        """A new session for a successful grant."""
+        now = self.hub.clock.now()
+        session = Session(
+            id=self.hub.ids.uuid(),
+            sub=subject["id"],
+            sub_kind=kind,
+            realm_id=subject["realmId"],
+            client_id=client_id,
+            expires=now + self.refresh_lifetime + 3600,
+        )
+        with self._lock:
+            self.sessions[session.id] = session
+        return session
+
+    def issue(self, session: Session, ctx: RequestContext, *, with_refresh: bool) -> dict[str, Any]:
+        """The token response of a grant (access token, plus a new refresh token when asked)."""
+        hub = self.hub
+        now = int(hub.clock.now())
+        realm = hub.table("auth:realms").get(session.realm_id) or {}
+        realm_name = realm.get("name", "")
+        subject = self._subject(session.sub_kind, session.sub) or {}
+        access_id = hub.ids.uuid()
+        claims: dict[str, Any] = {
+            "iss": f"{hub.base_url}/auth/realms/{realm_name}",
+            "sub": session.sub,
+            "sub_kind": session.sub_kind,
+            "sub_name": subject.get("name"),
+            "realm_id": session.realm_id,
+            "realm_name": realm_name,
+            "scope": "global",
+            "session_id": session.id,
+            "jti": access_id,
+            "iat": now,
+            "exp": now + self.access_lifetime,
+            "kind": "access_token",
+            "remote_address": ctx.request.address,
+            "user_agent": ctx.request.header("user-agent") or "",
+            "realm_access": {"roles": []},
+            "global_access": {"roles": self.role_names(session.sub_kind, session.sub)},
+            "amr": ["pwd"] if session.sub_kind == "user" else ["client"],
+            "acr": "0",
+        }
+        if session.client_id is not None:
+            claims["client_id"] = session.client_id
+        out: dict[str, Any] = {
+            "access_token": jwt.encode(claims, self._key, self._kid),
+            "expires_in": self.access_lifetime,
+            "token_type": "Bearer",
+            "scope": "global",
+        }
+        if with_refresh:
+            refresh_id = hub.ids.uuid()
+            refresh_claims = dict(claims)
+            refresh_claims.update(
+                {"jti": refresh_id, "kind": "refresh_token", "exp": now + self.refresh_lifetime}
+            )
+            claims["refresh_token_id"] = refresh_id
+            out["access_token"] = jwt.encode(claims, self._key, self._kid)
+            with self._lock:
+                self.refresh_tokens[refresh_id] = RefreshRecord(session.id)
+            out["refresh_token"] = jwt.encode(refresh_claims, self._key, self._kid)
+            out["refresh_token_expires_in"] = self.refresh_lifetime
+        return out
+
+    # -- checking -------------------------------------------------------------------------------------
+    def decode(self, token: str) -> dict[str, Any]:
+        """Claims of a token this hub signed (raises :class:`jwt.TokenInvalid`)."""
+        return jwt.decode(token, self._key)
+
+    def state_of(self, claims: dict[str, Any]) -> str:
+        """``"active"``, ``"expired"`` or ``"inactive"`` for decoded claims."""
+        if float(claims.get("exp", 0)) <= self.hub.clock.now():
+            return "expired"
+        with self._lock:
+            session = self.sessions.get(str(claims.get("session_id")))
+            if claims.get("jti") in self.revoked_access:
+                return "inactive"
+            if session is None:
+                return "expired"
+            if session.revoked:
+                return "inactive"
+            if session.expires <= self.hub.clock.now():
+                return "expired"
+        if self._subject(str(claims.get("sub_kind")), str(claims.get("sub"))) is None:
+            return "expired"
+        return "active"
+
+    def identity_from(self, claims: dict[str, Any]) -> Identity | None:
+        """The identity behind valid access-token claims (``None`` if the subject is gone)."""
+        kind = str(claims.get("sub_kind"))
+        subject = self._subject(kind, str(claims.get("sub")))
+        if subject is None or kind not in ("user", "client"):
+            return None
+        realm = self.hub.table("auth:realms").get(subject["realmId"]) or {}
+        return Identity(
+            kind,  # type: ignore[arg-type]
+            subject["id"],
+            subject.get("name") or "",
+            subject["realmId"],
+            realm.get("name", ""),
+            self.permissions_of(kind, subject["id"]),
+            str(claims.get("session_id")),
+            str(claims.get("jti")),
+            claims,
+        )
+
+    def bearer(self, ctx: RequestContext) -> str | None:
+        """The Bearer token of a request, or ``None``; authup refuses unknown schemes."""
+        header = ctx.request.header("authorization")
+        if header is None or not header.strip():
+            if ctx.service != "auth":
+                cookie = ctx.request.header("cookie") or ""
+                for part in cookie.split(";"):
+                    name, _, value = part.strip().partition("=")
+                    if name == "access_token" and value:
+                        return unquote(value)
+            return None
+        scheme, _, value = header.strip().partition(" ")
+        if scheme.lower() == "bearer":
+            return value.strip()
+        if scheme.lower() == "basic" or ctx.service != "auth":
+            return None
+        raise HubError(
+            "unsupported_auth_header_type", f"The authorization header type {scheme} is not supported."
+        )
+
+    def authenticate(self, ctx: RequestContext) -> Identity | None:
+        """The bearer check of the answering service; ``None`` = anonymous."""
+        token = self.bearer(ctx)
+        if token is None:
+            return None
+        if ctx.service == "auth":
+            return self._authenticate_at_authup(token)
+        return self._authenticate_at_hub(token)
+
+    def _authenticate_at_authup(self, token: str) -> Identity:
+        try:
+            claims = self.decode(token)
+        except jwt.TokenInvalid:
+            raise jwt_error("invalid_token", "The JWT is invalid.") from None
+        if claims.get("kind") != "access_token":
+            raise jwt_error("invalid_token", "The JWT is invalid.")
+        state = self.state_of(claims)
+        if state == "expired":
+            raise jwt_error("expired_token", "The JWT has expired.")
+        if state == "inactive":
+            raise jwt_error("inactive_token", "The JWT is not active.")
+        identity = self.identity_from(claims)
+        if identity is None:
+            raise jwt_error("expired_token", "The JWT has expired.")
+        return identity
+
+    def _authenticate_at_hub(self, token: str) -> Identity:
+        try:
+            claims = self.decode(token)
+        except jwt.TokenInvalid:
+            raise HubError("internal_error", "Property token is invalid") from None
+        if claims.get("kind") != "access_token":
+            raise HubError("internal_error", "Property token is invalid")
+        state = self.state_of(claims)
+        jti = str(claims.get("jti"))
+        if state == "expired":
+            raise HubError("internal_error", "The JWT has expired.")
+        if state == "inactive":
+            with self._lock:
+                session = self.sessions.get(str(claims.get("session_id")))
+                cached = session is not None and jti in session.core_cache
+            if not cached:
+                raise HubError("internal_error", "The JWT is not active.")
+        identity = self.identity_from(claims)
+        if identity is None:
+            raise HubError("internal_error", "The JWT has expired.")
+        with self._lock:
+            session = self.sessions.get(identity.session_id)
+            if session is not None:
+                session.core_cache.add(jti)
+        return identity
+
+    # -- revocation -----------------------------------------------------------------------------------
+    def revoke_session(self, session_id: str, *, at_core: bool = False) -> bool:
+        """Revoke one session (all its tokens)."""
+        with self._lock:
+            session = self.sessions.get(session_id)
+            if session is None:
+                return False
+            session.revoked = True
+            if at_core:
+                session.core_cache.clear()
+            return True
+
+    def revoke_all(self, *, at_core: bool = False) -> int:
+        """Revoke every session."""
+        with self._lock:
+            ids = [s.id for s in self.sessions.values() if not s.revoked]
+            for sid in ids:
+                self.revoke_session(sid, at_core=at_core)
+            if at_core:
+                for session in self.sessions.values():
+                    session.core_cache.clear()
+            return len(ids)
+
+    def revoke_session_of(self, token: str, *, at_core: bool = False) -> bool:
+        """Revoke the session a token belongs to."""
+        try:
+            claims = self.decode(token)
+        except jwt.TokenInvalid:
+            return False
+        return self.revoke_session(str(claims.get("session_id")), at_core=at_core)
+
+    def end_sessions_of(self, subject_id: str) -> None:
+        """Drop every session of a deleted user or client (their tokens stop working at once)."""
+        with self._lock:
+            for sid in [s.id for s in self.sessions.values() if s.sub == subject_id]:
+                del self.sessions[sid]
+
+
+def basic_credentials(header: str | None) -> tuple[str, str] | None:
+    """``(client_id, client_secret)`` from an HTTP Basic header (raises ``invalid_request`` if malformed)."""
+    if header is None:
+        return None
+    scheme, _, value = header.strip().partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
+    except (ValueError, UnicodeError):
+        raise oauth_error("invalid_request", "The basic authorization header is malformed.") from None
+    user, sep, secret = decoded.partition(":")
+    if not sep:
+        raise oauth_error("invalid_request", "The basic authorization header is malformed.")
+    return unquote(user), unquote(secret)
+
+
+def oauth_error(code: str, message: str, *, error: str | None = None, name: str = "OAuth2Error") -> HubError:
+    """An OAuth2-flavoured authup error carrying RFC 6749's ``error`` field."""
+    return HubError(code, message, extra={"error": error or code}, name=name)
