@@ -415,8 +415,8 @@ def realms(api):
         (expr("gt(name,'r-beta')"), {"r-gamma"}),
         (bracket(name=">=r-beta"), {"r-beta", "r-gamma"}),
         (expr("gte(name,'r-beta')"), {"r-beta", "r-gamma"}),
-        (bracket(displayName="null"), {"r-beta"}),
-        (expr("eq(displayName,'null')"), {"r-beta"}),
+        (bracket(name="r-~", displayName="null"), {"r-beta"}),
+        (expr("and(startsWith(name,'r-'),eq(displayName,'null'))"), {"r-beta"}),
         (expr("or(eq(name,'master'),eq(name,'r-beta'))"), {"master", "r-beta"}),
         (expr("and(startsWith(name,'r-'),not(eq(displayName,'null')))"), {"r-alpha", "r-gamma"}),
         (bracket(builtIn="true"), {"master"}),
@@ -427,3 +427,24 @@ def test_authup_filter_operators(realms, params, expected):
     """auth.md §2.3: the same operators and both dialects at authup (observed.md: the expression
     dialect works at authup too); case-insensitive, values coerced ('true', 'null')."""
     assert realms(params) == expected
+
+
+# -- relation fields -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"include": "registry", "filter[registry.name]": "harbor-one"},
+        {"include": "registry", "filter": "eq(registry.name,'harbor-one')"},
+    ],
+    ids=["bracket", "expression"],
+)
+def test_relation_field_filter(api, params):
+    """core-and-storage.md §2.1: filter on a relation field when the relation is allowed and included."""
+    one = api.registry(name="harbor-one")
+    two = api.registry(name="harbor-two")
+    wanted = api.node(registryId=one["id"])
+    api.node(registryId=two["id"])
+    api.node()
+    assert api.ids("/core/nodes", params=params) == [wanted["id"]]
