@@ -38,6 +38,7 @@ __all__ = [
     "NotFoundError",
     "NotSupportedError",
     "ObjectDoesNotExist",
+    "QueryValueError",
     "RateLimitError",
     "ServerError",
     "UnauthorizedError",
@@ -67,6 +68,10 @@ class InvalidIdError(FlameHubError, ValueError):
 
 class FieldError(FlameHubError, ValueError):
     """A filter, sort, fields or include key names no field the resource allows for that purpose."""
+
+
+class QueryValueError(FlameHubError, ValueError):
+    """A filter value does not fit its field (a non-UUID for an id, a string for a boolean …)."""
 
 
 class NotSupportedError(FlameHubError, NotImplementedError):

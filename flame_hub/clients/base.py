@@ -10,9 +10,9 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from types import TracebackType
-from typing import Any, ClassVar, Final
+from typing import TYPE_CHECKING, Any, ClassVar, Final, TypeVar
 
 import httpx
 from typing_extensions import Self
@@ -28,6 +28,11 @@ from flame_hub.exceptions import (
     InvalidIdError,
     raise_for_response,
 )
+
+if TYPE_CHECKING:
+    from flame_hub.clients.engine import Call
+
+T = TypeVar("T")
 
 __all__ = ["USE_CLIENT_AUTH", "AuthArg", "BaseClient", "ServiceCore", "path_segment", "user_agent"]
 
@@ -284,7 +289,7 @@ class BaseClient(ServiceCore):
         method: str,
         url: httpx.URL | str,
         *,
-        params: Mapping[str, Any] | None = None,
+        params: Mapping[str, str] | Sequence[tuple[str, str]] | None = None,
         json: Any = None,
         files: Any = None,
         data: Mapping[str, Any] | None = None,
@@ -301,7 +306,9 @@ class BaseClient(ServiceCore):
         request = self._http.build_request(
             method,
             url,
-            params=params,
+            params=list(params.items())
+            if isinstance(params, Mapping)
+            else (list(params) if params else None),
             json=json,
             files=files,
             data=data,
@@ -323,6 +330,23 @@ class BaseClient(ServiceCore):
         except BaseException:
             response.close()
             raise
+
+    def _execute(self, call: Call[T]) -> T:
+        """Run an engine call: send it (unless it needs no request) and parse the answer."""
+        if not call.method:
+            return call.parse(None)  # type: ignore[arg-type]
+        expected = (*call.expected, 404) if call.none_on_404 else call.expected
+        response = self.request(
+            call.method,
+            call.url,
+            params=call.params,
+            json=call.json,
+            files=call.files,
+            auth=call.auth,
+            expected=expected,
+            stream=call.stream,
+        )
+        return call.parse(response)
 
     def close(self) -> None:
         """Close the connection pool (unless it belongs to a client you passed in)."""

@@ -1,0 +1,244 @@
+"""The read and delete methods every resource has, declared in one line per method.
+
+``find_nodes = FindMethod(Node)`` on a client class gives ``client.find_nodes(filter=…, page=…, …)``
+with the existing client's arguments, typed for the resource. The bodies exist once, here; a client
+only says which resource each method serves. Each method builds an engine :class:`Call` and hands it
+to the client's ``_execute`` (the sync clients send it with httpx.Client, the async ones await it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Generic, Literal, Protocol, overload
+
+import httpx
+from typing_extensions import Self
+
+from flame_hub.clients.base import USE_CLIENT_AUTH, AuthArg, ServiceCore
+from flame_hub.clients.engine import Call, delete_call, list_call, retrieve_call
+from flame_hub.clients.params import page_window, query_from_find
+from flame_hub.models.base import ListMeta, Page, ResourceT
+from flame_hub.query.compiler import EmptyResultSet
+from flame_hub.query.query import FieldSelection
+
+__all__ = ["DeleteMethod", "Executor", "FindMethod", "GetAllMethod", "GetMethod", "empty_call"]
+
+
+class Executor(Protocol):
+    """What the methods need from a client: URLs/auth (ServiceCore) and a way to run a call."""
+
+    def _execute(self, call: Call[Any]) -> Any: ...
+
+
+def empty_call(result: Any) -> Call[Any]:
+    """A call that sends nothing and yields ``result`` (a query that can match nothing)."""
+    return Call("", httpx.URL("about:blank"), lambda _response: result)
+
+
+def _as_core(client: Executor) -> ServiceCore:
+    assert isinstance(client, ServiceCore)
+    return client
+
+
+class _Method(Generic[ResourceT]):
+    """Base descriptor: remembers the resource and the attribute name (for docs and errors)."""
+
+    def __init__(self, model: type[ResourceT]) -> None:
+        self.model = model
+        self.name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+
+# -- find_* and get_<plural> --------------------------------------------------------------------------
+
+
+class BoundFind(Generic[ResourceT]):
+    """``find_<plural>(filter=…, page=…, sort=…, fields=…, include=…, meta=…, auth=…)``."""
+
+    def __init__(self, client: Executor, model: type[ResourceT]) -> None:
+        self._client = client
+        self._model = model
+
+    @overload
+    def __call__(
+        self,
+        *,
+        filter: Mapping[str, Any] | None = ...,
+        page: Mapping[str, Any] | None = ...,
+        sort: Any = ...,
+        fields: str | list[str] | tuple[str, ...] | FieldSelection | None = ...,
+        include: str | list[str] | tuple[str, ...] | None = ...,
+        meta: Literal[False] = ...,
+        auth: AuthArg = ...,
+    ) -> list[ResourceT]: ...
+
+    @overload
+    def __call__(
+        self,
+        *,
+        filter: Mapping[str, Any] | None = ...,
+        page: Mapping[str, Any] | None = ...,
+        sort: Any = ...,
+        fields: str | list[str] | tuple[str, ...] | FieldSelection | None = ...,
+        include: str | list[str] | tuple[str, ...] | None = ...,
+        meta: Literal[True],
+        auth: AuthArg = ...,
+    ) -> tuple[list[ResourceT], ListMeta]: ...
+
+    def __call__(
+        self,
+        *,
+        filter: Mapping[str, Any] | None = None,
+        page: Mapping[str, Any] | None = None,
+        sort: Any = None,
+        fields: str | list[str] | tuple[str, ...] | FieldSelection | None = None,
+        include: str | list[str] | tuple[str, ...] | None = None,
+        meta: bool = False,
+        auth: AuthArg = USE_CLIENT_AUTH,
+    ) -> Any:
+        limit, offset = page_window(page)
+        query = query_from_find(self._model, filter=filter, sort=sort, fields=fields, include=include)
+        try:
+            call = list_call(
+                _as_core(self._client),
+                self._model,
+                query,
+                limit=limit,
+                offset=offset,
+                auth=auth,
+                client=self._client,
+            )
+        except EmptyResultSet:
+            empty_meta = ListMeta(total=0, limit=limit, offset=offset)
+            return self._client._execute(empty_call(([], empty_meta) if meta else []))
+        inner = call.parse
+
+        def parse(response: httpx.Response) -> Any:
+            page_: Page[ResourceT] = inner(response)
+            return (page_.items, page_.meta) if meta else page_.items
+
+        return self._client._execute(Call(call.method, call.url, parse, params=call.params, auth=call.auth))
+
+
+class FindMethod(_Method[ResourceT]):
+    """Declares ``find_<plural>``: one page of the records matching ``filter``, sorted and paged."""
+
+    @overload
+    def __get__(self, client: None, owner: type) -> Self: ...
+    @overload
+    def __get__(self, client: Executor, owner: type) -> BoundFind[ResourceT]: ...
+    def __get__(self, client: Executor | None, owner: type) -> Self | BoundFind[ResourceT]:
+        return self if client is None else BoundFind(client, self.model)
+
+
+class GetAllMethod(FindMethod[ResourceT]):
+    """Declares ``get_<plural>``: the first page (50 records) with no filter, as the existing client has it.
+
+    It accepts the same arguments as ``find_<plural>`` (the existing client forwarded them too).
+    """
+
+
+# -- get_<singular> -----------------------------------------------------------------------------------
+
+
+class BoundGet(Generic[ResourceT]):
+    """``get_<singular>(id, fields=…, include=…, meta=…, auth=…)``: the record, or None when it does not exist."""
+
+    def __init__(self, client: Executor, model: type[ResourceT]) -> None:
+        self._client = client
+        self._model = model
+
+    @overload
+    def __call__(
+        self,
+        id: object,
+        *,
+        fields: str | list[str] | tuple[str, ...] | FieldSelection | None = ...,
+        include: str | list[str] | tuple[str, ...] | None = ...,
+        meta: Literal[False] = ...,
+        auth: AuthArg = ...,
+    ) -> ResourceT | None: ...
+
+    @overload
+    def __call__(
+        self,
+        id: object,
+        *,
+        fields: str | list[str] | tuple[str, ...] | FieldSelection | None = ...,
+        include: str | list[str] | tuple[str, ...] | None = ...,
+        meta: Literal[True],
+        auth: AuthArg = ...,
+    ) -> tuple[ResourceT | None, dict[str, Any]]: ...
+
+    def __call__(
+        self,
+        id: object,
+        *,
+        fields: str | list[str] | tuple[str, ...] | FieldSelection | None = None,
+        include: str | list[str] | tuple[str, ...] | None = None,
+        meta: bool = False,
+        auth: AuthArg = USE_CLIENT_AUTH,
+    ) -> Any:
+        query = query_from_find(self._model, fields=fields, include=include)
+        call = retrieve_call(
+            _as_core(self._client),
+            self._model,
+            id,
+            fields=query.fields or None,
+            includes=query.includes,
+            auth=auth,
+            client=self._client,
+        )
+        if not meta:
+            return self._client._execute(call)
+        inner = call.parse
+
+        def parse(response: httpx.Response) -> Any:
+            record = inner(response)
+            body = response.json() if record is not None else {}
+            return record, (body.get("meta") or {}) if isinstance(body, dict) else {}
+
+        return self._client._execute(
+            Call(call.method, call.url, parse, params=call.params, none_on_404=True, auth=call.auth)
+        )
+
+
+class GetMethod(_Method[ResourceT]):
+    """Declares ``get_<singular>``: one record by id (a 404 gives None)."""
+
+    @overload
+    def __get__(self, client: None, owner: type) -> Self: ...
+    @overload
+    def __get__(self, client: Executor, owner: type) -> BoundGet[ResourceT]: ...
+    def __get__(self, client: Executor | None, owner: type) -> Self | BoundGet[ResourceT]:
+        return self if client is None else BoundGet(client, self.model)
+
+
+# -- delete_<singular> --------------------------------------------------------------------------------
+
+
+class BoundDelete(Generic[ResourceT]):
+    """``delete_<singular>(id, auth=…)``: delete the record; returns None as the existing client does."""
+
+    def __init__(self, client: Executor, model: type[ResourceT]) -> None:
+        self._client = client
+        self._model = model
+
+    def __call__(self, id: object, *, auth: AuthArg = USE_CLIENT_AUTH) -> Any:
+        call = delete_call(_as_core(self._client), self._model, id, auth=auth, client=self._client)
+        return self._client._execute(
+            Call(call.method, call.url, lambda _r: None, expected=call.expected, auth=call.auth)
+        )
+
+
+class DeleteMethod(_Method[ResourceT]):
+    """Declares ``delete_<singular>``."""
+
+    @overload
+    def __get__(self, client: None, owner: type) -> Self: ...
+    @overload
+    def __get__(self, client: Executor, owner: type) -> BoundDelete[ResourceT]: ...
+    def __get__(self, client: Executor | None, owner: type) -> Self | BoundDelete[ResourceT]:
+        return self if client is None else BoundDelete(client, self.model)

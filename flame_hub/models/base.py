@@ -1,0 +1,320 @@
+"""How a Hub resource is declared, once, and everything derived from that declaration.
+
+A resource is a pydantic model with snake_case attributes (camelCase on the wire) and a ``meta``
+class attribute saying where it lives and what the Hub lets you do with it::
+
+    class Node(Resource):
+        meta: ClassVar[ResourceMeta] = ResourceMeta(
+            service="core", path="nodes", domain="node",
+            filters=("id", "name", "hidden", "realm_id"), sorts=("name", "created_at"),
+        )
+        id: Annotated[UUID | None, READ_ONLY] = None
+        name: Annotated[str | None, REQUIRED] = None
+        realm_id: Annotated[UUID | None, CREATE_ONLY] = None
+        registry: Annotated[Registry | None, INCLUDE] = None
+
+Why every field is optional: a record fetched with ``fields=id,name`` lacks the other columns, and the
+Hub adds fields between releases; a response must always parse. Which fields were actually sent is in
+``model_fields_set``. Why enums are ``Literal[...] | str``: an enum value the Hub adds later comes
+through as a plain string instead of failing the whole page. Unknown keys are kept in ``model_extra``
+(authup merges user attributes into user records that way).
+
+From the declaration the library derives: the wire names (aliases), which keys may be sent on create
+and on update, which are required on create, the filter/sort/fields/include vocabularies the query
+compiler checks keys against, and the parsers (one ``TypeAdapter`` per envelope and model).
+"""
+
+from __future__ import annotations
+
+import functools
+import typing
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Annotated, Any, ClassVar, Generic, Literal, TypeVar, get_args, get_origin
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, TypeAdapter
+from pydantic.alias_generators import to_camel
+
+from flame_hub._redact import MASK
+
+__all__ = [
+    "CREATE_ONLY",
+    "INCLUDE",
+    "OPT_IN",
+    "READ_ONLY",
+    "REQUIRED",
+    "SECRET",
+    "FieldSpec",
+    "ItemEnvelope",
+    "ListEnvelope",
+    "ListMeta",
+    "Page",
+    "Resource",
+    "ResourceMeta",
+    "ResourceT",
+    "get_field_names",
+    "get_includable_names",
+]
+
+Service = Literal["auth", "core", "storage"]
+Operation = Literal["list", "get", "create", "update", "delete"]
+ALL_OPERATIONS: frozenset[Operation] = frozenset({"list", "get", "create", "update", "delete"})
+READ_OPERATIONS: frozenset[Operation] = frozenset({"list", "get"})
+
+
+# -- field markers ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """What the Hub does with a field: accepts it on create/update, requires it, hides it.
+
+    Attributes:
+        create: the Hub accepts the key on create.
+        update: the Hub accepts the key on update (``POST /<path>/:id``).
+        required: the key must be sent on create.
+        secret: the value is a secret (never shown in a repr).
+        opt_in: not in the default projection; only returned with ``fields=+name``.
+        include: the field is an includable relation (``include=name``), not a column.
+    """
+
+    create: bool = True
+    update: bool = True
+    required: bool = False
+    secret: bool = False
+    opt_in: bool = False
+    include: bool = False
+
+
+#: Server-owned: ignored when sent.
+READ_ONLY = FieldSpec(create=False, update=False)
+#: Accepted on create, never changed afterwards (``realm_id`` and foreign keys of junctions).
+CREATE_ONLY = FieldSpec(update=False)
+#: Required on create and updatable.
+REQUIRED = FieldSpec(required=True)
+#: Required on create, never changed afterwards.
+REQUIRED_CREATE_ONLY = FieldSpec(required=True, update=False)
+#: A writable secret that the Hub returns only on request (``fields=+secret``).
+SECRET = FieldSpec(secret=True, opt_in=True)
+#: A writable column outside the default projection (``fields=+email``).
+OPT_IN = FieldSpec(opt_in=True)
+#: An includable relation.
+INCLUDE = FieldSpec(create=False, update=False, include=True)
+
+
+# -- the resource declaration -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ResourceMeta:
+    """Where a resource lives and what the Hub lets you do with it (from the API reference).
+
+    Filter and sort names are Python (snake_case) names; the reference's allow-lists.
+    """
+
+    service: Service
+    path: str
+    domain: str
+    filters: tuple[str, ...] = ()
+    sorts: tuple[str, ...] = ()
+    operations: frozenset[Operation] = ALL_OPERATIONS
+    #: The order ``first()``/``last()`` and stable paging use when the caller gives none.
+    default_ordering: tuple[str, ...] = ()
+    #: Whether several sort keys are honoured (authup drops a multi-key sort whole).
+    multi_sort: bool = True
+    #: Whether ``GET /<path>/<name>`` addresses a record by name (authup, storage buckets).
+    by_name: bool = False
+    #: Whether the record route honours ``fields``/``include`` (at authup only users and clients do).
+    record_query: bool = True
+    #: Singular and plural names used in messages and the seed-style method names.
+    singular: str = ""
+    plural: str = ""
+
+
+@dataclass(frozen=True)
+class _FieldInfo:
+    name: str
+    wire: str
+    spec: FieldSpec
+    annotation: Any
+    related: type[Resource] | None = None
+
+
+@dataclass(frozen=True)
+class Schema:
+    """Everything derived from one declaration (computed once per class)."""
+
+    fields: Mapping[str, _FieldInfo]
+    wire_to_name: Mapping[str, str]
+    includes: Mapping[str, _FieldInfo] = field(default_factory=dict)
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return tuple(name for name, info in self.fields.items() if not info.spec.include)
+
+    def writable(self, operation: Literal["create", "update"]) -> tuple[str, ...]:
+        attr = operation
+        return tuple(n for n, i in self.fields.items() if getattr(i.spec, attr) and not i.spec.include)
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return tuple(n for n, i in self.fields.items() if i.spec.required)
+
+    @property
+    def secrets(self) -> frozenset[str]:
+        return frozenset(n for n, i in self.fields.items() if i.spec.secret)
+
+
+class Resource(BaseModel):
+    """Base of every Hub resource model; see the module docstring for how to declare one."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel,
+        populate_by_name=True,
+        extra="allow",
+        validate_assignment=False,
+        arbitrary_types_allowed=False,
+        protected_namespaces=(),
+    )
+
+    meta: ClassVar[ResourceMeta]
+
+    # Set on records the library parsed: the service client that fetched them (used by the ORM layer).
+    _client: Any = PrivateAttr(default=None)
+
+    def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
+        secrets = schema_of(type(self)).secrets
+        for name, value in super().__repr_args__():
+            yield name, (MASK if name in secrets and value is not None else value)
+
+    def wire_dump(self, *, include: set[str] | None = None, exclude_unset: bool = True) -> dict[str, Any]:
+        """The record in the Hub's wire form (camelCase keys, JSON values); what the engine sends."""
+        return self.model_dump(mode="json", by_alias=True, include=include, exclude_unset=exclude_unset)
+
+
+ResourceT = TypeVar("ResourceT", bound=Resource)
+
+
+def _spec_of(annotation: Any, metadata: list[Any]) -> FieldSpec:
+    for item in metadata:
+        if isinstance(item, FieldSpec):
+            return item
+    if get_origin(annotation) is Annotated:
+        for item in get_args(annotation)[1:]:
+            if isinstance(item, FieldSpec):
+                return item
+    return FieldSpec()
+
+
+def _related_model(annotation: Any) -> type[Resource] | None:
+    if isinstance(annotation, type) and issubclass(annotation, Resource):
+        return annotation
+    for arg in get_args(annotation):
+        nested = _related_model(arg)
+        if nested is not None:
+            return nested
+    return None
+
+
+@functools.cache
+def schema_of(model: type[Resource]) -> Schema:
+    """The derived schema of a resource class (cached)."""
+    fields: dict[str, _FieldInfo] = {}
+    includes: dict[str, _FieldInfo] = {}
+    for name, info in model.model_fields.items():
+        spec = _spec_of(info.annotation, list(info.metadata))
+        related = _related_model(info.annotation) if spec.include else None
+        item = _FieldInfo(name, info.alias or to_camel(name), spec, info.annotation, related)
+        fields[name] = item
+        if spec.include:
+            includes[name] = item
+    return Schema(fields=fields, wire_to_name={i.wire: n for n, i in fields.items()}, includes=includes)
+
+
+def get_field_names(model: type[Resource]) -> tuple[str, ...]:
+    """The opt-in column names of a resource (what ``fields=+name`` adds), as the existing client has it."""
+    return tuple(n for n, i in schema_of(model).fields.items() if i.spec.opt_in)
+
+
+def get_includable_names(model: type[Resource]) -> tuple[str, ...]:
+    """The includable relation names of a resource (Python names), as the existing client has it."""
+    return tuple(schema_of(model).includes)
+
+
+# -- envelopes ----------------------------------------------------------------------------------------
+
+
+class ListMeta(BaseModel):
+    """``meta`` of a collection: the total before paging and the page that was applied."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    total: int | None = None
+    limit: int | None = None
+    offset: int | None = None
+    schema_: dict[str, Any] | None = Field(default=None, alias="schema")
+
+
+class ListEnvelope(BaseModel, Generic[ResourceT]):
+    """``{"data": [...], "meta": {...}}`` of a collection."""
+
+    data: list[ResourceT]
+    meta: ListMeta = Field(default_factory=ListMeta)
+
+
+class ItemEnvelope(BaseModel, Generic[ResourceT]):
+    """``{"data": {...}, "meta": {...}}`` of a single record (every Hub service envelopes records)."""
+
+    data: ResourceT
+    meta: dict[str, Any] = Field(default_factory=dict)
+
+
+@dataclass
+class Page(Generic[ResourceT]):
+    """One page of a collection with its ``meta`` (``total`` is the count before paging)."""
+
+    items: list[ResourceT]
+    total: int | None
+    limit: int | None
+    offset: int | None
+    meta: ListMeta
+
+    def __iter__(self) -> Iterator[ResourceT]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+_ADAPTERS: dict[tuple[str, type[Any]], TypeAdapter[Any]] = {}
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+def list_adapter(model: type[ResourceT]) -> TypeAdapter[ListEnvelope[ResourceT]]:
+    """The one-pass parser of a collection of ``model`` (built once per model)."""
+    key = ("list", model)
+    if key not in _ADAPTERS:
+        _ADAPTERS[key] = TypeAdapter(ListEnvelope[model])  # type: ignore[valid-type]
+    return _ADAPTERS[key]
+
+
+def item_adapter(model: type[ResourceT]) -> TypeAdapter[ItemEnvelope[ResourceT]]:
+    """The one-pass parser of one enveloped ``model`` record (built once per model)."""
+    key = ("item", model)
+    if key not in _ADAPTERS:
+        _ADAPTERS[key] = TypeAdapter(ItemEnvelope[model])  # type: ignore[valid-type]
+    return _ADAPTERS[key]
+
+
+def bare_adapter(model: type[ModelT]) -> TypeAdapter[ModelT]:
+    """Parser of a record that comes without an envelope (credentials routes)."""
+    key = ("bare", model)
+    if key not in _ADAPTERS:
+        _ADAPTERS[key] = TypeAdapter(model)
+    return _ADAPTERS[key]
+
+
+def resolve_annotations(model: type[Resource]) -> dict[str, Any]:
+    """The model's type hints with forward references resolved (for value coercion in the compiler)."""
+    return typing.get_type_hints(model, include_extras=True)
