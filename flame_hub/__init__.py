@@ -4,7 +4,7 @@
 also be used one by one, exactly like the existing ``flame-hub-client``.
 """
 
-from flame_hub import auth, types
+from flame_hub import auth, models, types
 from flame_hub._version import __version__
 from flame_hub.clients import AuthClient, CoreClient, StorageClient
 from flame_hub.exceptions import (
@@ -26,6 +26,7 @@ from flame_hub.exceptions import (
     UnauthorizedError,
 )
 from flame_hub.hub import Hub
+from flame_hub.models.base import get_field_names, get_includable_names
 
 __all__ = [
     "AuthClient",
@@ -50,5 +51,8 @@ __all__ = [
     "UnauthorizedError",
     "__version__",
     "auth",
+    "get_field_names",
+    "get_includable_names",
+    "models",
     "types",
 ]

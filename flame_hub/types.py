@@ -7,8 +7,12 @@ from typing import Any, Literal
 
 from typing_extensions import TypedDict
 
+from flame_hub._unset import UNSET, Unset
+from flame_hub.query.query import FieldSelection
+
 __all__ = [
     "DEFAULT_PAGE_PARAMS",
+    "UNSET",
     "ActorType",
     "AnalysisBucketType",
     "AnalysisCommand",
@@ -31,6 +35,8 @@ __all__ = [
     "RegistryProjectType",
     "SortParams",
     "TokenBindingMethod",
+    "Unset",
+    "only",
 ]
 
 
@@ -125,3 +131,9 @@ class AnalysisBucketType(str, Enum):
     CODE = "CODE"
     RESULT = "RESULT"
     TEMP = "TEMP"
+
+
+def only(*names: str) -> FieldSelection:
+    """``fields=only("id", "name")``: ask for exactly these columns (plus ``id``) instead of adding to the
+    default projection as plain ``fields=["email"]`` does."""
+    return FieldSelection(only=tuple(names))

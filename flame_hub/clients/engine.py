@@ -51,6 +51,7 @@ __all__ = [
     "delete_call",
     "list_call",
     "record_id",
+    "record_parser",
     "retrieve_call",
     "update_call",
 ]
@@ -230,7 +231,8 @@ def _body(
     return record.wire_dump(include=set(values), exclude_unset=False)
 
 
-def _record_parser(model: type[ResourceT], client: object) -> Callable[[httpx.Response], ResourceT]:
+def record_parser(model: type[ResourceT], client: object) -> Callable[[httpx.Response], ResourceT]:
+    """Parser of one enveloped record (create, update and command answers), bound to ``client``."""
     adapter = item_adapter(model)
 
     def parse(response: httpx.Response) -> ResourceT:
@@ -248,6 +250,7 @@ def create_call(
     *,
     auth: AuthArg = USE_CLIENT_AUTH,
     client: object = None,
+    expected: tuple[int, ...] = (201,),
 ) -> Call[ResourceT]:
     """``POST /<path>`` with the given fields (Python names); 201 with the created record."""
     _check_operation(model, "create")
@@ -255,9 +258,9 @@ def create_call(
     return Call(
         "POST",
         core.url(lit(model.meta.path)),
-        _record_parser(model, client),
+        record_parser(model, client),
         json=body,
-        expected=(201,),
+        expected=expected,
         auth=auth,
     )
 
@@ -275,7 +278,7 @@ def update_call(
     _check_operation(model, "update")
     body = _body(model, data, "update")
     url = core.url(lit(model.meta.path), record_id(model, ident))
-    return Call("POST", url, _record_parser(model, client), json=body, expected=(202,), auth=auth)
+    return Call("POST", url, record_parser(model, client), json=body, expected=(202,), auth=auth)
 
 
 def delete_call(

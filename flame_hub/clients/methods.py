@@ -9,19 +9,30 @@ to the client's ``_execute`` (the sync clients send it with httpx.Client, the as
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Generic, Literal, Protocol, overload
+from typing import Any, Generic, Literal, Protocol, TypeVar, overload
 
 import httpx
 from typing_extensions import Self
 
+from flame_hub._unset import UNSET
 from flame_hub.clients.base import USE_CLIENT_AUTH, AuthArg, ServiceCore
-from flame_hub.clients.engine import Call, delete_call, list_call, retrieve_call
+from flame_hub.clients.engine import Call, create_call, delete_call, list_call, retrieve_call, update_call
 from flame_hub.clients.params import page_window, query_from_find
 from flame_hub.models.base import ListMeta, Page, ResourceT
 from flame_hub.query.compiler import EmptyResultSet
 from flame_hub.query.query import FieldSelection
 
-__all__ = ["DeleteMethod", "Executor", "FindMethod", "GetAllMethod", "GetMethod", "empty_call"]
+T = TypeVar("T")
+
+__all__ = [
+    "DeleteMethod",
+    "Executor",
+    "FindMethod",
+    "GetAllMethod",
+    "GetMethod",
+    "ResourceFacade",
+    "empty_call",
+]
 
 
 class Executor(Protocol):
@@ -35,8 +46,9 @@ def empty_call(result: Any) -> Call[Any]:
     return Call("", httpx.URL("about:blank"), lambda _response: result)
 
 
-def _as_core(client: Executor) -> ServiceCore:
-    assert isinstance(client, ServiceCore)
+def _as_core(client: object) -> ServiceCore:
+    if not isinstance(client, ServiceCore):  # pragma: no cover - a programming error in a client class
+        raise TypeError(f"{type(client).__name__} is not a service client")
     return client
 
 
@@ -242,3 +254,26 @@ class DeleteMethod(_Method[ResourceT]):
     def __get__(self, client: Executor, owner: type) -> BoundDelete[ResourceT]: ...
     def __get__(self, client: Executor | None, owner: type) -> Self | BoundDelete[ResourceT]:
         return self if client is None else BoundDelete(client, self.model)
+
+
+# -- create / update facades ---------------------------------------------------------------------------
+
+
+class ResourceFacade(ServiceCore):
+    """What the hand-written ``create_*``/``update_*`` methods call: argument names → declared fields.
+
+    A facade method only maps its (the existing client's) argument names to the resource's fields;
+    checking, serialising, sending and parsing happen in the engine. ``_execute`` comes from the sync
+    or the async base client (which must come first in the bases).
+    """
+
+    def _execute(self, call: Call[T]) -> T:
+        raise NotImplementedError  # pragma: no cover - provided by BaseClient / AsyncBaseClient
+
+    def _create(self, model: type[ResourceT], auth: AuthArg, /, **fields: Any) -> ResourceT:
+        data = {key: value for key, value in fields.items() if value is not UNSET}
+        return self._execute(create_call(self, model, data, auth=auth, client=self))
+
+    def _update(self, model: type[ResourceT], ident: object, auth: AuthArg, /, **fields: Any) -> ResourceT:
+        data = {key: value for key, value in fields.items() if value is not UNSET}
+        return self._execute(update_call(self, model, ident, data, auth=auth, client=self))

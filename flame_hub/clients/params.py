@@ -183,8 +183,3 @@ def page_window(page: Mapping[str, Any] | None) -> tuple[int, int]:
     if not isinstance(offset, int) or isinstance(offset, bool) or offset < 0:
         raise QueryValueError(f"page offset must be a non-negative integer, got {offset!r}")
     return limit, offset
-
-
-def fields_only(*names: str) -> FieldSelection:
-    """``fields=only("id", "name")``: exactly these columns (and ``id``), instead of adding to the default."""
-    return FieldSelection(only=tuple(names))
