@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from .errors import HubError, Service, issue
 from .http import Request
+from .multipart import Part, is_multipart, parse_multipart
 from .query.qs import parse_qs
 
 if TYPE_CHECKING:
@@ -81,6 +82,13 @@ class RequestContext:
         if self._body is None:
             self._body = parse_body(self.request)
         return self._body
+
+    def parts(self) -> list[Part]:
+        """The parts of a ``multipart/form-data`` body (``[]`` for any other body)."""
+        content_type = self.request.header("content-type")
+        if not is_multipart(content_type):
+            return []
+        return parse_multipart(self.request.body, content_type or "")
 
     def crud(self, resource: Resource | str) -> Crud:
         """The generic operations for a resource (by declaration or ``"service:path"``)."""
