@@ -55,7 +55,8 @@ Resource rules (:class:`Resource`): ``unique`` tuples of field names (a one-colu
 compare case-insensitively); foreign keys on fields (``ForeignKey("auth:realms")``, a missing row -> 400
 ``entity_relation_invalid``, or whatever ``ForeignKey.error`` builds); ``filters``/``sorts``/
 ``fields_allowed``/``relations`` are the rapiq allow-lists (``None`` = not declared, shown as ``null``
-in ``meta.schema``); ``default_sort``; ``operations`` (``list get create update delete upsert``);
+in ``meta.schema``: no filter or sort key is then allowed, while ``fields=`` may name every selectable
+field); ``default_sort``; ``operations`` (``list get create update delete upsert``);
 ``name_field`` allows ``GET /x/{name}`` and ``POST /x/{name}`` (``name_ops`` says which operations);
 ``realm_field`` is defaulted to the caller's realm on create when the key is absent (an explicit
 ``null`` stays when the field is nullable: authup's global roles/permissions); ``permissions`` maps an

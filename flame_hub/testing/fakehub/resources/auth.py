@@ -333,6 +333,10 @@ USERS = Resource(
 )
 
 
+#: auth.md §3.3: the fields allow-list is the default columns plus ``email``.
+USERS = replace(USERS, fields_allowed=(*USERS.default_fields, "email"))
+
+
 # -- roles, permissions, scopes ----------------------------------------------------------------------------
 def _grant_to_admin(ctx: RequestContext, row: Row) -> None:
     """A new permission is granted to the global ``admin`` role (auth.md §3.5)."""
@@ -556,6 +560,10 @@ CLIENTS = Resource(
         ),
     ),
 )
+
+
+#: auth.md §3.7: the fields allow-list is the default columns plus ``secret``.
+CLIENTS = replace(CLIENTS, fields_allowed=(*CLIENTS.default_fields, "secret"))
 
 
 # -- junctions -----------------------------------------------------------------------------------------
