@@ -8,6 +8,7 @@ uniquely named records and delete them afterwards, so they can run against a sha
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -77,7 +78,5 @@ def cleanup() -> Iterator[Callable[[Callable[[], Any]], None]]:
     actions: list[Callable[[], Any]] = []
     yield actions.append
     for action in reversed(actions):
-        try:
+        with contextlib.suppress(NotFoundError):
             action()
-        except NotFoundError:
-            pass
