@@ -209,6 +209,10 @@ class FakeHub:
                     state = self._hub_rate(ctx)
             if state is not None and state.exceeded:
                 return state.too_many()
+            if service != "auth" and ctx.identity is None and inner != "/":
+                # core/storage force a login on every route except GET / (ForceLoggedInMiddleware runs
+                # before routing, core-and-storage.md §1.2), so special routes need no check of their own.
+                ctx.require_login()
             resolved = self.router.resolve(request.method.upper(), service, inner)
             if resolved is None:
                 response = Response.json(ROUTE_NOT_FOUND, status=404)
