@@ -21,11 +21,13 @@ def test_serve_round_trip_and_clean_shutdown() -> None:
         with httpx.Client(base_url=server.url) as http:
             token = http.post("/auth/token", data={"username": "admin", "password": "start123"})
             assert token.status_code == 200
-            realms = http.get(
-                "/auth/realms", headers={"Authorization": f"Bearer {token.json()['access_token']}"}
-            )
-            assert realms.json()["data"][0]["name"] == "master"
-            assert http.patch("/core/nodes/x").json() == {"status": 404, "message": "Not Found"}
+            headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
+            assert http.get("/auth/realms", headers=headers).json()["data"][0]["name"] == "master"
+            assert http.patch("/core/nodes/x", headers=headers).json() == {
+                "status": 404,
+                "message": "Not Found",
+            }
+            assert http.patch("/core/nodes/x").json()["code"] == "identity_unauthorized"
         port = server.port
     with socket.socket() as probe:
         assert probe.connect_ex(("127.0.0.1", port)) != 0  # nothing listens any more
