@@ -35,8 +35,8 @@ How to declare a resource
 
 and register it from a resources module's ``install(hub)``: ``hub.declare(NODES)``. A resources module
 (``fakehub/resources/<service>.py``, listed in ``resources.MODULES``) exports ``install(hub)``, which
-declares its resources, adds special routes and seeds rows (``hub.seed(resource, {...})``); it runs for
-every new FakeHub. Internal calls (core acting as authup's ``system`` client) use
+declares its resources, adds special routes and seeds rows (``hub.seed_row(resource, {...})``: no
+validation, no hooks; id and timestamps filled in); it runs for every new FakeHub. Internal calls (core acting as authup's ``system`` client) use
 ``hub.internal_context("auth")`` as their ``ctx``.
 
 Field rules (:class:`Field`): ``type`` is one of ``string uuid bool int number date json``;
@@ -80,10 +80,17 @@ module-level functions run in order, inside the hub lock, with a :class:`~.conte
 
 Special routes (anything that is not plain CRUD) are added with
 ``hub.route("POST", "core", "/analyses/:id/command", handler)``; ``handler(ctx) -> Response`` reads
-``ctx.params["id"]``, ``ctx.body()``, ``ctx.query`` and returns ``Response.json(...)``; routes added
-this way win over the generic CRUD routes of the same shape. ``ctx.crud(resource)`` gives the generic
-operations (``.create(ctx, body)``, ``.update(...)``, ``.delete(...)``, ``.get(...)``) so a special
-route reuses validation, hooks and envelopes instead of re-coding them.
+``ctx.params["id"]``, ``ctx.body()`` (JSON or form), ``ctx.parts()`` (multipart), ``ctx.query`` (parsed
+like ``qs``) and returns ``Response.json(...)`` / ``Response.stream(chunks, content_type)``; routes added
+this way win over the generic CRUD routes of the same shape. Handlers run under the store lock, but a
+streamed body's iterator runs after the lock is released: capture the bytes it needs while handling.
+On core and storage a login is already enforced before routing (every route but ``GET /``); call
+``ctx.require_any_permission(...)``/``ctx.require_realm(...)`` for the rest. Errors are raised as
+``HubError(code, message, issues=...)``; the answering service renders its own body shape and status.
+``ctx.crud(resource)`` gives the generic operations so a special route reuses validation, hooks and
+envelopes instead of re-coding them: ``find(ctx, ident, op)``, ``create_row(ctx, body)``,
+``update_row(ctx, row, body)``, ``delete_row(ctx, row)`` (each ``authorize=False`` for internal calls),
+``present(ctx, row)`` and ``mutation(ctx, row, status)`` for the ``{data, meta: {}}`` answer.
 """
 
 from __future__ import annotations
