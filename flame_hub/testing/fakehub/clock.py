@@ -26,6 +26,7 @@ class Clock:
         self.manual = manual
         self._lock = threading.Lock()
         self._offset = 0.0
+        self._advanced = 0.0
         self._manual_now = start
 
     def now(self) -> float:
@@ -35,9 +36,16 @@ class Clock:
                 return self._manual_now
             return time.time() + self._offset
 
+    @property
+    def advanced(self) -> float:
+        """Seconds :meth:`advance` has added in total (in either mode)."""
+        with self._lock:
+            return self._advanced
+
     def advance(self, seconds: float) -> None:
         """Move time forward by ``seconds`` (tokens expire, rate-limit windows roll over)."""
         with self._lock:
+            self._advanced += seconds
             if self.manual:
                 self._manual_now += seconds
             else:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import threading
+import time
 from dataclasses import dataclass
 
 from .clock import Clock
@@ -47,7 +48,11 @@ class RateState:
 
 
 class RateLimiter:
-    """Fixed-window counters keyed by an arbitrary tuple (service, address, kind)."""
+    """Fixed-window counters keyed by an arbitrary tuple (service, address, kind).
+
+    Windows run on real (monotonic) time plus whatever ``clock.advance()`` added, so a deterministic
+    hub, whose clock otherwise stands still, does not stay locked out after its first 1,200 requests.
+    """
 
     def __init__(self, clock: Clock, *, enabled: bool = True) -> None:
         self.clock = clock
@@ -59,7 +64,7 @@ class RateLimiter:
         """Count one request against ``key``; ``None`` when limiting is disabled."""
         if not self.enabled:
             return None
-        now = self.clock.now()
+        now = time.monotonic() + self.clock.advanced
         with self._lock:
             start, count = self._windows.get(key, (now, 0))
             if now - start >= WINDOW_SECONDS:
