@@ -104,3 +104,25 @@ def test_realm_nested_routes_and_upsert(http: httpx.Client, admin: dict[str, str
     assert http.delete(f"/auth/realms/{master['id']}", headers=admin).status_code == 400
     assert http.delete(f"/auth/realms/{realm['id']}", headers=admin).status_code == 202
     assert http.get("/auth/users", params={"filter[name]": "erin"}, headers=admin).json()["data"] == []
+
+
+def test_includes_the_caller_may_not_read_are_dropped(http: httpx.Client, admin: dict[str, str]) -> None:
+    data = http.post("/auth/clients", json={"name": "reader", "authMethod": "secret"}, headers=admin).json()[
+        "data"
+    ]
+
+    def grant(name: str) -> None:
+        perm = http.get(f"/auth/permissions/{name}", headers=admin).json()["data"]
+        body = {"clientId": data["id"], "permissionId": perm["id"]}
+        assert http.post("/auth/client-permissions", json=body, headers=admin).status_code == 201
+
+    grant("user_role_read")
+    token = http.post("/auth/token", json={"client_id": data["id"], "client_secret": data["secret"]})
+    headers = auth(token.json()["access_token"])
+    row = http.get("/auth/user-roles", params={"include": "user,role"}, headers=headers).json()["data"][0]
+    assert "user" not in row and "role" not in row
+    grant("role_read")
+    row = http.get("/auth/user-roles", params={"include": "user,role"}, headers=headers).json()["data"][0]
+    assert row["role"]["name"] == "admin" and "user" not in row
+    full = http.get("/auth/user-roles", params={"include": "user,role"}, headers=admin).json()["data"][0]
+    assert full["user"]["name"] == "admin"

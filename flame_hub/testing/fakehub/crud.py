@@ -122,11 +122,29 @@ class Crud:
             hook(ctx, row, out)
         return out
 
+    def _readable(self, ctx: RequestContext, plan: QueryPlan) -> QueryPlan:
+        """authup drops an include the caller may not read (auth.md §2.3); the Hub includes everything."""
+        if ctx.service != "auth" or not plan.includes:
+            return plan
+        kept: list[str] = []
+        for path in plan.includes:
+            target = QueryDecoder(self.resource, self.hub).target(path)
+            parent = path.rpartition(".")[0]
+            if target is None or (parent and parent not in kept):
+                continue
+            try:
+                self.hub.crud(target).authorize(ctx, "list", None)
+            except HubError:
+                continue
+            kept.append(path)
+        plan.includes = kept
+        return plan
+
     # -- reads ----------------------------------------------------------------------------------------
     def list_(self, ctx: RequestContext) -> Response:
         """``GET /<collection>``."""
         self.authorize(ctx, "list", None)
-        plan = QueryDecoder(self.resource, self.hub).decode(ctx.query)
+        plan = self._readable(ctx, QueryDecoder(self.resource, self.hub).decode(ctx.query))
         rows, total = select(self.hub, self.resource, self.table.rows(), plan)
         data = [self.present(ctx, row, plan) for row in rows]
         meta = {
@@ -142,7 +160,7 @@ class Crud:
         row = self.find(ctx, ident, "get")
         self.authorize(ctx, "get", row)
         query = ctx.query if self.resource.record_query else {}
-        plan = QueryDecoder(self.resource, self.hub).decode(query, record=True)
+        plan = self._readable(ctx, QueryDecoder(self.resource, self.hub).decode(query, record=True))
         data = self.present(ctx, row, plan)
         return Response.json(
             {"data": data, "meta": {"schema": describe(self.resource, self.hub.resource, record=True)}}

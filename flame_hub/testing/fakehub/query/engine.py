@@ -89,7 +89,7 @@ class QueryDecoder:
         self.catalog = catalog
 
     # -- relation paths -------------------------------------------------------------------------------
-    def _target(self, path: str) -> Resource | None:
+    def target(self, path: str) -> Resource | None:
         """The resource at the end of relation path ``path`` (``"user.realm"``) or ``None``."""
         current: Resource | None = self.resource
         for name in path.split("."):
@@ -108,7 +108,7 @@ class QueryDecoder:
         path, _, name = key.rpartition(".")
         if path not in includes:
             return None
-        target = self._target(path)
+        target = self.target(path)
         return (target, name) if target is not None else None
 
     # -- parameters -----------------------------------------------------------------------------------
@@ -118,7 +118,7 @@ class QueryDecoder:
             parts = token.split(".")
             for depth in range(1, len(parts) + 1):
                 path = ".".join(parts[:depth])
-                if self._target(path) is None:
+                if self.target(path) is None:
                     break
                 if path not in out:
                     out.append(path)
