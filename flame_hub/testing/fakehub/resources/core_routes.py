@@ -1,0 +1,406 @@
+"""The core's routes that are not plain CRUD (core-and-storage.md §3.1.1, §3.4.1-§3.4.3, §3.5, §3.13,
+§3.15): node and analysis client credentials, node registry credentials, analysis commands, the
+analysis client's permissions, idempotent analysis-node creation, the master-image commands and the
+registry service. Each reuses the generic operations (validation, hooks, envelopes) where it writes.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ..context import RequestContext
+from ..errors import HubError, not_found
+from ..http import Response
+from ..schema import Row
+from ..validation import validate_body
+from . import core_effects as fx
+
+if TYPE_CHECKING:
+    from ..app import FakeHub
+
+#: §3.4.3: the only permissions an analysis client may be given.
+ANALYSIS_SELF_PERMISSIONS = ("analysis_self_storage_use", "analysis_self_message_broker_use")
+
+
+def _denied(message: str) -> HubError:
+    return HubError("permission_denied", message)
+
+
+def _record(ctx: RequestContext, key: str) -> Row:
+    """Login first (every core route), then the addressed row (404)."""
+    ctx.require_login()
+    return ctx.crud(key).find(ctx, ctx.params["id"], "get")
+
+
+# -- client credentials (§3.1.1, §3.4.2) ------------------------------------------------------------------
+def _client_of(ctx: RequestContext, row: Row, kind: str) -> Row:
+    client = ctx.hub.table("auth:clients").get(row.get("clientId"))
+    if client is None:
+        raise HubError("bad_request", f"The {kind} has no client provisioned yet.")
+    return client
+
+
+def _credentials(client: Row) -> dict[str, Any]:
+    return {
+        "id": client["id"],
+        "name": client["name"],
+        "displayName": client.get("displayName"),
+        "secret": client.get("secret"),
+    }
+
+
+def _write_credentials(
+    ctx: RequestContext, client: Row, body: dict[str, Any], keys: tuple[str, ...]
+) -> Response:
+    """Write a plaintext secret (random 64-hex when omitted) and the other keys through authup."""
+    changes = {key: body[key] for key in keys if key in body and body[key] is not None}
+    if not isinstance(changes.get("secret"), str):
+        changes["secret"] = ctx.hub.ids.hex(64)
+    changes["secretHashed"] = False
+    system = ctx.hub.internal_context("auth")
+    updated = ctx.hub.crud("auth:clients").update_row(system, client, changes, authorize=False)
+    return Response.json(_credentials(updated))
+
+
+def _own_node_client(ctx: RequestContext, node: Row) -> bool:
+    identity = ctx.identity
+    return identity is not None and identity.kind == "client" and identity.id == node.get("clientId")
+
+
+def _node_credentials_access(ctx: RequestContext, node: Row) -> None:
+    """The node's own client, or ``node_update`` plus the node's realm (else 403)."""
+    if _own_node_client(ctx, node):
+        return
+    identity = ctx.require_login()
+    if "node_update" not in identity.permissions or not identity.can_write_realm(node.get("realmId")):
+        raise _denied("You are not permitted to manage the credentials of this node.")
+
+
+def node_client_credentials(ctx: RequestContext) -> Response:
+    """``GET /nodes/:id/client/credentials`` -> flat ``{id, name, displayName, secret}``."""
+    node = _record(ctx, fx.NODES)
+    _node_credentials_access(ctx, node)
+    return Response.json(_credentials(_client_of(ctx, node, "node")))
+
+
+def node_client_credentials_write(ctx: RequestContext) -> Response:
+    """``POST /nodes/:id/client/credentials {secret?, name?, displayName?}`` -> plaintext credentials."""
+    node = _record(ctx, fx.NODES)
+    _node_credentials_access(ctx, node)
+    client = _client_of(ctx, node, "node")
+    return _write_credentials(ctx, client, ctx.body(), ("secret", "name", "displayName"))
+
+
+def node_registry_credentials(ctx: RequestContext) -> Response:
+    """``GET /nodes/:id/registry/credentials`` -> flat ``{host, externalName, accountName, accountSecret}``."""
+    node = _record(ctx, fx.NODES)
+    if not _own_node_client(ctx, node) and not ctx.has_permission("registry_manage"):
+        raise _denied("You are not permitted to read the registry credentials of this node.")
+    project = ctx.hub.table(fx.REGISTRY_PROJECTS).get(node.get("registryProjectId"))
+    registry = ctx.hub.table(fx.REGISTRIES).get(project.get("registryId")) if project else None
+    if project is None or registry is None:
+        raise HubError("bad_request", "The node has no registry project provisioned yet.")
+    return Response.json(
+        {
+            "host": registry["host"],
+            "externalName": project.get("externalName"),
+            "accountName": project.get("accountName"),
+            "accountSecret": project.get("accountSecret"),
+        }
+    )
+
+
+def analysis_client_credentials(ctx: RequestContext) -> Response:
+    """``GET /analyses/:id/client/credentials``: analysis_update holders, or the client of a node whose
+    analysis-node for this analysis is approved."""
+    analysis = _record(ctx, fx.ANALYSES)
+    identity = ctx.require_login()
+    if "analysis_update" not in identity.permissions:
+        approved_nodes = {
+            row["nodeId"]
+            for row in ctx.hub.table(fx.ANALYSIS_NODES).where(
+                analysisId=analysis["id"], approvalStatus="approved"
+            )
+        }
+        owned = {node["id"] for node in ctx.hub.table(fx.NODES).where(clientId=identity.id)}
+        if identity.kind != "client" or not owned & approved_nodes:
+            raise _denied("You are not permitted to read the credentials of this analysis.")
+    return Response.json(_credentials(_client_of(ctx, analysis, "analysis")))
+
+
+def analysis_client_credentials_write(ctx: RequestContext) -> Response:
+    """``POST /analyses/:id/client/credentials {secret?}``: analysis_update plus the analysis realm."""
+    analysis = _record(ctx, fx.ANALYSES)
+    ctx.require_any_permission("analysis_update")
+    fx.require_realm_of(ctx, analysis.get("realmId"))
+    return _write_credentials(ctx, _client_of(ctx, analysis, "analysis"), ctx.body(), ("secret",))
+
+
+# -- the analysis client's permissions (§3.4.3) -------------------------------------------------------------
+def _client_permission_view(ctx: RequestContext, binding: Row) -> Row:
+    out = ctx.crud("auth:client-permissions").present(ctx, binding)
+    permission = ctx.hub.table("auth:permissions").get(binding["permissionId"])
+    out["permission"] = ctx.crud("auth:permissions").present(ctx, permission) if permission else None
+    return out
+
+
+def analysis_client_permissions(ctx: RequestContext) -> Response:
+    """``GET /analyses/:id/client/permissions`` -> ``{data, meta: {total, limit, offset}}`` (no schema)."""
+    analysis = _record(ctx, fx.ANALYSES)
+    ctx.require_any_permission("analysis_update")
+    bindings = ctx.hub.table("auth:client-permissions").where(clientId=analysis.get("clientId"))
+    data = [_client_permission_view(ctx, row) for row in bindings if analysis.get("clientId")]
+    return Response.json({"data": data, "meta": {"total": len(data), "limit": 50, "offset": 0}})
+
+
+def _analysis_for_permission_change(ctx: RequestContext) -> Row:
+    analysis = _record(ctx, fx.ANALYSES)
+    ctx.require_any_permission("analysis_update")
+    fx.require_realm_of(ctx, analysis.get("realmId"))
+    return analysis
+
+
+def analysis_client_permission_add(ctx: RequestContext) -> Response:
+    """``POST /analyses/:id/client/permissions {permissionId}`` -> 201 (only the self-use permissions)."""
+    analysis = _analysis_for_permission_change(ctx)
+    permission = ctx.hub.table("auth:permissions").get(ctx.body().get("permissionId"))
+    if permission is None:
+        raise not_found("permission")
+    if permission["name"] not in ANALYSIS_SELF_PERMISSIONS:
+        raise _denied(f"The permission {permission['name']} can not be granted to an analysis.")
+    if analysis.get("configurationLocked"):
+        raise fx.analysis_error("The analysis configuration is locked.")
+    client = _client_of(ctx, analysis, "analysis")
+    crud = ctx.crud("auth:client-permissions")
+    binding = crud.create_row(
+        ctx.hub.internal_context("auth"),
+        {"clientId": client["id"], "permissionId": permission["id"]},
+        authorize=False,
+    )
+    return Response.json({"data": crud.present(ctx, binding, write=True), "meta": {}}, status=201)
+
+
+def analysis_client_permission_remove(ctx: RequestContext) -> Response:
+    """``DELETE /analyses/:id/client/permissions/:permissionId`` (the authup permission id) -> 202."""
+    analysis = _analysis_for_permission_change(ctx)
+    crud = ctx.crud("auth:client-permissions")
+    binding = ctx.hub.table(crud.resource.key).first(
+        clientId=analysis.get("clientId"), permissionId=ctx.params["permissionId"]
+    )
+    if binding is None or analysis.get("clientId") is None:
+        raise not_found("client permission")
+    crud.delete_row(ctx.hub.internal_context("auth"), binding, authorize=False)
+    return Response.json({"data": crud.present(ctx, binding), "meta": {}}, status=202)
+
+
+# -- analyses: delete with its project, commands (§3.4, §3.4.1) ---------------------------------------------
+def analysis_delete(ctx: RequestContext) -> Response:
+    """``DELETE /analyses/:id`` -> 202 with the deleted analysis and its (recounted) ``project``."""
+    crud = ctx.crud(fx.ANALYSES)
+    row = _record(ctx, fx.ANALYSES)
+    crud.delete_row(ctx, row)
+    out = crud.present(ctx, row)
+    project = ctx.hub.table(fx.PROJECTS).get(row["projectId"])
+    out["project"] = ctx.crud(fx.PROJECTS).present(ctx, project) if project is not None else None
+    return Response.json({"data": out, "meta": {}}, status=202)
+
+
+_UNLOCKABLE_BUILD = (None, "failed", "stopped", "stopping")
+_STARTABLE = (None, "failed", "stopped")
+
+
+def _lock(ctx: RequestContext, analysis: Row) -> Row:
+    if analysis.get("configurationLocked"):
+        raise fx.analysis_error("The analysis configuration is already locked.")
+    if analysis.get("buildStatus") is not None:
+        raise fx.analysis_error("The analysis build has already been started.")
+    state = fx.derived_analysis_state(ctx.hub, analysis)
+    if not state["configurationNodeDefaultValid"]:
+        raise fx.analysis_error("The analysis needs at least one default node.")
+    if not state["configurationNodeAggregatorValid"]:
+        raise fx.analysis_error("The analysis needs an aggregator node.")
+    if not state["configurationEntrypointValid"]:
+        raise fx.analysis_error("The analysis has no entrypoint (root code file).")
+    if not state["configurationImageValid"]:
+        raise fx.analysis_error("The analysis has no master image.")
+    return {"configurationLocked": True}
+
+
+def _unlock(ctx: RequestContext, analysis: Row) -> Row:
+    if not analysis.get("configurationLocked"):
+        raise fx.analysis_error("The analysis configuration is not locked.")
+    if analysis.get("buildStatus") not in _UNLOCKABLE_BUILD:
+        raise fx.analysis_error("The analysis build is in progress.")
+    nodes = ctx.hub.table(fx.NODES)
+    for participation in ctx.hub.table(fx.ANALYSIS_NODES).where(analysisId=analysis["id"]):
+        if (nodes.get(participation["nodeId"]) or {}).get("type") != "aggregator":
+            participation["approvalStatus"] = None
+    return {"configurationLocked": False, "buildStatus": None}
+
+
+def _build_start(ctx: RequestContext, analysis: Row) -> Row:
+    if not analysis.get("configurationLocked"):
+        raise fx.analysis_error("The analysis configuration is not locked.")
+    if not fx.derived_analysis_state(ctx.hub, analysis)["buildNodesValid"]:
+        raise fx.analysis_error("Not every analysis node has been approved.")
+    if analysis.get("buildStatus") not in _STARTABLE:
+        raise fx.analysis_error("The analysis build has already been started.")
+    # FakeHub has no build worker: the status stays "starting".
+    return {"buildStatus": "starting"}
+
+
+def _build_check(ctx: RequestContext, analysis: Row) -> Row:
+    if not analysis.get("configurationLocked"):
+        raise fx.analysis_error("The analysis configuration is not locked.")
+    if analysis.get("buildStatus") is None:
+        raise fx.analysis_error("The analysis build has not been started.")
+    return {}
+
+
+def _distribution_start(ctx: RequestContext, analysis: Row) -> Row:
+    if analysis.get("buildStatus") != "executed":
+        raise fx.analysis_error("The analysis has not been built.")
+    if analysis.get("distributionStatus") not in _STARTABLE:
+        raise fx.analysis_error("The analysis distribution has already been started.")
+    registries = ctx.hub.table(fx.REGISTRIES).rows()
+    if not registries:
+        raise fx.analysis_error("No registry is available.")
+    nodes = ctx.hub.table(fx.NODES)
+    for participation in ctx.hub.table(fx.ANALYSIS_NODES).where(analysisId=analysis["id"]):
+        if (nodes.get(participation["nodeId"]) or {}).get("registryId") is None:
+            raise fx.analysis_error("Not every analysis node has a registry.")
+    changes: Row = {"distributionStatus": "starting"}
+    if analysis.get("registryId") is None:
+        changes["registryId"] = registries[0]["id"]  # assigned lazily at distribution (§3.4)
+    return changes
+
+
+def _distribution_check(ctx: RequestContext, analysis: Row) -> Row:
+    if analysis.get("buildStatus") != "executed" or analysis.get("distributionStatus") is None:
+        raise fx.analysis_error("The analysis distribution has not been started.")
+    return {}
+
+
+def _storage_check(ctx: RequestContext, analysis: Row) -> Row:
+    fx.ensure_analysis_buckets(ctx, analysis)
+    return {}
+
+
+COMMANDS = {
+    "configurationLock": _lock,
+    "configurationUnlock": _unlock,
+    "buildStart": _build_start,
+    "buildCheck": _build_check,
+    "distributionStart": _distribution_start,
+    "distributionCheck": _distribution_check,
+    "storageCheck": _storage_check,
+}
+
+
+def analysis_command(ctx: RequestContext) -> Response:
+    """``POST /analyses/:id/command {command}`` -> 202 ``{data: analysis, meta: {}}``; only the realm is
+    checked (no named permission)."""
+    analysis = _record(ctx, fx.ANALYSES)
+    fx.require_realm_of(ctx, analysis.get("realmId"))
+    run = COMMANDS.get(str(ctx.body().get("command")))
+    if run is None:
+        raise HubError("bad_request", "Invalid command.")
+    changes = run(ctx, analysis)
+    if changes:
+        changes["updatedAt"] = ctx.hub.clock.iso()
+        analysis.update(changes)
+    fx.refresh_analysis(ctx.hub, analysis["id"])
+    return ctx.crud(fx.ANALYSES).mutation(ctx, analysis, 202)
+
+
+# -- analysis-nodes (§3.5) ----------------------------------------------------------------------------------
+def analysis_node_preconditions(ctx: RequestContext, row: Row) -> None:
+    """before_create: the analysis must not be locked (400) and the node must be a project member (404)."""
+    hub = ctx.hub
+    analysis = hub.table(fx.ANALYSES).get(row["analysisId"]) or {}
+    if analysis.get("configurationLocked"):
+        raise fx.analysis_error("The analysis configuration is locked.")
+    if hub.table(fx.PROJECT_NODES).first(projectId=analysis.get("projectId"), nodeId=row["nodeId"]) is None:
+        raise not_found("project node")
+
+
+def analysis_node_create(ctx: RequestContext) -> Response:
+    """``POST /analysis-nodes``: idempotent, an existing (analysisId, nodeId) row is answered with 201."""
+    crud = ctx.crud(fx.ANALYSIS_NODES)
+    crud.authorize(ctx, "create", None)
+    data = validate_body(crud.resource, ctx.body(), "create")
+    existing = ctx.hub.table(fx.ANALYSIS_NODES).first(analysisId=data["analysisId"], nodeId=data["nodeId"])
+    if existing is not None:
+        return crud.mutation(ctx, existing, 201)
+    return crud.mutation(ctx, crud.create_row(ctx, ctx.body(), authorize=False), 201)
+
+
+# -- registry projects (§3.12) ------------------------------------------------------------------------------
+def registry_project_authorize(ctx: RequestContext, op: str, row: Row | None) -> None:
+    """Mutations need registry_project_manage; update/delete also the record's realm."""
+    ctx.require_login()
+    if op in ("create", "update", "delete"):
+        ctx.require_any_permission("registry_project_manage")
+    if row is not None and op in ("update", "delete"):
+        fx.require_realm_of(ctx, row.get("realmId"))
+
+
+# -- master images (§3.13) and services (§3.15) -------------------------------------------------------------
+def master_image_command(ctx: RequestContext) -> Response:
+    """``POST /master-images/command``: ``sync`` -> 202 ``{data: null}``; ``build {id}`` -> the image with
+    ``buildStatus: "starting"``. FakeHub's catalogue is static: ``sync`` changes nothing and no build
+    ever progresses past ``starting``."""
+    ctx.require_any_permission("master_image_manage")
+    body = ctx.body()
+    command = body.get("command")
+    if command == "sync":
+        return Response.json({"data": None, "meta": {}}, status=202)
+    if command != "build":
+        raise HubError("bad_request", "Invalid command.")
+    crud = ctx.crud("core:master-images")
+    image = crud.find(ctx, str(body.get("id")), "get")
+    image.update({"buildStatus": "starting", "buildProgress": None, "updatedAt": ctx.hub.clock.iso()})
+    return crud.mutation(ctx, image, 202)
+
+
+def _service(ctx: RequestContext) -> None:
+    ctx.require_login()
+    if ctx.params["id"] != "registry":
+        # Unsure: the reference says 404 for any other service id, not which body.
+        raise not_found("service")
+
+
+def service_hook(ctx: RequestContext) -> Response:
+    """``POST /services/registry/hook`` (Harbor webhooks) -> 202 ``null`` for any logged-in caller."""
+    _service(ctx)
+    return Response.json(None, status=202)
+
+
+def service_command(ctx: RequestContext) -> Response:
+    """``POST /services/registry/command`` -> 202 ``null`` (registry_manage; the body is not validated).
+    FakeHub has no Harbor: setup/cleanup/delete/projectLink/projectUnlink change nothing."""
+    _service(ctx)
+    ctx.require_any_permission("registry_manage")
+    return Response.json(None, status=202)
+
+
+def install(hub: FakeHub) -> None:
+    """Add the special core routes."""
+    routes = (
+        ("GET", "/nodes/:id/client/credentials", node_client_credentials),
+        ("POST", "/nodes/:id/client/credentials", node_client_credentials_write),
+        ("GET", "/nodes/:id/registry/credentials", node_registry_credentials),
+        ("DELETE", "/analyses/:id", analysis_delete),
+        ("POST", "/analyses/:id/command", analysis_command),
+        ("GET", "/analyses/:id/client/credentials", analysis_client_credentials),
+        ("POST", "/analyses/:id/client/credentials", analysis_client_credentials_write),
+        ("GET", "/analyses/:id/client/permissions", analysis_client_permissions),
+        ("POST", "/analyses/:id/client/permissions", analysis_client_permission_add),
+        ("DELETE", "/analyses/:id/client/permissions/:permissionId", analysis_client_permission_remove),
+        ("POST", "/analysis-nodes", analysis_node_create),
+        ("POST", "/master-images/command", master_image_command),
+        ("POST", "/services/:id/hook", service_hook),
+        ("POST", "/services/:id/command", service_command),
+    )
+    for method, pattern, handler in routes:
+        hub.route(method, "core", pattern, handler)

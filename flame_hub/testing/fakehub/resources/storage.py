@@ -1,0 +1,266 @@
+"""Hub v0.14.0 storage service (core-and-storage.md §4): buckets, bucket-files, upload and downloads.
+
+Buckets are addressed by UUID or by name (``/buckets/:idOrName``, first match); bucket-files only by
+UUID and are created only by ``POST /buckets/:idOrName/upload``. The bytes live in
+:mod:`.storage_files`. Uploads into a bucket that belongs to an analysis are mirrored into core's
+analysis-bucket-files (:func:`.core_effects.on_bucket_file_created`), synchronously in FakeHub.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from datetime import datetime
+from typing import TYPE_CHECKING
+from urllib.parse import quote
+
+from ..clock import is_uuid
+from ..context import Identity, RequestContext
+from ..errors import HubError, not_found
+from ..http import Response
+from ..multipart import is_multipart
+from ..schema import (
+    REALM_FK,
+    AuthorizeFn,
+    Field,
+    ForeignKey,
+    Hooks,
+    Relation,
+    Resource,
+    Row,
+    id_field,
+    timestamps,
+)
+from . import core_effects
+from .storage_files import accepts_gzip, blob_store, gzipped, tar_stream
+
+if TYPE_CHECKING:
+    from ..app import FakeHub
+
+
+# -- authorisation ----------------------------------------------------------------------------------------
+def _owner(identity: Identity, row: Row) -> bool:
+    return row.get("actorType") == identity.kind and row.get("actorId") == identity.id
+
+
+def _owner_or(permission_of: dict[str, str]) -> AuthorizeFn:
+    """authorize(): reads need a login; listed operations need ownership or the permission + realm."""
+
+    def authorize(ctx: RequestContext, op: str, row: Row | None) -> None:
+        identity = ctx.require_login()
+        permission = permission_of.get(op)
+        if permission is None:
+            return
+        if row is not None and _owner(identity, row):
+            return
+        ctx.require_any_permission(permission)
+        if row is not None:
+            core_effects.require_realm_of(ctx, row.get("realmId"))
+
+    return authorize
+
+
+# -- hooks ----------------------------------------------------------------------------------------------
+def _stamp_actor(ctx: RequestContext, row: Row) -> None:
+    """The creator of a bucket. Unsure (core-and-storage.md §4.1, inferred): the Hub may leave
+    ``actorType``/``actorId`` null for buckets created through the API; FakeHub records the caller."""
+    identity = ctx.identity
+    row["actorType"] = identity.kind if identity is not None else None
+    row["actorId"] = identity.id if identity is not None else None
+
+
+def _drop_files(ctx: RequestContext, row: Row) -> None:
+    """Deleting a bucket removes all its objects (each one as a file deletion, §3.10)."""
+    crud = ctx.crud(BUCKET_FILES)
+    internal = ctx.hub.internal_context("storage")
+    for file in ctx.hub.table(BUCKET_FILES.key).where(bucketId=row["id"]):
+        crud.delete_row(internal, file, authorize=False)
+
+
+def _drop_object(ctx: RequestContext, row: Row) -> None:
+    blob_store(ctx.hub).delete(row["hash"])
+
+
+BUCKETS = Resource(
+    service="storage",
+    path="buckets",
+    domain="bucket",
+    fields=(
+        id_field(),
+        # No update keys at HEAD: the update validator mounts only create keys (§4.1).
+        Field("name", required=True, create=True, min_length=3, max_length=256),
+        Field("region", nullable=True, create=True, min_length=3, max_length=256),
+        Field("realmId", type="uuid", nullable=True, create=True, references=REALM_FK),
+        Field("actorId", type="uuid", nullable=True),
+        Field("actorType", nullable=True),
+        *timestamps(),
+    ),
+    filters=("id", "name", "realmId", "actorType", "actorId"),
+    sorts=("id", "updatedAt", "createdAt"),
+    realm_field="realmId",
+    realm_guard=True,
+    hooks=Hooks(
+        before_create=(_stamp_actor,),
+        before_delete=(_drop_files,),
+        authorize=_owner_or(
+            {"create": "bucket_create", "update": "bucket_update", "delete": "bucket_delete"}
+        ),
+    ),
+)
+
+#: Every column is filled by the upload route (``create`` marks what it may set); there is no public
+#: create or update route.
+BUCKET_FILES = Resource(
+    service="storage",
+    path="bucket-files",
+    domain="bucketFile",
+    fields=(
+        id_field(),
+        Field("name", create=True, max_length=256),
+        Field("path", create=True, min_length=1, max_length=512),
+        Field("directory", nullable=True, create=True),
+        Field("hash", create=True),
+        Field("size", type="number", nullable=True, create=True),
+        Field("actorType", create=True),
+        Field("actorId", type="uuid", create=True),
+        Field("realmId", type="uuid", nullable=True, create=True),
+        Field("bucketId", type="uuid", create=True, references=ForeignKey("storage:buckets")),
+        *timestamps(),
+    ),
+    filters=("id", "name", "directory", "realmId", "actorType", "actorId", "bucketId"),
+    sorts=("id", "directory", "name", "updatedAt", "createdAt"),
+    relations=(Relation("bucket", "storage:buckets", "bucketId"),),
+    operations=frozenset({"list", "get", "delete"}),
+    entity_label="bucket file",
+    hooks=Hooks(
+        after_create=(core_effects.on_bucket_file_created,),
+        after_delete=(_drop_object, core_effects.on_bucket_file_deleted),
+        authorize=_owner_or({"delete": "bucket_update"}),
+    ),
+)
+
+
+# -- buckets by id or name ------------------------------------------------------------------------------
+def find_bucket(ctx: RequestContext, *, by_name: bool = True) -> Row:
+    """The bucket ``:id`` names: a UUID, or else the first bucket with that name."""
+    ctx.require_login()
+    ident = ctx.params["id"]
+    table = ctx.hub.table(BUCKETS.key)
+    row = table.get(ident) if is_uuid(ident) else (table.first(name=ident) if by_name else None)
+    if row is None:
+        raise not_found("bucket")
+    return row
+
+
+def bucket_get(ctx: RequestContext) -> Response:
+    """``GET /buckets/:idOrName``; a name is looked up only when no query parameters are sent (§4.1)."""
+    row = find_bucket(ctx, by_name=not ctx.request.query_string)
+    return ctx.crud(BUCKETS).get(ctx, row["id"])
+
+
+def bucket_update(ctx: RequestContext) -> Response:
+    """``POST /buckets/:idOrName`` -> 202 (no updatable keys; "ensure the object-store bucket exists")."""
+    return ctx.crud(BUCKETS).update(ctx, find_bucket(ctx)["id"])
+
+
+def bucket_delete(ctx: RequestContext) -> Response:
+    """``DELETE /buckets/:idOrName`` -> 202 with the deleted bucket; its objects go with it."""
+    return ctx.crud(BUCKETS).delete(ctx, find_bucket(ctx)["id"])
+
+
+# -- upload and downloads ------------------------------------------------------------------------------
+def upload(ctx: RequestContext) -> Response:
+    """``POST /buckets/:idOrName/upload`` (multipart) -> 201 ``{data: [files], meta: {total}}``.
+
+    Every part with a filename is stored whatever its field name; the filename is the ``path``. Unsure:
+    the reference names no permission for uploading; FakeHub requires a login only.
+    """
+    bucket = find_bucket(ctx)
+    if not is_multipart(ctx.request.header("content-type")):
+        raise HubError("bad_request", "A multipart content-type header is required.")
+    identity = ctx.require_login()
+    crud = ctx.crud(BUCKET_FILES)
+    table = ctx.hub.table(BUCKET_FILES.key)
+    store = blob_store(ctx.hub)
+    stored: list[Row] = []
+    for part in ctx.parts():
+        path = part.filename
+        if not path:
+            continue
+        if table.first(bucketId=bucket["id"], path=path) is not None:
+            # core-and-storage.md §4.3 [inferred]: the unique (bucketId, path) violation propagates as a
+            # 500, not a 409. Parts stored before this one stay stored. The message is FakeHub's own.
+            raise HubError(
+                "internal_error", "UNIQUE constraint failed: bucket_file.bucket_id, bucket_file.path"
+            )
+        key = ctx.hub.ids.hex(64)
+        store.put(key, part.view)
+        body = {
+            "name": posixpath.basename(path),
+            "path": path,
+            "directory": posixpath.dirname(path) or ".",
+            "hash": key,
+            "size": part.size,
+            "actorType": identity.kind,
+            "actorId": identity.id,
+            "realmId": identity.realm_id,
+            "bucketId": bucket["id"],
+        }
+        try:
+            stored.append(crud.create_row(ctx, body, authorize=False))
+        except HubError:
+            store.delete(key)
+            raise
+    data = [crud.present(ctx, row, write=True) for row in stored]
+    return Response.json({"data": data, "meta": {"total": len(data)}}, status=201)
+
+
+def _attachment(filename: str) -> str:
+    """A ``Content-Disposition: attachment`` value (RFC 6266 ``filename*`` for non-ASCII names)."""
+    fallback = "".join(c if 32 <= ord(c) < 127 and c not in '"\\' else "_" for c in filename)
+    value = f'attachment; filename="{fallback}"'
+    if fallback != filename:
+        value += f"; filename*=UTF-8''{quote(filename, safe='')}"
+    return value
+
+
+def file_stream(ctx: RequestContext) -> Response:
+    """``GET /bucket-files/:id/stream`` -> the raw bytes as an octet-stream attachment, gzip-encoded when
+    ``Accept-Encoding`` allows it (§4.4)."""
+    ctx.require_login()
+    row = ctx.crud(BUCKET_FILES).find(ctx, ctx.params["id"], "get")
+    blob = blob_store(ctx.hub).get(row["hash"])
+    chunks = blob.chunks() if blob is not None else iter(())
+    headers = {"content-disposition": _attachment(str(row["name"]))}
+    if accepts_gzip(ctx.request.header("accept-encoding")):
+        headers["content-encoding"] = "gzip"
+        chunks = gzipped(chunks)
+    return Response.stream(chunks, "application/octet-stream", headers)
+
+
+def bucket_stream(ctx: RequestContext) -> Response:
+    """``GET /buckets/:idOrName/stream`` -> a tar of every file (entry name = path), 200 even if empty."""
+    bucket = find_bucket(ctx)
+    store = blob_store(ctx.hub)
+    entries = []
+    for row in ctx.hub.table(BUCKET_FILES.key).where(bucketId=bucket["id"]):
+        blob = store.get(row["hash"])
+        if blob is not None:
+            stamp = datetime.fromisoformat(str(row["updatedAt"]).replace("Z", "+00:00")).timestamp()
+            entries.append((str(row["path"]), blob, stamp))
+    headers = {"content-disposition": _attachment(f"{bucket['id']}.tar")}
+    return Response.stream(tar_stream(entries), "application/x-tar", headers)
+
+
+RESOURCES: tuple[Resource, ...] = (BUCKETS, BUCKET_FILES)
+
+
+def install(hub: FakeHub) -> None:
+    """Declare the storage resources and routes on ``hub``."""
+    for resource in RESOURCES:
+        hub.declare(resource)
+    hub.route("GET", "storage", "/buckets/:id", bucket_get)
+    hub.route("POST", "storage", "/buckets/:id", bucket_update)
+    hub.route("DELETE", "storage", "/buckets/:id", bucket_delete)
+    hub.route("POST", "storage", "/buckets/:id/upload", upload)
+    hub.route("GET", "storage", "/buckets/:id/stream", bucket_stream)
+    hub.route("GET", "storage", "/bucket-files/:id/stream", file_stream)
