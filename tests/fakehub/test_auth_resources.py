@@ -126,3 +126,16 @@ def test_includes_the_caller_may_not_read_are_dropped(http: httpx.Client, admin:
     assert row["role"]["name"] == "admin" and "user" not in row
     full = http.get("/auth/user-roles", params={"include": "user,role"}, headers=admin).json()["data"][0]
     assert full["user"]["name"] == "admin"
+
+
+def test_permission_check(http: httpx.Client, admin: dict[str, str]) -> None:
+    held = http.post("/auth/permissions/realm_create/check", headers=admin)
+    assert held.status_code == 202 and held.json() == {"status": "success"}
+    data = http.post("/auth/clients", json={"name": "checker", "authMethod": "secret"}, headers=admin).json()[
+        "data"
+    ]
+    token = http.post("/auth/token", json={"client_id": data["id"], "client_secret": data["secret"]})
+    missing = http.post("/auth/permissions/realm_create/check", headers=auth(token.json()["access_token"]))
+    assert missing.status_code == 202
+    assert missing.json()["status"] == "error"
+    assert missing.json()["data"]["code"] == "permission_evaluation_failed"

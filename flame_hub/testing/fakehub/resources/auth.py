@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import token_routes
 from ..context import RequestContext, permission_error
-from ..errors import HubError, rejected
+from ..errors import HubError, error_body, rejected
 from ..errors import issue as make_issue
 from ..http import Response
 from ..passwords import SALT_ALPHABET, hash_password, looks_hashed
@@ -771,6 +771,19 @@ def _me(kind: str) -> Any:
     return handler
 
 
+def _check_permission(ctx: RequestContext) -> Response:
+    """``POST /permissions/{idOrName}/check``: whether the *caller* holds it (auth.md §3.5), 202 unenveloped.
+
+    Policy data in the body is ignored: FakeHub evaluates permissions by name only.
+    """
+    ctx.require_login()
+    permission = ctx.crud("auth:permissions").find(ctx, ctx.params["id"], "get")
+    if ctx.has_permission(permission["name"]):
+        return Response.json({"status": "success"}, status=202)
+    error = permission_error("auth", (permission["name"],))
+    return Response.json({"status": "error", "data": error_body(error, "auth")}, status=202)
+
+
 def _nested(resource: Resource, op: str) -> Any:
     """A realm-nested alias: resolve the realm (404 if unknown), force it on create, scope name lookups."""
 
@@ -887,6 +900,7 @@ def install(hub: FakeHub) -> None:
     """Declare authup's resources and routes on ``hub`` and bootstrap a fresh authup."""
     hub.route("GET", "auth", "/users/@me", _me("user"))
     hub.route("GET", "auth", "/clients/@me", _me("client"))
+    hub.route("POST", "auth", "/permissions/:id/check", _check_permission)
     for resource in REALM_NESTED:
         base = f"/realms/:realm/{resource.path}"
         hub.route("GET", "auth", base, _nested(resource, "list"))
