@@ -25,7 +25,9 @@ from flame_hub.exceptions import (
     ServerError,
     UnauthorizedError,
 )
+from flame_hub.connection import configure
 from flame_hub.hub import Hub
+from flame_hub.query import Q
 from flame_hub.models.base import get_field_names, get_includable_names
 
 __all__ = [
@@ -39,6 +41,7 @@ __all__ = [
     "FlameHubError",
     "ForbiddenError",
     "Hub",
+    "Q",
     "HubAPIError",
     "HubConnectionError",
     "HubTimeoutError",
@@ -51,6 +54,7 @@ __all__ = [
     "UnauthorizedError",
     "__version__",
     "auth",
+    "configure",
     "get_field_names",
     "get_includable_names",
     "models",

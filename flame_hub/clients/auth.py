@@ -11,7 +11,14 @@ from uuid import UUID
 
 from flame_hub._unset import UNSET, Unset
 from flame_hub.clients.base import USE_CLIENT_AUTH, AuthArg, BaseClient
-from flame_hub.clients.methods import DeleteMethod, FindMethod, GetAllMethod, GetMethod, ResourceFacade
+from flame_hub.clients.methods import (
+    ClientManager,
+    DeleteMethod,
+    FindMethod,
+    GetAllMethod,
+    GetMethod,
+    ResourceFacade,
+)
 from flame_hub.config import DEFAULT_AUTH_URL
 from flame_hub.exceptions import ConfigurationError
 from flame_hub.models.auth import (
@@ -42,6 +49,20 @@ def _given(value: object) -> object:
 
 class AuthMethods(ResourceFacade):
     """Every authup operation, shared by the sync and the async client."""
+
+    # -- managers: ``hub.auth.realms.filter(…)`` queries through this client -----------------------
+    realms = ClientManager(Realm)
+    users = ClientManager(User)
+    roles = ClientManager(Role)
+    permissions = ClientManager(Permission)
+    role_permissions = ClientManager(RolePermission)
+    user_permissions = ClientManager(UserPermission)
+    user_roles = ClientManager(UserRole)
+    clients = ClientManager(Client)
+    client_roles = ClientManager(ClientRole)
+    client_permissions = ClientManager(ClientPermission)
+    scopes = ClientManager(Scope)
+    client_scopes = ClientManager(ClientScope)
 
     # -- realms -------------------------------------------------------------------------------------
     get_realms = GetAllMethod(Realm)

@@ -145,6 +145,10 @@ class ServiceCore:
             f"None, got {type(auth).__name__}"
         )
 
+    def _execute(self, call: Call[T]) -> T:
+        """Run an engine call; the sync and async base clients provide it."""
+        raise NotImplementedError  # pragma: no cover
+
     @property
     def auth(self) -> httpx.Auth | None:
         """The auth flow this client sends with every request (bound to this Hub's token URL)."""

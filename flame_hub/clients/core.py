@@ -24,7 +24,14 @@ from flame_hub.clients.engine import (
     record_id,
     record_parser,
 )
-from flame_hub.clients.methods import DeleteMethod, FindMethod, GetAllMethod, GetMethod, ResourceFacade
+from flame_hub.clients.methods import (
+    ClientManager,
+    DeleteMethod,
+    FindMethod,
+    GetAllMethod,
+    GetMethod,
+    ResourceFacade,
+)
 from flame_hub.config import DEFAULT_CORE_URL
 from flame_hub.exceptions import FieldError
 from flame_hub.models.base import Resource
@@ -65,6 +72,22 @@ def _read_only_arg(model: type[Resource], argument: str, value: object) -> None:
 
 class CoreMethods(ResourceFacade):
     """Every core operation, shared by the sync and the async client."""
+
+    # -- managers: ``hub.core.nodes.filter(…)`` queries through this client ------------------------
+    nodes = ClientManager(Node)
+    projects = ClientManager(Project)
+    project_nodes = ClientManager(ProjectNode)
+    analyses = ClientManager(Analysis)
+    analysis_nodes = ClientManager(AnalysisNode)
+    analysis_node_events = ClientManager(AnalysisNodeEvent)
+    analysis_logs = ClientManager(AnalysisLog)
+    analysis_node_logs = ClientManager(AnalysisNodeLog)
+    analysis_buckets = ClientManager(AnalysisBucket)
+    analysis_bucket_files = ClientManager(AnalysisBucketFile)
+    registries = ClientManager(Registry)
+    registry_projects = ClientManager(RegistryProject)
+    master_images = ClientManager(MasterImage)
+    master_image_groups = ClientManager(MasterImageGroup)
 
     # -- nodes ------------------------------------------------------------------------------------
     get_nodes = GetAllMethod(Node)

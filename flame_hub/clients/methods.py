@@ -9,7 +9,7 @@ to the client's ``_execute`` (the sync clients send it with httpx.Client, the as
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Generic, Literal, Protocol, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, Literal, Protocol, TypeVar, overload
 
 import httpx
 from typing_extensions import Self
@@ -22,9 +22,13 @@ from flame_hub.models.base import ListMeta, Page, ResourceT
 from flame_hub.query.compiler import EmptyResultSet
 from flame_hub.query.query import FieldSelection
 
+if TYPE_CHECKING:
+    from flame_hub.query.manager import Manager
+
 T = TypeVar("T")
 
 __all__ = [
+    "ClientManager",
     "DeleteMethod",
     "Executor",
     "FindMethod",
@@ -259,6 +263,20 @@ class DeleteMethod(_Method[ResourceT]):
 # -- create / update facades ---------------------------------------------------------------------------
 
 
+class ClientManager(Generic[ResourceT]):
+    """Declares a manager on a service client: ``hub.core.nodes`` is a ``Manager[Node]`` bound to it."""
+
+    def __init__(self, model: type[ResourceT]) -> None:
+        self.model = model
+
+    def __get__(self, client: object, owner: type) -> Manager[ResourceT]:
+        from flame_hub.query.manager import Manager
+
+        if client is None:
+            raise AttributeError(f"{owner.__name__} managers are read from a client instance")
+        return Manager(self.model, client)
+
+
 class ResourceFacade(ServiceCore):
     """What the hand-written ``create_*``/``update_*`` methods call: argument names → declared fields.
 
@@ -266,9 +284,6 @@ class ResourceFacade(ServiceCore):
     checking, serialising, sending and parsing happen in the engine. ``_execute`` comes from the sync
     or the async base client (which must come first in the bases).
     """
-
-    def _execute(self, call: Call[T]) -> T:
-        raise NotImplementedError  # pragma: no cover - provided by BaseClient / AsyncBaseClient
 
     def _create(self, model: type[ResourceT], auth: AuthArg, /, **fields: Any) -> ResourceT:
         data = {key: value for key, value in fields.items() if value is not UNSET}

@@ -22,7 +22,14 @@ from typing_extensions import NotRequired, TypedDict
 
 from flame_hub.clients.base import USE_CLIENT_AUTH, AuthArg, BaseClient, lit
 from flame_hub.clients.engine import Call, record_id
-from flame_hub.clients.methods import DeleteMethod, FindMethod, GetAllMethod, GetMethod, ResourceFacade
+from flame_hub.clients.methods import (
+    ClientManager,
+    DeleteMethod,
+    FindMethod,
+    GetAllMethod,
+    GetMethod,
+    ResourceFacade,
+)
 from flame_hub.config import DEFAULT_STORAGE_URL
 from flame_hub.exceptions import ConfigurationError, HubConnectionError
 from flame_hub.models.base import ListEnvelope, Resource, list_adapter
@@ -166,6 +173,10 @@ class _UploadParts:
 
 class StorageMethods(ResourceFacade):
     """Every storage operation that is not IO-specific, shared by the sync and the async client."""
+
+    # -- managers: ``hub.storage.buckets.filter(…)`` queries through this client -------------------
+    buckets = ClientManager(Bucket)
+    bucket_files = ClientManager(BucketFile)
 
     get_buckets = GetAllMethod(Bucket)
     find_buckets = FindMethod(Bucket)

@@ -97,3 +97,6 @@ __all__ = [
     "get_field_names",
     "get_includable_names",
 ]
+
+# Attach ``Resource.objects`` (the query layer imports the models, so it is attached from here last).
+import flame_hub.query.manager  # noqa: F401

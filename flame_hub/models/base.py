@@ -28,14 +28,19 @@ from __future__ import annotations
 
 import functools
 import typing
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Annotated, Any, ClassVar, Generic, Literal, TypeVar, get_args, get_origin
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Generic, Literal, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, TypeAdapter
 from pydantic.alias_generators import to_camel
+from typing_extensions import Self
 
 from flame_hub._redact import MASK
+from flame_hub.exceptions import MultipleObjectsReturned, ObjectDoesNotExist
+
+if TYPE_CHECKING:
+    from flame_hub.query.manager import Manager
 
 __all__ = [
     "CREATE_ONLY",
@@ -179,13 +184,119 @@ class Resource(BaseModel):
 
     meta: ClassVar[ResourceMeta]
 
-    # Set on records the library parsed: the service client that fetched them (used by the ORM layer).
+    if TYPE_CHECKING:
+        #: ``Node.objects``: the manager of queries over this resource (attached by flame_hub.query).
+        objects: ClassVar[Manager[Any]]
+        #: Raised by ``get()`` when nothing matches (a subclass per resource, as in Django).
+        DoesNotExist: ClassVar[type[ObjectDoesNotExist]]
+        #: Raised by ``get()`` when several records match.
+        MultipleObjectsReturned: ClassVar[type[MultipleObjectsReturned]]
+
+    # Set on records the library parsed: the service client that fetched them, and their loaded state.
     _client: Any = PrivateAttr(default=None)
+    _snapshot: dict[str, Any] | None = PrivateAttr(default=None)
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        if "objects" in cls.model_fields:
+            raise TypeError(f"{cls.__name__} declares a field named 'objects', which would hide its manager")
+        parents = [b for b in cls.__mro__[1:] if isinstance(b, type) and issubclass(b, Resource)]
+        missing = tuple(getattr(p, "DoesNotExist", None) for p in parents[:1]) or ()
+        does_not_exist = tuple(b for b in missing if b is not None) or (ObjectDoesNotExist,)
+        several = tuple(getattr(p, "MultipleObjectsReturned", None) for p in parents[:1]) or ()
+        multiple = tuple(b for b in several if b is not None) or (MultipleObjectsReturned,)
+        cls.DoesNotExist = type(
+            "DoesNotExist",
+            does_not_exist,
+            {"__qualname__": f"{cls.__qualname__}.DoesNotExist", "__module__": cls.__module__},
+        )
+        cls.MultipleObjectsReturned = type(
+            "MultipleObjectsReturned",
+            multiple,
+            {"__qualname__": f"{cls.__qualname__}.MultipleObjectsReturned", "__module__": cls.__module__},
+        )
 
     def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
         secrets = schema_of(type(self)).secrets
         for name, value in super().__repr_args__():
             yield name, (MASK if name in secrets and value is not None else value)
+
+    def __repr__(self) -> str:
+        """Short: the id and the fields that identify the record (its name or path, or its foreign keys)."""
+        shown = [
+            f"{name}={getattr(self, name)!s}"
+            for name in _label_fields(type(self))
+            if getattr(self, name, None) is not None
+        ]
+        return f"<{type(self).__name__}{' ' if shown else ''}{' '.join(shown)}>"
+
+    def __eq__(self, other: object) -> bool:
+        """Records are equal when they are of one resource and have the same id (as in Django)."""
+        if not isinstance(other, Resource):
+            return NotImplemented
+        mine, theirs = getattr(self, "id", None), getattr(other, "id", None)
+        if mine is None or theirs is None:
+            return self is other if mine is None and theirs is None else False
+        return type(self).meta.path == type(other).meta.path and mine == theirs
+
+    def __hash__(self) -> int:
+        ident = getattr(self, "id", None)
+        if ident is None:
+            raise TypeError(f"an unsaved {type(self).__name__} (no id) is unhashable")
+        return hash((type(self).meta.path, ident))
+
+    def _repr_html_(self) -> str:
+        """An HTML table of the record's fields for Jupyter (secrets masked)."""
+        import html
+
+        schema = schema_of(type(self))
+        rows = "".join(
+            f"<tr><th>{html.escape(name)}</th><td>"
+            f"{html.escape(MASK if info.spec.secret and getattr(self, name) is not None else str(getattr(self, name)))}"
+            "</td></tr>"
+            for name, info in schema.fields.items()
+            if not info.spec.include
+        )
+        return f"<div><strong>{html.escape(type(self).__name__)}</strong><table>{rows}</table></div>"
+
+    # -- active record -------------------------------------------------------------------------------
+
+    def _service_client(self, using: object) -> Any:
+        from flame_hub.connection import client_for
+
+        return client_for(type(self).meta.service, using if using is not None else self._client)
+
+    def save(self, *, update_fields: Iterable[str] | None = None, using: object = None) -> Self:
+        """Create the record (no id yet) or send only its changed writable fields (none: no request).
+
+        A failed save raises and leaves the record as it was, still carrying its unsaved changes.
+        """
+        from flame_hub.query.plans import drive, save_plan
+
+        client = self._service_client(using)
+        return drive(save_plan(client, self, client, update_fields), client._execute)
+
+    def delete(self, *, using: object = None) -> None:
+        """Delete the record on the Hub; its ``id`` becomes None."""
+        from flame_hub.query.plans import delete_plan, drive
+
+        client = self._service_client(using)
+        drive(delete_plan(client, self, client), client._execute)
+
+    def refresh_from_db(self, fields: Iterable[str] | None = None, *, using: object = None) -> None:
+        """Read the record again (all fields, or just ``fields``) and drop unsaved changes to them."""
+        from flame_hub.query.plans import drive, refresh_plan
+
+        client = self._service_client(using)
+        drive(refresh_plan(client, self, client, fields, type(self).DoesNotExist), client._execute)
+
+    @property
+    def is_dirty(self) -> bool:
+        """Whether the record has writable changes that ``save()`` would send."""
+        from flame_hub.query.plans import changed_fields
+
+        return getattr(self, "id", None) is None or bool(changed_fields(self, None))
 
     def wire_dump(self, *, include: set[str] | None = None, exclude_unset: bool = True) -> dict[str, Any]:
         """The record in the Hub's wire form (camelCase keys, JSON values); what the engine sends."""
@@ -193,6 +304,19 @@ class Resource(BaseModel):
 
 
 ResourceT = TypeVar("ResourceT", bound=Resource)
+
+_LABELS = ("name", "path", "virtual_path", "level")
+
+
+@functools.cache
+def _label_fields(model: type[Resource]) -> tuple[str, ...]:
+    """The fields a short repr shows: id, then a name-like field, else the foreign keys of a junction."""
+    names = list(model.model_fields)
+    label = next((n for n in _LABELS if n in names), None)
+    if label is not None:
+        return tuple(n for n in ("id", label) if n in names)
+    keys = [n for n in names if n.endswith("_id") and not n.endswith("realm_id")][:3]
+    return tuple(n for n in ("id", *keys) if n in names)
 
 
 def _spec_of(annotation: Any, metadata: list[Any]) -> FieldSpec:

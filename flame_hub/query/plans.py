@@ -1,0 +1,307 @@
+"""How QuerySets and records are evaluated, without doing any IO.
+
+A *plan* is a generator that yields engine :class:`~flame_hub.clients.engine.Call` objects (and
+:class:`Emit` batches of records for streaming) and receives each call's result. The sync QuerySet runs
+plans with ``httpx.Client``, the async twins with ``httpx.AsyncClient``; the paging arithmetic, the
+request economy and the save/refresh logic exist once, here.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Generator, Iterable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Generic, TypeVar
+
+from flame_hub.clients.base import ServiceCore
+from flame_hub.clients.engine import Call, create_call, delete_call, list_call, retrieve_call, update_call
+from flame_hub.clients.params import MAX_PAGE_LIMIT
+from flame_hub.exceptions import FieldError, MultipleObjectsReturned, NotSupportedError, ObjectDoesNotExist
+from flame_hub.models.base import Page, Resource, ResourceT, schema_of
+from flame_hub.query.compiler import EmptyResultSet
+from flame_hub.query.lookups import did_you_mean
+from flame_hub.query.query import Q, Query
+
+__all__ = [
+    "Emit",
+    "Plan",
+    "count_plan",
+    "delete_plan",
+    "exists_plan",
+    "get_plan",
+    "in_bulk_plan",
+    "page_plan",
+    "refresh_plan",
+    "save_plan",
+    "snapshot",
+]
+
+R = TypeVar("R")
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Emit(Generic[T]):
+    """A batch of records a streaming plan hands to its consumer before asking for the next page."""
+
+    items: Sequence[T]
+
+
+#: A generator yielding calls (answered with their results) and ``Emit`` batches, returning ``R``.
+Plan = Generator["Call[Any] | Emit[Any]", Any, R]
+
+
+def ordered(model: type[Resource], query: Query) -> Query:
+    """The query with the resource's default ordering when it has none, so that paging is stable."""
+    if query.ordering or not model.meta.default_ordering:
+        return query
+    return replace(query, ordering=model.meta.default_ordering)
+
+
+# -- reading ------------------------------------------------------------------------------------------
+
+
+def page_plan(
+    core: ServiceCore,
+    model: type[ResourceT],
+    query: Query,
+    client: object,
+    *,
+    chunk_size: int = MAX_PAGE_LIMIT,
+) -> Plan[None]:
+    """Read every record of the (possibly sliced) query, page by page, emitting each page.
+
+    Stops at a short page, at ``meta.total``, or when the slice is filled; every page is compiled from
+    the same query, so no parameter is lost on later pages.
+    """
+    size = max(1, min(chunk_size, MAX_PAGE_LIMIT))
+    offset, high = query.low, query.high
+    while True:
+        limit = size if high is None else min(size, high - offset)
+        if limit <= 0:
+            return
+        try:
+            call = list_call(core, model, query, limit=limit, offset=offset, client=client)
+        except EmptyResultSet:
+            return
+        page: Page[ResourceT] = yield call
+        yield Emit(page.items)
+        offset += len(page.items)
+        if len(page.items) < limit or (page.total is not None and offset >= page.total):
+            return
+
+
+def count_plan(core: ServiceCore, model: type[ResourceT], query: Query, client: object) -> Plan[int]:
+    """One request with ``page[limit]=1``; the envelope's total, clamped to the slice."""
+    if query.high is not None and query.high <= query.low:
+        return 0
+    try:
+        call = list_call(core, model, query, limit=1, offset=0, client=client)
+    except EmptyResultSet:
+        return 0
+    page: Page[ResourceT] = yield call
+    if page.total is None:
+        raise NotSupportedError(f"the Hub sent no meta.total for {model.meta.path}, so it cannot be counted")
+    total = max(0, page.total - query.low)
+    return total if query.high is None else min(total, query.high - query.low)
+
+
+def exists_plan(core: ServiceCore, model: type[ResourceT], query: Query, client: object) -> Plan[bool]:
+    """One request for one record."""
+    if query.high is not None and query.high <= query.low:
+        return False
+    try:
+        call = list_call(core, model, query, limit=1, offset=query.low, client=client)
+    except EmptyResultSet:
+        return False
+    page: Page[ResourceT] = yield call
+    return bool(page.items)
+
+
+def _only_id(query: Query) -> object | None:
+    """The id when the query's only condition is ``id=<value>`` (then the by-id route serves ``get``)."""
+    where = query.where
+    if where.negated or len(where.children) != 1:
+        return None
+    (child,) = where.children
+    if isinstance(child, Q):
+        return _only_id(replace(query, where=child))
+    if child.path in (("id",), ("pk",)) and child.lookup == "exact" and child.value is not None:
+        value: object = child.value
+        return value
+    return None
+
+
+def get_plan(
+    core: ServiceCore,
+    model: type[ResourceT],
+    query: Query,
+    client: object,
+    does_not_exist: type[ObjectDoesNotExist],
+    multiple: type[MultipleObjectsReturned],
+) -> Plan[ResourceT]:
+    """``get()``: the by-id route for ``id=…`` alone, otherwise a filtered page of two."""
+    ident = _only_id(query)
+    if ident is not None and not query.is_sliced:
+        record: ResourceT | None = yield retrieve_call(
+            core, model, ident, fields=query.fields or None, includes=query.includes, client=client
+        )
+        if record is None:
+            raise does_not_exist(f"{model.__name__} matching id={ident!s} does not exist.")
+        return record
+    try:
+        call = list_call(core, model, query, limit=2, offset=query.low, client=client)
+    except EmptyResultSet:
+        raise does_not_exist(f"{model.__name__} matching query does not exist.") from None
+    page: Page[ResourceT] = yield call
+    if not page.items:
+        raise does_not_exist(f"{model.__name__} matching query does not exist.")
+    if len(page.items) > 1:
+        total = page.total if page.total is not None else "more than one"
+        raise multiple(f"get() returned more than one {model.__name__} -- it returned {total}!")
+    return page.items[0]
+
+
+def in_bulk_plan(
+    core: ServiceCore, model: type[ResourceT], query: Query, client: object, ids: Iterable[object] | None
+) -> Plan[dict[Any, ResourceT]]:
+    """``in_bulk``: records by id, read with ``id__in`` in pages of 50 ids (never one request per id)."""
+    if "id" not in model.meta.filters:
+        raise NotSupportedError(
+            f"{model.__name__} cannot be filtered by id on the Hub, so in_bulk is not possible"
+        )
+    found: dict[Any, ResourceT] = {}
+    if ids is None:
+        batches: list[Query] = [query]
+    else:
+        unique = list(dict.fromkeys(ids))
+        batches = [
+            query.filter(Q(id__in=unique[i : i + MAX_PAGE_LIMIT]))
+            for i in range(0, len(unique), MAX_PAGE_LIMIT)
+        ]
+    for batch in batches:
+        stream = page_plan(core, model, batch, client)
+        reply: Any = None
+        while True:
+            try:
+                step = stream.send(reply)
+            except StopIteration:
+                break
+            if isinstance(step, Emit):
+                found.update((getattr(record, "id", None), record) for record in step.items)
+                reply = None
+            else:
+                reply = yield step
+    return found
+
+
+# -- writing ------------------------------------------------------------------------------------------
+
+
+def snapshot(record: Resource) -> dict[str, Any]:
+    """The record's loaded state (what ``save()`` diffs against); mutable values are copied."""
+    return {k: copy.deepcopy(v) if isinstance(v, (list, dict)) else v for k, v in record.__dict__.items()}
+
+
+def adopt(record: Resource, fresh: Resource) -> None:
+    """Take over the Hub's answer: its values, which fields it sent, and a new snapshot."""
+    record.__dict__.update(fresh.__dict__)
+    object.__setattr__(record, "__pydantic_fields_set__", set(fresh.model_fields_set))
+    object.__setattr__(record, "__pydantic_extra__", dict(fresh.__pydantic_extra__ or {}))
+    private = record.__pydantic_private__ or {}
+    private["_snapshot"] = snapshot(record)
+    private["_client"] = (fresh.__pydantic_private__ or {}).get("_client") or private.get("_client")
+
+
+def changed_fields(record: Resource, update_fields: Iterable[str] | None) -> dict[str, Any]:
+    """The writable fields whose values differ from the snapshot (or the given ``update_fields``)."""
+    model = type(record)
+    writable = schema_of(model).writable("update")
+    if update_fields is not None:
+        names = list(update_fields)
+        for name in names:
+            if name not in writable:
+                raise FieldError(
+                    f"{model.__name__}.{name} cannot be updated.{did_you_mean(name, writable)} "
+                    f"Updatable: {', '.join(writable)}"
+                )
+        return {name: getattr(record, name) for name in names}
+    before = (record.__pydantic_private__ or {}).get("_snapshot")
+    if before is None:  # built by hand with an id: send what was set
+        return {name: getattr(record, name) for name in writable if name in record.model_fields_set}
+    return {name: getattr(record, name) for name in writable if getattr(record, name) != before.get(name)}
+
+
+def save_plan(
+    core: ServiceCore, record: ResourceT, client: object, update_fields: Iterable[str] | None
+) -> Plan[ResourceT]:
+    """Create a record without id; otherwise send only the changed writable fields (none: no request)."""
+    model = type(record)
+    if getattr(record, "id", None) is None:
+        if update_fields is not None:
+            raise NotSupportedError("update_fields= cannot be used when saving a record that has no id yet")
+        creatable = schema_of(model).writable("create")
+        data = {name: getattr(record, name) for name in creatable if name in record.model_fields_set}
+        fresh: ResourceT = yield create_call(core, model, data, client=client)
+    else:
+        data = changed_fields(record, update_fields)
+        if not data:
+            return record
+        fresh = yield update_call(core, model, record.id, data, client=client)  # type: ignore[attr-defined]
+    adopt(record, fresh)
+    return record
+
+
+def delete_plan(core: ServiceCore, record: Resource, client: object) -> Plan[None]:
+    """Delete the record and forget its id (saving it again creates a new one)."""
+    ident = getattr(record, "id", None)
+    if ident is None:
+        raise NotSupportedError(
+            f"this {type(record).__name__} has no id: it was never saved, so it cannot be deleted"
+        )
+    yield delete_call(core, type(record), ident, client=client)
+    record.__dict__["id"] = None
+
+
+def refresh_plan(
+    core: ServiceCore,
+    record: Resource,
+    client: object,
+    fields: Iterable[str] | None,
+    does_not_exist: type[ObjectDoesNotExist],
+) -> Plan[None]:
+    """Read the record again by id and take over the Hub's values (all, or just ``fields``)."""
+    model = type(record)
+    ident = getattr(record, "id", None)
+    if ident is None:
+        raise NotSupportedError(f"this {model.__name__} has no id, so it cannot be read again")
+    fresh: Resource | None = yield retrieve_call(core, model, ident, client=client)
+    if fresh is None:
+        raise does_not_exist(f"{model.__name__} with id={ident} no longer exists.")
+    if fields is None:
+        adopt(record, fresh)
+        return
+    names = list(fields)
+    unknown = [n for n in names if n not in model.model_fields]
+    if unknown:
+        raise FieldError(
+            f"{model.__name__} has no field {unknown[0]!r}.{did_you_mean(unknown[0], model.model_fields)}"
+        )
+    before = (record.__pydantic_private__ or {}).get("_snapshot") or snapshot(record)
+    for name in names:
+        record.__dict__[name] = fresh.__dict__[name]
+        before[name] = copy.deepcopy(fresh.__dict__[name])
+    (record.__pydantic_private__ or {})["_snapshot"] = before
+
+
+def drive(plan: Plan[R], execute: Any) -> R:
+    """Run a plan that emits nothing with a sync ``execute(call)`` (the sync driver of every plan)."""
+    reply: Any = None
+    while True:
+        try:
+            step = plan.send(reply)
+        except StopIteration as stop:
+            return stop.value  # type: ignore[no-any-return]
+        if isinstance(step, Emit):  # pragma: no cover - only page_plan emits, and it is streamed
+            raise TypeError("a streaming plan must be streamed")
+        reply = execute(step)

@@ -1,0 +1,440 @@
+"""``QuerySet``: a lazy, immutable, chainable query over one Hub resource, with Django's semantics.
+
+Building a QuerySet sends nothing. Requests fire where Django's do — iteration, ``len``, ``bool``,
+``list``, an int index, a step slice, ``repr`` — and each fires the fewest requests: ``count()`` reads
+the envelope total of a one-record page, ``exists()`` asks for one record, ``get(id=…)`` uses the by-id
+route, slices become ``page[limit]``/``page[offset]`` and span several pages when larger than the Hub's
+cap of 50. A full evaluation is cached, so the QuerySet can be iterated again; ``iterator()`` streams in
+bounded memory without caching.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
+
+from typing_extensions import Self
+
+from flame_hub.clients.params import MAX_PAGE_LIMIT
+from flame_hub.exceptions import FieldError, NotSupportedError
+from flame_hub.models.base import Resource, ResourceT, schema_of
+from flame_hub.query.lookups import did_you_mean
+from flame_hub.query.plans import (
+    Emit,
+    Plan,
+    count_plan,
+    drive,
+    exists_plan,
+    get_plan,
+    in_bulk_plan,
+    ordered,
+    page_plan,
+)
+from flame_hub.query.query import FieldSelection, Q, Query
+
+if TYPE_CHECKING:
+    from flame_hub.clients.base import ServiceCore
+
+__all__ = ["QuerySet", "RowQuerySet"]
+
+R = TypeVar("R")
+Row = TypeVar("Row")
+
+#: Rows a repr shows (Django shows 20 and fetches 21 to know whether there are more).
+REPR_ROWS = 20
+
+
+class QuerySet(Generic[ResourceT]):
+    """A lazy query over ``model``; see the module docstring. Build one with ``Model.objects``."""
+
+    def __init__(self, model: type[ResourceT], query: Query | None = None, using: object = None) -> None:
+        self.model = model
+        self._query = query or Query()
+        self._using = using
+        self._result_cache: list[ResourceT] | None = None
+
+    # -- building (each returns a new QuerySet) -------------------------------------------------------
+
+    def _clone(self, **changes: Any) -> Self:
+        clone = type(self)(
+            self.model, replace(self._query, **changes) if changes else self._query, self._using
+        )
+        return clone
+
+    def _not_sliced(self, action: str) -> None:
+        if self._query.is_sliced:
+            raise TypeError(f"Cannot {action} a query once a slice has been taken.")
+
+    def all(self) -> Self:
+        """A copy of this QuerySet (a fresh cache)."""
+        return self._clone()
+
+    def filter(self, *args: Q, **lookups: Any) -> Self:
+        """Records matching all conditions (``field__lookup=value`` and ``Q`` objects)."""
+        self._not_sliced("filter")
+        return (
+            self._clone(where=self._query.where & Q(*args, **lookups)) if args or lookups else self._clone()
+        )
+
+    def exclude(self, *args: Q, **lookups: Any) -> Self:
+        """Records not matching the conditions taken together (Django: ``NOT (a AND b)``)."""
+        self._not_sliced("filter")
+        if not args and not lookups:
+            return self._clone()
+        return self._clone(where=self._query.where & ~Q(*args, **lookups))
+
+    def order_by(self, *fields: str) -> Self:
+        """Order by these fields (``-`` for descending); replaces any previous ordering."""
+        self._not_sliced("reorder")
+        for name in fields:
+            if not isinstance(name, str):
+                raise FieldError(f"order_by takes field names, got {name!r}")
+        return self._clone(ordering=tuple(fields))
+
+    def reverse(self) -> Self:
+        """The same records in the opposite order (of the given ordering, or the default one)."""
+        self._not_sliced("reverse")
+        ordering = self._query.ordering or self.model.meta.default_ordering
+        if not ordering:
+            raise NotSupportedError(
+                f"{self.model.__name__} has no ordering to reverse (the Hub cannot sort it)"
+            )
+        return self._clone(ordering=tuple(_flip(name) for name in ordering))
+
+    def only(self, *fields: str) -> Self:
+        """Ask for these columns only (``id`` is always included); the others stay None on the records."""
+        self._not_sliced("restrict the fields of")
+        return self._clone(fields=FieldSelection(only=tuple(fields)))
+
+    def defer(self, *fields: str) -> Self:
+        """Leave these columns out of the answer."""
+        self._not_sliced("restrict the fields of")
+        current = self._query.fields
+        return self._clone(fields=replace(current, remove=(*current.remove, *fields)))
+
+    def include(self, *relations: str) -> Self:
+        """Embed related records (``include=``): ``Node.objects.include("registry")``."""
+        self._not_sliced("include relations in")
+        return self._clone(includes=tuple(dict.fromkeys((*self._query.includes, *relations))))
+
+    select_related = include
+
+    def none(self) -> Self:
+        """An empty QuerySet that never sends a request."""
+        return self._clone(empty=True)
+
+    def using(self, client: object) -> Self:
+        """Run this query through ``client``: a ``Hub`` or the matching service client."""
+        clone = self._clone()
+        clone._using = client
+        return clone
+
+    def values(self, *fields: str) -> RowQuerySet[dict[str, Any]]:
+        """Rows as dicts of the given fields (all columns when none are given); asks only for those."""
+        names = self._row_fields(fields)
+        source = self.only(*names) if fields else self
+        return RowQuerySet(source, lambda record: {name: getattr(record, name) for name in names})
+
+    def values_list(self, *fields: str, flat: bool = False) -> RowQuerySet[Any]:
+        """Rows as tuples of the given fields, or single values with ``flat=True`` (one field)."""
+        if flat and len(fields) != 1:
+            raise TypeError("values_list(flat=True) takes exactly one field")
+        names = self._row_fields(fields)
+        source = self.only(*names) if fields else self
+        if flat:
+            (name,) = names
+            return RowQuerySet(source, lambda record: getattr(record, name))
+        return RowQuerySet(source, lambda record: tuple(getattr(record, n) for n in names))
+
+    def _row_fields(self, fields: tuple[str, ...]) -> tuple[str, ...]:
+        columns = schema_of(self.model).columns
+        for name in fields:
+            if name not in columns:
+                raise FieldError(
+                    f"{self.model.__name__} has no field {name!r}.{did_you_mean(name, columns)} Fields: {', '.join(columns)}"
+                )
+        return fields or columns
+
+    # -- the client ---------------------------------------------------------------------------------
+
+    def _client(self) -> ServiceCore:
+        from flame_hub.connection import client_for
+
+        client: ServiceCore = client_for(self.model.meta.service, self._using)
+        return client
+
+    def _run(self, plan_for: Callable[[ServiceCore], Plan[R]]) -> R:
+        client = self._client()
+        return drive(plan_for(client), client._execute)
+
+    def _stream(self, query: Query, chunk_size: int) -> Iterator[ResourceT]:
+        client = self._client()
+        plan = page_plan(client, self.model, ordered(self.model, query), client, chunk_size=chunk_size)
+        reply: Any = None
+        while True:
+            try:
+                step = plan.send(reply)
+            except StopIteration:
+                return
+            if isinstance(step, Emit):
+                reply = None
+                yield from step.items
+            else:
+                reply = client._execute(step)
+
+    # -- evaluation ---------------------------------------------------------------------------------
+
+    def _fetch_all(self) -> list[ResourceT]:
+        if self._result_cache is None:
+            self._result_cache = list(self._stream(self._query, MAX_PAGE_LIMIT))
+        return self._result_cache
+
+    def __iter__(self) -> Iterator[ResourceT]:
+        return iter(self._fetch_all())
+
+    def __len__(self) -> int:
+        return len(self._fetch_all())
+
+    def __bool__(self) -> bool:
+        return bool(self._fetch_all())
+
+    @overload
+    def __getitem__(self, key: int) -> ResourceT: ...
+    @overload
+    def __getitem__(self, key: slice) -> Self: ...
+    def __getitem__(self, key: int | slice) -> ResourceT | Self:
+        if isinstance(key, bool) or not isinstance(key, (int, slice)):
+            raise TypeError(f"QuerySet indices must be integers or slices, not {type(key).__name__}.")
+        if isinstance(key, int):
+            if key < 0:
+                raise ValueError("Negative indexing is not supported.")
+            if self._result_cache is not None:
+                return self._result_cache[key]
+            found = list(self._stream(self._query.sliced(key, key + 1), 1))
+            if not found:
+                raise IndexError(f"{self.model.__name__} QuerySet index {key} out of range")
+            return found[0]
+        start, stop, step = key.start, key.stop, key.step
+        for bound in (start, stop):
+            if bound is not None and (not isinstance(bound, int) or bound < 0):
+                raise ValueError("Negative indexing is not supported.")
+        if step is not None:
+            # Django: a step evaluates the query and returns a list
+            return list(self._clone(**_slice_changes(self._query, start or 0, stop)))[::step]  # type: ignore[return-value]
+        if self._result_cache is not None:
+            return self._result_cache[key]  # type: ignore[return-value]
+        return self._clone(**_slice_changes(self._query, start or 0, stop))
+
+    def iterator(self, chunk_size: int = MAX_PAGE_LIMIT) -> Iterator[ResourceT]:
+        """Stream the records page by page without caching them (bounded memory)."""
+        if not 1 <= chunk_size <= MAX_PAGE_LIMIT:
+            raise ValueError(
+                f"chunk_size must be from 1 to {MAX_PAGE_LIMIT} (the Hub's page cap), got {chunk_size}"
+            )
+        return self._stream(self._query, chunk_size)
+
+    def count(self) -> int:
+        """How many records match: the envelope total of one request (or the cache's length)."""
+        if self._result_cache is not None:
+            return len(self._result_cache)
+        return self._run(lambda c: count_plan(c, self.model, self._query, c))
+
+    def exists(self) -> bool:
+        """Whether any record matches: one request for one record (or the cache)."""
+        if self._result_cache is not None:
+            return bool(self._result_cache)
+        return self._run(lambda c: exists_plan(c, self.model, self._query, c))
+
+    def get(self, *args: Q, **lookups: Any) -> ResourceT:
+        """The one record matching; ``Model.DoesNotExist`` / ``Model.MultipleObjectsReturned`` otherwise."""
+        query = self.filter(*args, **lookups)._query if args or lookups else self._query
+        model = self.model
+        return self._run(
+            lambda c: get_plan(c, model, query, c, model.DoesNotExist, model.MultipleObjectsReturned)
+        )
+
+    def first(self) -> ResourceT | None:
+        """The first record (in the given or the default ordering), or None; one request."""
+        found = list(self._stream(ordered(self.model, self._query).sliced(0, 1), 1))
+        return found[0] if found else None
+
+    def last(self) -> ResourceT | None:
+        """The last record: the first of the reversed ordering, or None; one request."""
+        self._not_sliced("reverse")
+        return self.reverse().first()
+
+    def in_bulk(self, id_list: Iterable[object] | None = None) -> dict[Any, ResourceT]:
+        """Records by id: ``{id: record}``, read with ``id__in`` (50 ids per request)."""
+        query = ordered(self.model, self._query)
+        return self._run(lambda c: in_bulk_plan(c, self.model, query, c, id_list))
+
+    def create(self, **fields: Any) -> ResourceT:
+        """Create a record through this QuerySet's client (``Model(**fields).save()``)."""
+        record = self.model(**fields)
+        record.save(using=self._using)
+        return record
+
+    def get_or_create(self, defaults: dict[str, Any] | None = None, **lookups: Any) -> tuple[ResourceT, bool]:
+        """The matching record, or a new one from ``lookups`` and ``defaults``; ``(record, created)``.
+
+        Not atomic over REST: when the create meets a conflict (409, someone else created it), the
+        record is read once more.
+        """
+        from flame_hub.exceptions import ConflictError
+
+        try:
+            return self.get(**lookups), False
+        except self.model.DoesNotExist:
+            pass
+        try:
+            return self.create(**_plain(lookups), **(defaults or {})), True
+        except ConflictError:
+            return self.get(**lookups), False
+
+    def update_or_create(
+        self,
+        defaults: dict[str, Any] | None = None,
+        create_defaults: dict[str, Any] | None = None,
+        **lookups: Any,
+    ) -> tuple[ResourceT, bool]:
+        """Update the matching record with ``defaults`` (only changed fields are sent), or create one."""
+        try:
+            record = self.get(**lookups)
+        except self.model.DoesNotExist:
+            fields = {**_plain(lookups), **((defaults if create_defaults is None else create_defaults) or {})}
+            return self.create(**fields), True
+        for name, value in (defaults or {}).items():
+            setattr(record, name, value)
+        record.save()
+        return record, False
+
+    # -- display ------------------------------------------------------------------------------------
+
+    def _preview(self) -> tuple[list[ResourceT], int | None]:
+        """Up to 21 records for display (one request) and the total when the Hub gave it."""
+        if self._result_cache is not None:
+            return self._result_cache[: REPR_ROWS + 1], len(self._result_cache)
+        client = self._client()
+        from flame_hub.clients.engine import list_call
+        from flame_hub.query.compiler import EmptyResultSet
+
+        query = ordered(self.model, self._query)
+        high = query.high
+        limit = REPR_ROWS + 1 if high is None else min(REPR_ROWS + 1, high - query.low)
+        if limit <= 0:
+            return [], 0
+        try:
+            page = client._execute(
+                list_call(client, self.model, query, limit=limit, offset=query.low, client=client)
+            )
+        except EmptyResultSet:
+            return [], 0
+        total = page.total
+        if total is not None:
+            total = max(0, total - query.low)
+            if high is not None:
+                total = min(total, high - query.low)
+        return list(page.items), total
+
+    def __repr__(self) -> str:
+        rows, _ = self._preview()
+        shown: list[str] = [repr(r) for r in rows[:REPR_ROWS]]
+        if len(rows) > REPR_ROWS:
+            shown.append("'...(remaining elements truncated)...'")
+        return f"<QuerySet [{', '.join(shown)}]>"
+
+    def _repr_html_(self) -> str:
+        rows, total = self._preview()
+        return _html_table(self.model.__name__, schema_of(self.model).columns, rows[:REPR_ROWS], total)
+
+
+class RowQuerySet(Generic[Row]):
+    """The rows of a QuerySet as dicts, tuples or single values (``values()``, ``values_list()``)."""
+
+    def __init__(self, source: QuerySet[Any], row: Callable[[Any], Row]) -> None:
+        self._source = source
+        self._row = row
+
+    def __iter__(self) -> Iterator[Row]:
+        return (self._row(record) for record in self._source)
+
+    def __len__(self) -> int:
+        return len(self._source)
+
+    def __bool__(self) -> bool:
+        return bool(self._source)
+
+    @overload
+    def __getitem__(self, key: int) -> Row: ...
+    @overload
+    def __getitem__(self, key: slice) -> RowQuerySet[Row]: ...
+    def __getitem__(self, key: int | slice) -> Row | RowQuerySet[Row]:
+        if isinstance(key, int):
+            return self._row(self._source[key])
+        picked = self._source[key]
+        if isinstance(picked, list):
+            return [self._row(r) for r in picked]
+        return RowQuerySet(picked, self._row)
+
+    def count(self) -> int:
+        """How many rows match (one request)."""
+        return self._source.count()
+
+    def exists(self) -> bool:
+        """Whether any row matches (one request)."""
+        return self._source.exists()
+
+    def first(self) -> Row | None:
+        """The first row, or None."""
+        record = self._source.first()
+        return None if record is None else self._row(record)
+
+    def iterator(self, chunk_size: int = MAX_PAGE_LIMIT) -> Iterator[Row]:
+        """Stream the rows without caching."""
+        return (self._row(record) for record in self._source.iterator(chunk_size))
+
+    def __repr__(self) -> str:
+        rows = [self._row(r) for r in self._source._preview()[0]]
+        shown = [repr(r) for r in rows[:REPR_ROWS]]
+        if len(rows) > REPR_ROWS:
+            shown.append("'...(remaining elements truncated)...'")
+        return f"<RowQuerySet [{', '.join(shown)}]>"
+
+
+def _flip(name: str) -> str:
+    return name[1:] if name.startswith("-") else f"-{name}"
+
+
+def _slice_changes(query: Query, start: int, stop: int | None) -> dict[str, Any]:
+    sliced = query.sliced(start, stop)
+    return {"low": sliced.low, "high": sliced.high}
+
+
+def _plain(lookups: dict[str, Any]) -> dict[str, Any]:
+    """The plain ``field=value`` items of get_or_create lookups (``field__lookup`` items are not fields)."""
+    return {key: value for key, value in lookups.items() if "__" not in key}
+
+
+def _html_table(title: str, columns: tuple[str, ...], rows: list[Any], total: int | None) -> str:
+    """A small HTML table for Jupyter: the first rows and "n of total"; secrets are masked."""
+    from flame_hub._redact import MASK
+
+    model: type[Resource] | None = type(rows[0]) if rows else None
+    secret = {n for n, info in schema_of(model).fields.items() if info.spec.secret} if model else set()
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
+    body = "".join(
+        "<tr>"
+        + "".join(
+            f"<td>{html.escape(MASK if c in secret and getattr(r, c) is not None else str(getattr(r, c)))}</td>"
+            for c in columns
+        )
+        + "</tr>"
+        for r in rows
+    )
+    count = f"{len(rows)} of {total if total is not None else '?'}"
+    return (
+        f"<div><strong>{html.escape(title)}</strong> <small>({count})</small>"
+        f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
+    )
