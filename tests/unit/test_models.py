@@ -501,13 +501,13 @@ SECRET = "s3cr3t-Value-never-shown"
 def test_secrets_are_masked_in_reprs(record: Any) -> None:
     assert SECRET not in repr(record)
     assert SECRET not in str(record)
-    assert "***" in repr(record)
+    assert "***" in str(record)  # the full form masks it; the short repr of resources leaves it out
     # The value itself stays available to the caller who asked for it.
     assert SECRET in record.model_dump().values()
 
 
 def test_an_unset_secret_shows_as_none() -> None:
-    assert "secret=None" in repr(Client(name="x"))
+    assert "secret=None" in str(Client(name="x"))
 
 
 def test_model_dump_uses_python_names_and_wire_dump_camel_case() -> None:
