@@ -41,7 +41,7 @@ class Session:
     client_id: str | None
     expires: float
     revoked: bool = False
-    #: Access-token ids core has accepted (its introspection cache), with their ``exp``.
+    #: Ids of the access tokens core has accepted (its introspection cache, valid until each ``exp``).
     core_cache: set[str] = field(default_factory=set)
 
 
