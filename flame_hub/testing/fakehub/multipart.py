@@ -71,6 +71,17 @@ def _part(head: bytes, view: memoryview) -> Part:
     return Part(disposition.get("name"), disposition.get("filename"), content_type, view)
 
 
+def _next_delimiter(body: bytes, marker: bytes, start: int) -> int:
+    """Where the next real delimiter line starts: ``marker`` followed by ``--`` or (padding and) CRLF."""
+    found = body.find(marker, start)
+    while found >= 0:
+        after = found + len(marker)
+        if body.startswith(b"--", after) or body[after : body.find(b"\r\n", after)].strip(b" \t") == b"":
+            return found
+        found = body.find(marker, found + 1)
+    return -1
+
+
 def parse_multipart(body: bytes, content_type: str) -> list[Part]:
     """The parts of a ``multipart/form-data`` body (an unparsable body gives the parts found so far)."""
     boundary = header_params(content_type).get("boundary")
@@ -95,7 +106,7 @@ def parse_multipart(body: bytes, content_type: str) -> list[Part]:
             if head_end < 0:
                 break
             head, content_start = body[start:head_end], head_end + 4
-        end = body.find(b"\r\n" + delimiter, content_start)
+        end = _next_delimiter(body, b"\r\n" + delimiter, content_start)
         if end < 0:
             break
         parts.append(_part(head, view[content_start:end]))
