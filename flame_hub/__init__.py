@@ -7,6 +7,8 @@ also be used one by one, exactly like the existing ``flame-hub-client``.
 from flame_hub import auth, models, types
 from flame_hub._version import __version__
 from flame_hub.clients import AuthClient, CoreClient, StorageClient
+from flame_hub.clients.aio import AsyncAuthClient, AsyncCoreClient, AsyncStorageClient
+from flame_hub.connection import configure
 from flame_hub.exceptions import (
     AuthenticationError,
     BadRequestError,
@@ -25,12 +27,15 @@ from flame_hub.exceptions import (
     ServerError,
     UnauthorizedError,
 )
-from flame_hub.connection import configure
-from flame_hub.hub import Hub
-from flame_hub.query import Q
+from flame_hub.hub import AsyncHub, Hub
 from flame_hub.models.base import get_field_names, get_includable_names
+from flame_hub.query import Q
 
 __all__ = [
+    "AsyncAuthClient",
+    "AsyncCoreClient",
+    "AsyncHub",
+    "AsyncStorageClient",
     "AuthClient",
     "AuthenticationError",
     "BadRequestError",
@@ -41,13 +46,13 @@ __all__ = [
     "FlameHubError",
     "ForbiddenError",
     "Hub",
-    "Q",
     "HubAPIError",
     "HubConnectionError",
     "HubTimeoutError",
     "InvalidIdError",
     "NotFoundError",
     "NotSupportedError",
+    "Q",
     "RateLimitError",
     "ServerError",
     "StorageClient",

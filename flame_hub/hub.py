@@ -1,25 +1,31 @@
-"""``Hub``: the three service clients of one Hub, built from one URL and one auth flow."""
+"""``Hub`` and ``AsyncHub``: the three service clients of one Hub, built from one URL and one auth flow."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
 from types import TracebackType
-from typing import Any
+from typing import Any, ClassVar, Generic, TypeVar
 
 import httpx
 from typing_extensions import Self
 
+from flame_hub.clients.aio import AsyncAuthClient, AsyncCoreClient, AsyncStorageClient
 from flame_hub.clients.auth import AuthClient
 from flame_hub.clients.core import CoreClient
 from flame_hub.clients.storage import StorageClient
 from flame_hub.config import ServiceURLs, auth_from_env, service_urls, timeout_from_env
 
-__all__ = ["Hub"]
+__all__ = ["AsyncHub", "Hub"]
 
 
-class Hub:
-    """One Hub: ``hub.auth`` (authup), ``hub.core`` and ``hub.storage``, sharing one auth flow and token.
+AuthT = TypeVar("AuthT", AuthClient, "AsyncAuthClient")
+CoreT = TypeVar("CoreT", CoreClient, "AsyncCoreClient")
+StorageT = TypeVar("StorageT", StorageClient, "AsyncStorageClient")
+
+
+class _HubBase(Generic[AuthT, CoreT, StorageT]):
+    """One Hub: ``.auth`` (authup), ``.core`` and ``.storage``, sharing one auth flow and token.
 
     Args:
         base_url: the Hub's URL; the services are ``/auth/``, ``/core/`` and ``/storage/`` below it.
@@ -28,13 +34,10 @@ class Hub:
             Its token URL is derived from the Hub URL unless the flow has its own ``base_url``.
         auth_url, core_url, storage_url: per-service URLs for split deployments (each wins over
             ``base_url`` for its service).
-        timeout, transport, verify, headers: passed to each service client (see ``BaseClient``).
-
-    Example::
-
-        with Hub("https://hub.example/", PasswordAuth("admin", "start123")) as hub:
-            hub.core.get_nodes()
+        timeout, transport, verify, headers: passed to each service client.
     """
+
+    _client_classes: ClassVar[tuple[type[Any], type[Any], type[Any]]]
 
     def __init__(
         self,
@@ -45,7 +48,7 @@ class Hub:
         core_url: str | None = None,
         storage_url: str | None = None,
         timeout: float | httpx.Timeout | None = None,
-        transport: httpx.BaseTransport | None = None,
+        transport: Any = None,
         verify: Any = True,
         headers: Mapping[str, str] | None = None,
     ) -> None:
@@ -60,12 +63,13 @@ class Hub:
             "verify": verify,
             "headers": headers,
         }
-        self.auth = AuthClient(self.urls.auth, auth, **options)
-        self.core = CoreClient(self.urls.core, auth, **options)
-        self.storage = StorageClient(self.urls.storage, auth, **options)
+        auth_class, core_class, storage_class = self._client_classes
+        self.auth: AuthT = auth_class(self.urls.auth, auth, **options)
+        self.core: CoreT = core_class(self.urls.core, auth, **options)
+        self.storage: StorageT = storage_class(self.urls.storage, auth, **options)
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Hub:
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Self:
         """A Hub configured from the ``FLAME_HUB_*`` environment variables (see :mod:`flame_hub.config`).
 
         Keyword arguments override what the environment says.
@@ -84,7 +88,19 @@ class Hub:
         return cls(**options)
 
     def __repr__(self) -> str:
-        return f"Hub(auth={self.urls.auth!r}, core={self.urls.core!r}, storage={self.urls.storage!r})"
+        return f"{type(self).__name__}(auth={self.urls.auth!r}, core={self.urls.core!r}, storage={self.urls.storage!r})"
+
+
+class Hub(_HubBase[AuthClient, CoreClient, StorageClient]):
+    """The three sync service clients of one Hub (see :class:`_HubBase` for the arguments).
+
+    Example::
+
+        with Hub("https://hub.example/", PasswordAuth("admin", "start123")) as hub:
+            hub.core.get_nodes()
+    """
+
+    _client_classes = (AuthClient, CoreClient, StorageClient)
 
     def close(self) -> None:
         """Close the three service clients' connection pools."""
@@ -95,9 +111,31 @@ class Hub:
         return self
 
     def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.close()
+
+
+class AsyncHub(_HubBase["AsyncAuthClient", "AsyncCoreClient", "AsyncStorageClient"]):
+    """The three async service clients of one Hub; use ``async with`` and ``await hub.aclose()``.
+
+    Example::
+
+        async with AsyncHub("https://hub.example/", PasswordAuth("admin", "start123")) as hub:
+            nodes = await hub.core.find_nodes(filter={"hidden": False})
+    """
+
+    _client_classes = (AsyncAuthClient, AsyncCoreClient, AsyncStorageClient)
+
+    async def aclose(self) -> None:
+        """Close the three service clients' connection pools."""
+        for client in (self.auth, self.core, self.storage):
+            await client.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()

@@ -7,7 +7,6 @@ permissions and client scopes are added the same way.
 from __future__ import annotations
 
 import warnings
-from uuid import UUID
 
 from flame_hub._unset import UNSET, Unset
 from flame_hub.clients.base import USE_CLIENT_AUTH, AuthArg, BaseClient
@@ -35,11 +34,9 @@ from flame_hub.models.auth import (
     UserPermission,
     UserRole,
 )
-from flame_hub.models.base import Resource
+from flame_hub.models.base import IdLike
 
 __all__ = ["AuthClient", "AuthMethods"]
-
-IdLike = Resource | UUID | str
 
 
 def _given(value: object) -> object:

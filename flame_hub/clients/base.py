@@ -6,13 +6,14 @@ and its async twin share them; only sending differs.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import time
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, ClassVar, Final, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Generic, TypeVar
 
 import httpx
 from typing_extensions import Self
@@ -33,8 +34,17 @@ if TYPE_CHECKING:
     from flame_hub.clients.engine import Call
 
 T = TypeVar("T")
+HTTPClientT = TypeVar("HTTPClientT", httpx.Client, httpx.AsyncClient)
 
-__all__ = ["USE_CLIENT_AUTH", "AuthArg", "BaseClient", "ServiceCore", "path_segment", "user_agent"]
+__all__ = [
+    "USE_CLIENT_AUTH",
+    "AsyncBaseClient",
+    "AuthArg",
+    "BaseClient",
+    "ServiceCore",
+    "path_segment",
+    "user_agent",
+]
 
 logger = logging.getLogger("flame_hub")
 
@@ -233,16 +243,16 @@ def _describe_timeout(timeout: object) -> str:
     return f"{timeout}s"
 
 
-class BaseClient(ServiceCore):
-    """A service client over one :class:`httpx.Client` (keep-alive connection pool).
+class _HTTPClientCore(ServiceCore, Generic[HTTPClientT]):
+    """Construction and the IO-free parts of sending, shared by the sync and the async client.
 
     Args:
         base_url: the service URL; defaults to ``client.base_url`` when a client is given, else the
             public Hub's.
         auth: the auth flow or bearer token for every request.
-        client: your own ``httpx.Client`` (its pool, proxies, TLS). ``base_url`` and ``auth`` still apply:
-            URLs are built from this client's ``base_url`` and the auth is passed with every request.
-            You keep ownership: :meth:`close` does not close it.
+        client: your own ``httpx.Client`` / ``httpx.AsyncClient`` (its pool, proxies, TLS). ``base_url``
+            and ``auth`` still apply: URLs are built from this object's ``base_url`` and the auth is passed
+            with every request. You keep ownership: closing this object does not close it.
         auth_url: authup's URL, when it cannot be derived from ``base_url``.
         timeout: seconds or an ``httpx.Timeout`` (default: connect 10 s, everything else 30 s).
         transport: an httpx transport for the client this object creates (e.g. FakeHub's in-process one).
@@ -250,15 +260,17 @@ class BaseClient(ServiceCore):
         headers: extra headers for every request.
     """
 
+    _http_class: ClassVar[type[httpx.Client] | type[httpx.AsyncClient]]
+
     def __init__(
         self,
         base_url: str | httpx.URL | None = None,
         auth: httpx.Auth | str | None = None,
         *,
-        client: httpx.Client | None = None,
+        client: HTTPClientT | None = None,
         auth_url: str | None = None,
         timeout: float | httpx.Timeout | None = None,
-        transport: httpx.BaseTransport | None = None,
+        transport: Any = None,
         verify: Any = True,
         headers: Mapping[str, str] | None = None,
     ) -> None:
@@ -266,11 +278,16 @@ class BaseClient(ServiceCore):
             raise ConfigurationError(
                 "pass either client= or transport=, not both (a client has its own transport)"
             )
+        if client is not None and not isinstance(client, self._http_class):
+            raise ConfigurationError(
+                f"{type(self).__name__} needs an {self._http_class.__module__}.{self._http_class.__name__}, "
+                f"got {type(client).__name__}"
+            )
         self._configure(base_url, auth, auth_url, client.base_url if client is not None else None)
         self._owns_client = client is None
         self._timeout: httpx.Timeout | None = None if timeout is None else httpx.Timeout(timeout)
         if client is None:
-            client = httpx.Client(
+            client = self._http_class(  # type: ignore[assignment]
                 timeout=self._timeout or DEFAULT_TIMEOUT,
                 transport=transport,
                 verify=verify,
@@ -278,15 +295,83 @@ class BaseClient(ServiceCore):
             )
         elif headers:
             client.headers.update(headers)
-        self._http = client
+        assert client is not None
+        self._http: HTTPClientT = client
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r}, auth={self._auth!r})"
 
     @property
-    def http(self) -> httpx.Client:
-        """The underlying ``httpx.Client``."""
+    def http(self) -> HTTPClientT:
+        """The underlying httpx client."""
         return self._http
+
+    def _build(
+        self,
+        method: str,
+        url: httpx.URL | str,
+        params: Mapping[str, str] | Sequence[tuple[str, str]] | None,
+        json: Any,
+        files: Any,
+        data: Mapping[str, Any] | None,
+    ) -> httpx.Request:
+        if isinstance(url, str):
+            url = self.url(lit(url))
+        pairs: Any = (
+            list(params.items()) if isinstance(params, Mapping) else (list(params) if params else None)
+        )
+        return self._http.build_request(
+            method,
+            url,
+            params=pairs,
+            json=json,
+            files=files,
+            data=data,
+            timeout=self._timeout if self._timeout is not None else httpx.USE_CLIENT_DEFAULT,
+        )
+
+    @contextlib.contextmanager
+    def _sending(self, request: httpx.Request) -> Iterator[None]:
+        """Turn httpx transport errors into errors that name the request and the timeout."""
+        try:
+            yield
+        except httpx.TransportError as exc:
+            raise self._transport_error(exc, request, self._timeout or self._http.timeout) from exc
+
+    @contextlib.contextmanager
+    def _receiving(self, response: httpx.Response, started: float) -> Iterator[None]:
+        """Log the answer; close it on any failure while its body is read or checked."""
+        self._log(response, started)
+        try:
+            with self._sending(response.request):
+                yield
+        except BaseException:
+            response.close()
+            raise
+
+    @staticmethod
+    def _must_read(response: httpx.Response, expected: Iterable[int], stream: bool) -> bool:
+        """Error bodies are always read (to parse them); success bodies unless streaming."""
+        return response.status_code not in tuple(expected) or not stream
+
+    @staticmethod
+    def _call_arguments(call: Call[Any]) -> dict[str, Any]:
+        expected = (*call.expected, 404) if call.none_on_404 else call.expected
+        return {
+            "params": call.params,
+            "json": call.json,
+            "files": call.files,
+            "auth": call.auth,
+            "expected": expected,
+            "stream": call.stream,
+        }
+
+
+class BaseClient(_HTTPClientCore[httpx.Client]):
+    """A service client over one :class:`httpx.Client` (keep-alive connection pool); see the arguments of
+    :class:`_HTTPClientCore`."""
+
+    _http_class = httpx.Client
 
     def request(
         self,
@@ -305,52 +390,20 @@ class BaseClient(ServiceCore):
 
         With ``stream=True`` the body is not read; close the response (or use it in a ``with``).
         """
-        if isinstance(url, str):
-            url = self.url(lit(url))
-        request = self._http.build_request(
-            method,
-            url,
-            params=list(params.items())
-            if isinstance(params, Mapping)
-            else (list(params) if params else None),
-            json=json,
-            files=files,
-            data=data,
-            timeout=self._timeout if self._timeout is not None else httpx.USE_CLIENT_DEFAULT,
-        )
+        request = self._build(method, url, params, json, files, data)
         started = time.perf_counter()
-        try:
+        with self._sending(request):
             response = self._http.send(request, auth=self.request_auth(auth), stream=True)
-        except httpx.TransportError as exc:
-            raise self._transport_error(exc, request, self._timeout or self._http.timeout) from exc
-        self._log(response, started)
-        try:
-            if response.status_code not in tuple(expected) or not stream:
+        with self._receiving(response, started):
+            if self._must_read(response, expected, stream):
                 response.read()
             return self.check(response, expected)
-        except httpx.TransportError as exc:
-            response.close()
-            raise self._transport_error(exc, request, self._timeout or self._http.timeout) from exc
-        except BaseException:
-            response.close()
-            raise
 
     def _execute(self, call: Call[T]) -> T:
         """Run an engine call: send it (unless it needs no request) and parse the answer."""
         if not call.method:
             return call.parse(None)  # type: ignore[arg-type]
-        expected = (*call.expected, 404) if call.none_on_404 else call.expected
-        response = self.request(
-            call.method,
-            call.url,
-            params=call.params,
-            json=call.json,
-            files=call.files,
-            auth=call.auth,
-            expected=expected,
-            stream=call.stream,
-        )
-        return call.parse(response)
+        return call.parse(self.request(call.method, call.url, **self._call_arguments(call)))
 
     def close(self) -> None:
         """Close the connection pool (unless it belongs to a client you passed in)."""
@@ -361,9 +414,54 @@ class BaseClient(ServiceCore):
         return self
 
     def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.close()
+
+
+class AsyncBaseClient(_HTTPClientCore[httpx.AsyncClient]):
+    """The async twin of :class:`BaseClient`, over one :class:`httpx.AsyncClient`."""
+
+    _http_class = httpx.AsyncClient
+
+    async def request(
+        self,
+        method: str,
+        url: httpx.URL | str,
+        *,
+        params: Mapping[str, str] | Sequence[tuple[str, str]] | None = None,
+        json: Any = None,
+        files: Any = None,
+        data: Mapping[str, Any] | None = None,
+        auth: AuthArg = USE_CLIENT_AUTH,
+        expected: Iterable[int] = (200,),
+        stream: bool = False,
+    ) -> httpx.Response:
+        """Send one request and return the response (see :meth:`BaseClient.request`)."""
+        request = self._build(method, url, params, json, files, data)
+        started = time.perf_counter()
+        with self._sending(request):
+            response = await self._http.send(request, auth=self.request_auth(auth), stream=True)
+        with self._receiving(response, started):
+            if self._must_read(response, expected, stream):
+                await response.aread()
+            return self.check(response, expected)
+
+    async def _execute(self, call: Call[T]) -> T:  # type: ignore[override]
+        """Run an engine call: send it (unless it needs no request) and parse the answer."""
+        if not call.method:
+            return call.parse(None)  # type: ignore[arg-type]
+        return call.parse(await self.request(call.method, call.url, **self._call_arguments(call)))
+
+    async def aclose(self) -> None:
+        """Close the connection pool (unless it belongs to a client you passed in)."""
+        if self._owns_client:
+            await self._http.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
-from uuid import UUID
 
 import httpx
 
@@ -34,7 +33,7 @@ from flame_hub.clients.methods import (
 )
 from flame_hub.config import DEFAULT_CORE_URL
 from flame_hub.exceptions import FieldError
-from flame_hub.models.base import Resource
+from flame_hub.models.base import IdLike, Resource
 from flame_hub.models.core import (
     Analysis,
     AnalysisBucket,
@@ -57,8 +56,6 @@ from flame_hub.models.core import (
 )
 
 __all__ = ["CoreClient", "CoreMethods"]
-
-IdLike = Resource | UUID | str
 
 
 def _read_only_arg(model: type[Resource], argument: str, value: object) -> None:

@@ -18,7 +18,7 @@ from flame_hub._unset import UNSET
 from flame_hub.clients.base import USE_CLIENT_AUTH, AuthArg, ServiceCore
 from flame_hub.clients.engine import Call, create_call, delete_call, list_call, retrieve_call, update_call
 from flame_hub.clients.params import page_window, query_from_find
-from flame_hub.models.base import ListMeta, Page, ResourceT
+from flame_hub.models.base import ListMeta, Page, Resource, ResourceT
 from flame_hub.query.compiler import EmptyResultSet
 from flame_hub.query.query import FieldSelection
 
@@ -28,6 +28,9 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 __all__ = [
+    "AsyncDelete",
+    "AsyncFind",
+    "AsyncGet",
     "ClientManager",
     "DeleteMethod",
     "Executor",
@@ -292,3 +295,40 @@ class ResourceFacade(ServiceCore):
     def _update(self, model: type[ResourceT], ident: object, auth: AuthArg, /, **fields: Any) -> ResourceT:
         data = {key: value for key, value in fields.items() if value is not UNSET}
         return self._execute(update_call(self, model, ident, data, auth=auth, client=self))
+
+
+# -- how the async clients' declared methods look to type checkers ------------------------------------
+# At run time the async clients reuse the descriptors above (their ``_execute`` returns a coroutine);
+# these protocols only give those methods their awaitable types in the generated ``aio.pyi``.
+
+FieldsArg = str | list[str] | tuple[str, ...] | FieldSelection | None
+IncludeArg = str | list[str] | tuple[str, ...] | None
+FilterArg = Mapping[str, Any] | None
+PageArg = Mapping[str, Any] | None
+
+
+ResourceT_co = TypeVar("ResourceT_co", bound=Resource, covariant=True)
+
+
+class AsyncFind(Protocol[ResourceT]):
+    """``await client.find_<plural>(…)`` (and ``get_<plural>``)."""
+
+    @overload
+    async def __call__(self, *, filter: FilterArg = ..., page: PageArg = ..., sort: Any = ..., fields: FieldsArg = ..., include: IncludeArg = ..., meta: Literal[False] = ..., auth: AuthArg = ...) -> list[ResourceT]: ...  # fmt: skip
+    @overload
+    async def __call__(self, *, filter: FilterArg = ..., page: PageArg = ..., sort: Any = ..., fields: FieldsArg = ..., include: IncludeArg = ..., meta: Literal[True], auth: AuthArg = ...) -> tuple[list[ResourceT], ListMeta]: ...  # fmt: skip
+
+
+class AsyncGet(Protocol[ResourceT_co]):
+    """``await client.get_<singular>(id, …)``."""
+
+    @overload
+    async def __call__(self, id: object, *, fields: FieldsArg = ..., include: IncludeArg = ..., meta: Literal[False] = ..., auth: AuthArg = ...) -> ResourceT_co | None: ...  # fmt: skip
+    @overload
+    async def __call__(self, id: object, *, fields: FieldsArg = ..., include: IncludeArg = ..., meta: Literal[True], auth: AuthArg = ...) -> tuple[ResourceT_co | None, dict[str, Any]]: ...  # fmt: skip
+
+
+class AsyncDelete(Protocol[ResourceT_co]):
+    """``await client.delete_<singular>(id)``."""
+
+    async def __call__(self, id: object, *, auth: AuthArg = ...) -> None: ...

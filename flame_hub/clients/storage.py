@@ -12,15 +12,14 @@ import io
 import mimetypes
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
-from uuid import UUID
 
 import httpx
 from typing_extensions import NotRequired, TypedDict
 
-from flame_hub.clients.base import USE_CLIENT_AUTH, AuthArg, BaseClient, lit
+from flame_hub.clients.base import USE_CLIENT_AUTH, AsyncBaseClient, AuthArg, BaseClient, ServiceCore, lit
 from flame_hub.clients.engine import Call, record_id
 from flame_hub.clients.methods import (
     ClientManager,
@@ -32,12 +31,18 @@ from flame_hub.clients.methods import (
 )
 from flame_hub.config import DEFAULT_STORAGE_URL
 from flame_hub.exceptions import ConfigurationError, HubConnectionError
-from flame_hub.models.base import ListEnvelope, Resource, list_adapter
+from flame_hub.models.base import IdLike, ListEnvelope, Resource, list_adapter
 from flame_hub.models.storage import Bucket, BucketFile
 
-__all__ = ["DEFAULT_CHUNK_SIZE", "Progress", "StorageClient", "StorageMethods", "UploadFile"]
+__all__ = [
+    "DEFAULT_CHUNK_SIZE",
+    "AsyncStorageIO",
+    "Progress",
+    "StorageClient",
+    "StorageMethods",
+    "UploadFile",
+]
 
-IdLike = Resource | UUID | str
 
 #: Bytes per chunk when streaming (the existing client's 1 KiB made large downloads slow).
 DEFAULT_CHUNK_SIZE = 64 * 1024
@@ -194,18 +199,56 @@ class StorageMethods(ResourceFacade):
     get_bucket_file = GetMethod(BucketFile)
     delete_bucket_file = DeleteMethod(BucketFile)
 
-    def _upload_call(self, bucket_id: IdLike, parts: _UploadParts, auth: AuthArg) -> Call[list[BucketFile]]:
-        adapter = list_adapter(BucketFile)
 
-        def parse(response: httpx.Response) -> list[BucketFile]:
-            envelope: ListEnvelope[BucketFile] = adapter.validate_json(response.content)
-            return envelope.data
+def _upload_call(
+    client: ServiceCore, bucket_id: IdLike, parts: _UploadParts, auth: AuthArg
+) -> Call[list[BucketFile]]:
+    adapter = list_adapter(BucketFile)
 
-        url = self.url(lit("buckets"), record_id(Bucket, bucket_id), lit("upload"))
-        return Call("POST", url, parse, files=parts.files, expected=(201,), auth=auth)
+    def parse(response: httpx.Response) -> list[BucketFile]:
+        envelope: ListEnvelope[BucketFile] = adapter.validate_json(response.content)
+        return envelope.data
 
-    def _stream_url(self, kind: type[Resource], ident: IdLike) -> httpx.URL:
-        return self.url(lit(kind.meta.path), record_id(kind, ident), lit("stream"))
+    url = client.url(lit("buckets"), record_id(Bucket, bucket_id), lit("upload"))
+    return Call("POST", url, parse, files=parts.files, expected=(201,), auth=auth)
+
+
+def _stream_url(client: ServiceCore, kind: type[Resource], ident: IdLike, chunk_size: int) -> httpx.URL:
+    if chunk_size < 1:
+        raise ConfigurationError(f"chunk_size must be at least 1 byte, got {chunk_size}")
+    return client.url(lit(kind.meta.path), record_id(kind, ident), lit("stream"))
+
+
+def _broken(url: httpx.URL, exc: httpx.TransportError) -> HubConnectionError:
+    return HubConnectionError(f"the download of {url} broke off: {type(exc).__name__}: {exc}")
+
+
+class _AtomicFile:
+    """A temporary file beside ``target`` that replaces ``target`` only when committed."""
+
+    def __init__(self, target: Path, progress: Progress | None) -> None:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        self.target = target
+        self._progress = progress
+        self._done = 0
+        self._handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - committed or removed by the caller
+            dir=target.parent, prefix=f".{target.name}.", suffix=".part", delete=False
+        )
+
+    def write(self, chunk: bytes) -> None:
+        self._handle.write(chunk)
+        self._done += len(chunk)
+        if self._progress is not None:
+            self._progress(self._done, None)
+
+    def commit(self) -> Path:
+        self._handle.close()
+        os.replace(self._handle.name, self.target)
+        return self.target
+
+    def abort(self) -> None:
+        self._handle.close()
+        Path(self._handle.name).unlink(missing_ok=True)
 
 
 class StorageClient(BaseClient, StorageMethods):
@@ -229,38 +272,42 @@ class StorageClient(BaseClient, StorageMethods):
         """
         parts = _UploadParts(upload_file, progress)
         try:
-            return self._execute(self._upload_call(bucket_id, parts, auth))
+            return self._execute(_upload_call(self, bucket_id, parts, auth))
         finally:
             parts.close()
 
     def _stream(self, url: httpx.URL, chunk_size: int, auth: AuthArg) -> Iterator[bytes]:
-        if chunk_size < 1:
-            raise ConfigurationError(f"chunk_size must be at least 1 byte, got {chunk_size}")
-
-        def chunks() -> Iterator[bytes]:
-            response = self.request("GET", url, auth=auth, stream=True)
-            try:
-                yield from response.iter_bytes(chunk_size)
-            except httpx.TransportError as exc:
-                raise HubConnectionError(
-                    f"the download of {url} broke off: {type(exc).__name__}: {exc}"
-                ) from exc
-            finally:
-                response.close()
-
-        return chunks()
+        response = self.request("GET", url, auth=auth, stream=True)
+        try:
+            yield from response.iter_bytes(chunk_size)
+        except httpx.TransportError as exc:
+            raise _broken(url, exc) from exc
+        finally:
+            response.close()
 
     def stream_bucket_file(
         self, bucket_file_id: IdLike, chunk_size: int = DEFAULT_CHUNK_SIZE, *, auth: AuthArg = USE_CLIENT_AUTH
     ) -> Iterator[bytes]:
         """The file's bytes in chunks (lazy: nothing is requested before the first chunk is asked for)."""
-        return self._stream(self._stream_url(BucketFile, bucket_file_id), chunk_size, auth)
+        return self._stream(_stream_url(self, BucketFile, bucket_file_id, chunk_size), chunk_size, auth)
 
     def stream_bucket_tarball(
         self, bucket_id: IdLike, chunk_size: int = DEFAULT_CHUNK_SIZE, *, auth: AuthArg = USE_CLIENT_AUTH
     ) -> Iterator[bytes]:
         """A tar archive of every file in the bucket, in chunks."""
-        return self._stream(self._stream_url(Bucket, bucket_id), chunk_size, auth)
+        return self._stream(_stream_url(self, Bucket, bucket_id, chunk_size), chunk_size, auth)
+
+    def _download(
+        self, chunks: Iterator[bytes], path: str | os.PathLike[str], progress: Progress | None
+    ) -> Path:
+        target = _AtomicFile(Path(path), progress)
+        try:
+            for chunk in chunks:
+                target.write(chunk)
+        except BaseException:
+            target.abort()
+            raise
+        return target.commit()
 
     def download_bucket_file(
         self,
@@ -272,9 +319,7 @@ class StorageClient(BaseClient, StorageMethods):
         auth: AuthArg = USE_CLIENT_AUTH,
     ) -> Path:
         """Stream a file to ``path`` in bounded memory; the file appears only once it is complete."""
-        return _write_atomically(
-            Path(path), self._stream(self._stream_url(BucketFile, bucket_file_id), chunk_size, auth), progress
-        )
+        return self._download(self.stream_bucket_file(bucket_file_id, chunk_size, auth=auth), path, progress)
 
     def download_bucket_tarball(
         self,
@@ -286,28 +331,84 @@ class StorageClient(BaseClient, StorageMethods):
         auth: AuthArg = USE_CLIENT_AUTH,
     ) -> Path:
         """Stream the bucket's tar archive to ``path``; the file appears only once it is complete."""
-        return _write_atomically(
-            Path(path), self._stream(self._stream_url(Bucket, bucket_id), chunk_size, auth), progress
+        return self._download(self.stream_bucket_tarball(bucket_id, chunk_size, auth=auth), path, progress)
+
+
+class AsyncStorageIO(AsyncBaseClient):
+    """The async twins of the storage client's upload, stream and download methods."""
+
+    async def upload_to_bucket(
+        self,
+        bucket_id: IdLike,
+        *upload_file: Uploadable,
+        progress: Progress | None = None,
+        auth: AuthArg = USE_CLIENT_AUTH,
+    ) -> list[BucketFile]:
+        """Upload files into a bucket (see :meth:`StorageClient.upload_to_bucket`)."""
+        parts = _UploadParts(upload_file, progress)
+        try:
+            return await self._execute(_upload_call(self, bucket_id, parts, auth))
+        finally:
+            parts.close()
+
+    async def _stream(self, url: httpx.URL, chunk_size: int, auth: AuthArg) -> AsyncIterator[bytes]:
+        response = await self.request("GET", url, auth=auth, stream=True)
+        try:
+            async for chunk in response.aiter_bytes(chunk_size):
+                yield chunk
+        except httpx.TransportError as exc:
+            raise _broken(url, exc) from exc
+        finally:
+            await response.aclose()
+
+    def stream_bucket_file(
+        self, bucket_file_id: IdLike, chunk_size: int = DEFAULT_CHUNK_SIZE, *, auth: AuthArg = USE_CLIENT_AUTH
+    ) -> AsyncIterator[bytes]:
+        """The file's bytes in chunks, for ``async for`` (nothing is requested before the first chunk)."""
+        return self._stream(_stream_url(self, BucketFile, bucket_file_id, chunk_size), chunk_size, auth)
+
+    def stream_bucket_tarball(
+        self, bucket_id: IdLike, chunk_size: int = DEFAULT_CHUNK_SIZE, *, auth: AuthArg = USE_CLIENT_AUTH
+    ) -> AsyncIterator[bytes]:
+        """A tar archive of every file in the bucket, in chunks, for ``async for``."""
+        return self._stream(_stream_url(self, Bucket, bucket_id, chunk_size), chunk_size, auth)
+
+    async def _download(
+        self, chunks: AsyncIterator[bytes], path: str | os.PathLike[str], progress: Progress | None
+    ) -> Path:
+        target = _AtomicFile(Path(path), progress)
+        try:
+            async for chunk in chunks:
+                target.write(chunk)
+        except BaseException:
+            target.abort()
+            raise
+        return target.commit()
+
+    async def download_bucket_file(
+        self,
+        bucket_file_id: IdLike,
+        path: str | os.PathLike[str],
+        *,
+        chunk_size: int = DEFAULT_CHUNK_SIZE,
+        progress: Progress | None = None,
+        auth: AuthArg = USE_CLIENT_AUTH,
+    ) -> Path:
+        """Stream a file to ``path``; the file appears only once it is complete."""
+        return await self._download(
+            self.stream_bucket_file(bucket_file_id, chunk_size, auth=auth), path, progress
         )
 
-
-def _write_atomically(target: Path, chunks: Iterator[bytes], progress: Progress | None) -> Path:
-    """Write chunks to a temporary file beside ``target`` and rename it over ``target`` when done."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    done = 0
-    with tempfile.NamedTemporaryFile(
-        dir=target.parent, prefix=f".{target.name}.", suffix=".part", delete=False
-    ) as handle:
-        partial = Path(handle.name)
-        try:
-            for chunk in chunks:
-                handle.write(chunk)
-                done += len(chunk)
-                if progress is not None:
-                    progress(done, None)
-        except BaseException:
-            handle.close()
-            partial.unlink(missing_ok=True)
-            raise
-    os.replace(partial, target)
-    return target
+    async def download_bucket_tarball(
+        self,
+        bucket_id: IdLike,
+        path: str | os.PathLike[str],
+        *,
+        chunk_size: int = DEFAULT_CHUNK_SIZE,
+        progress: Progress | None = None,
+        auth: AuthArg = USE_CLIENT_AUTH,
+    ) -> Path:
+        """Stream the bucket's tar archive to ``path``; the file appears only once it is complete."""
+        return await self._download(
+            self.stream_bucket_tarball(bucket_id, chunk_size, auth=auth), path, progress
+        )

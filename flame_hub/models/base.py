@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import functools
 import typing
+import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Generic, Literal, TypeVar, get_args, get_origin
@@ -304,6 +305,9 @@ class Resource(BaseModel):
 
 
 ResourceT = TypeVar("ResourceT", bound=Resource)
+
+#: Whatever addresses a record: the record itself, its UUID, or its id (or name, where names work) as text.
+IdLike = Resource | uuid.UUID | str
 
 _LABELS = ("name", "path", "virtual_path", "level")
 
