@@ -272,12 +272,14 @@ class ClientManager(Generic[ResourceT]):
     def __init__(self, model: type[ResourceT]) -> None:
         self.model = model
 
-    def __get__(self, client: object, owner: type) -> Manager[ResourceT]:
+    @overload
+    def __get__(self, client: None, owner: type) -> Self: ...
+    @overload
+    def __get__(self, client: object, owner: type) -> Manager[ResourceT]: ...
+    def __get__(self, client: object | None, owner: type) -> Self | Manager[ResourceT]:
         from flame_hub.query.manager import Manager
 
-        if client is None:
-            raise AttributeError(f"{owner.__name__} managers are read from a client instance")
-        return Manager(self.model, client)
+        return self if client is None else Manager(self.model, client)
 
 
 class ResourceFacade(ServiceCore):
