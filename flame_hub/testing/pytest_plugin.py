@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import pytest
@@ -75,13 +76,12 @@ def _docker_hub_url() -> Iterator[str]:
         yield url
 
 
-@pytest.fixture
-def hub_backend(request: pytest.FixtureRequest) -> Iterator[HubBackend]:
-    """The Hub under test, as selected by ``--hub-backend`` / ``FLAME_HUB_TEST_BACKEND``."""
+@contextmanager
+def open_backend(kind: str, request: pytest.FixtureRequest) -> Iterator[HubBackend]:
+    """The Hub of one backend kind, for a fixture of any scope (``hub_backend``, module-scoped ones)."""
     from .backend import HubBackend
     from .fakehub.app import FakeHub
 
-    kind = selected_backend(request.config)
     if kind == "fake":
         hub = FakeHub()
         yield HubBackend(
@@ -110,3 +110,10 @@ def hub_backend(request: pytest.FixtureRequest) -> Iterator[HubBackend]:
     else:
         url = request.getfixturevalue("_docker_hub_url")
         yield HubBackend("docker", url, "admin", "start123")
+
+
+@pytest.fixture
+def hub_backend(request: pytest.FixtureRequest) -> Iterator[HubBackend]:
+    """The Hub under test, as selected by ``--hub-backend`` / ``FLAME_HUB_TEST_BACKEND``."""
+    with open_backend(selected_backend(request.config), request) as backend:
+        yield backend

@@ -19,39 +19,30 @@ from flame_hub import Hub
 from flame_hub.auth import PasswordAuth
 from flame_hub.exceptions import NotFoundError
 from flame_hub.testing import HubBackend
-from flame_hub.testing.pytest_plugin import selected_backend
+from flame_hub.testing.pytest_plugin import open_backend, selected_backend
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    kind = selected_backend(metafunc.config)
+    kinds = ["fake", "loopback"] if kind == "fake" else [kind]
     if "backend" in metafunc.fixturenames:
-        kind = selected_backend(metafunc.config)
-        kinds = ["fake", "loopback"] if kind == "fake" else [kind]
         metafunc.parametrize("backend", kinds, indirect=True)
+    if "module_backend" in metafunc.fixturenames:
+        metafunc.parametrize("module_backend", kinds, indirect=True, scope="module")
 
 
 @pytest.fixture
 def backend(request: pytest.FixtureRequest) -> Iterator[HubBackend]:
     """The Hub under test (see the module docstring)."""
-    kind = request.param
-    if kind not in ("fake", "loopback"):
-        yield request.getfixturevalue("hub_backend")
-        return
-    from flame_hub.testing import FakeHub
+    with open_backend(request.param, request) as hub_backend:
+        yield hub_backend
 
-    fake = FakeHub()
-    if kind == "fake":
-        yield HubBackend(
-            "fake",
-            fake.base_url,
-            fake.admin_username,
-            fake.admin_password,
-            transport=fake.transport(),
-            async_transport=fake.async_transport(),
-            fakehub=fake,
-        )
-    else:
-        with fake.serve() as server:
-            yield HubBackend("loopback", server.url, fake.admin_username, fake.admin_password, fakehub=fake)
+
+@pytest.fixture(scope="module")
+def module_backend(request: pytest.FixtureRequest) -> Iterator[HubBackend]:
+    """Like ``backend``, shared by the tests of one module (for data sets worth creating once)."""
+    with open_backend(request.param, request) as hub_backend:
+        yield hub_backend
 
 
 @pytest.fixture
