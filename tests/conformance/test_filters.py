@@ -367,6 +367,17 @@ def test_expression_syntax_error_is_400(api, text):
     assert response.json()["code"] == "bad_request"
 
 
+def test_bang_before_a_comparison_is_discarded(projects):
+    """core-and-storage.md §2.1 B: a `!` before `<`, `<=`, `>`, `>=` is silently discarded."""
+    assert projects(bracket(name="!<beta-three")) == {"alpha-one", "alpha-two"}
+    assert projects(bracket(name="!>=iota-ten")) == {"iota-ten", "theta-nine", "zeta-seven"}
+
+
+def test_empty_filter_string_applies_no_filter(projects):
+    """core-and-storage.md §2.1: an empty `filter=` goes to the simple dialect → nothing to apply."""
+    assert projects({"filter": ""}) == set(ALL)
+
+
 def test_empty_bracket_operators_drop_the_condition(projects):
     """core-and-storage.md §2.1 B: an empty value, `!`, `~~` or `<=` alone drops the condition."""
     for value in ("", "!", "~~", "<="):

@@ -133,6 +133,22 @@ def test_inactive_user_cannot_log_in(api):
     assert response.json()["code"] == "entity_inactive"
 
 
+def test_password_grant_accepts_the_user_uuid(api):
+    """auth.md §1.1: username may be the user name or the user UUID."""
+    admin = api.record("/auth/users/admin")
+    response = api.token(grant_type="password", username=admin["id"], password="start123")
+    assert response.status_code == 200
+    assert claims(response.json()["access_token"])["sub"] == admin["id"]
+
+
+def test_grant_type_may_come_from_the_query_string(api):
+    """auth.md §1.1: grant_type alone may also come from the query string."""
+    response = api.http.post(
+        "/auth/token", params={"grant_type": "password"}, json={"username": "admin", "password": "start123"}
+    )
+    assert response.status_code == 200
+
+
 # -- grant selection -------------------------------------------------------------------------------
 
 
@@ -181,6 +197,19 @@ def test_node_client_credentials_grant(api):
     assert payload["sub_kind"] == "client"
     assert payload["sub"] == credentials["id"]
     assert api.get("/core/nodes", token=response.json()["access_token"]).status_code == 200
+
+
+def test_uuid_shaped_client_name_is_read_as_an_id(api):
+    """auth.md §1.1: a node's client is named after the node id; a UUID-shaped client_id is always an id,
+    so the node id (the client's name) does not log in → 401 invalid_client."""
+    node = api.node()
+    credentials = api.node_credentials(node["id"])
+    assert credentials["name"] == node["id"]
+    response = api.token(
+        grant_type="client_credentials", client_id=node["id"], client_secret=credentials["secret"]
+    )
+    assert response.status_code == 401
+    assert response.json()["code"] == "invalid_client"
 
 
 def test_client_credentials_grant_is_guessed(api):
@@ -398,6 +427,18 @@ def test_introspection(api):
     assert body["sub_kind"] == "user"
     assert body["realm_name"] == "master"
     assert "node_create" in {permission["name"] for permission in body["permissions"]}
+
+
+def test_core_keeps_accepting_a_token_it_has_seen_after_revocation(api):
+    """observed.md: after a refresh replay revokes the session, the access token is rejected at authup
+    (inactive_token) but still accepted at core for a while (core caches introspection until exp)."""
+    first = api.password_grant()
+    token = first["access_token"]
+    assert api.get("/core/nodes", token=token).status_code == 200
+    api.token(grant_type="refresh_token", refresh_token=first["refresh_token"])
+    assert api.token(grant_type="refresh_token", refresh_token=first["refresh_token"]).status_code == 400
+    assert api.get("/auth/users", token=token).json()["code"] == "inactive_token"
+    assert api.get("/core/nodes", token=token).status_code == 200
 
 
 def test_deleting_a_client_kills_its_tokens(api):

@@ -479,6 +479,14 @@ def test_authup_realm_nested_create_forces_the_realm(api):
     assert response.json()["data"]["realmId"] == realm["id"]
 
 
+def test_authup_uuid_shaped_name_is_read_as_an_id(api):
+    """auth.md §2.4: a UUID-shaped value is always treated as an id: a node's client (named after the node
+    id) is not found under the node id."""
+    node = api.node()
+    assert api.record(f"/auth/clients/{node['clientId']}")["name"] == node["id"]
+    assert api.get(f"/auth/clients/{node['id']}").status_code == 404
+
+
 def test_authup_built_in_permission_cannot_be_deleted(api):
     """auth.md §3.5: built-in permissions cannot be deleted (400)."""
     permission = api.record("/auth/permissions/realm_create")
