@@ -226,8 +226,9 @@ def changed_fields(record: Resource, update_fields: Iterable[str] | None) -> dic
                     f"Updatable: {', '.join(writable)}"
                 )
         return {name: getattr(record, name) for name in names}
-    before = (record.__pydantic_private__ or {}).get("_snapshot")
-    if before is None:  # built by hand with an id: send what was set
+    private = record.__pydantic_private__ or {}
+    before = private.get("_snapshot")
+    if before is None or private.get("_client") is None:  # built by hand with an id: send what was set
         return {name: getattr(record, name) for name in writable if name in record.model_fields_set}
     return {name: getattr(record, name) for name in writable if getattr(record, name) != before.get(name)}
 

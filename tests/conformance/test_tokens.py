@@ -441,6 +441,31 @@ def test_core_keeps_accepting_a_token_it_has_seen_after_revocation(api):
     assert api.get("/core/nodes", token=token).status_code == 200
 
 
+@pytest.mark.fakehub_options(seed=6)
+def test_introspecting_an_expired_token_is_an_error(api, hub):
+    """auth.md §1.8: expired tokens → 400 expired_token with error invalid_request, not active: false."""
+    token = api.password_grant()["access_token"]
+    hub.clock.advance(901)
+    response = api.http.post("/auth/token/introspect", json={"token": token})
+    assert response.status_code == 400
+    assert response.json()["code"] == "expired_token"
+    assert response.json()["error"] == "invalid_request"
+
+
+@pytest.mark.fakehub_options(seed=7)
+def test_revoking_an_expired_token_is_accepted(api, hub):
+    """auth.md §1.8: revocation works for expired tokens too (RFC 7009) → 202."""
+    token = api.password_grant()["access_token"]
+    hub.clock.advance(901)
+    assert api.http.post("/auth/token/revoke", json={"token": token}).status_code == 202
+
+
+def test_core_accepts_the_access_token_cookie(api):
+    """core-and-storage.md §1.2: a cookie access_token=<token> is accepted as fallback."""
+    response = api.http.get("/core/nodes", headers={"Cookie": f"access_token={api.admin_token}"})
+    assert response.status_code == 200
+
+
 def test_deleting_a_client_kills_its_tokens(api):
     """auth.md §1.3: deleting the client kills all tokens of its sessions immediately.
     (Which of the token codes answers is not pinned: §1.7 lists "session gone" under expired_token.)"""

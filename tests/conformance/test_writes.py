@@ -354,6 +354,38 @@ def test_null_clears_a_nullable_field(api):
     assert response.json()["data"]["displayName"] is None
 
 
+def test_node_public_key_non_hex_is_stored_as_hex(api):
+    """core-and-storage.md §3.1: non-hex publicKey input is stored as hex of its UTF-8 bytes."""
+    node = api.node(publicKey="hello key")
+    assert node["publicKey"] == b"hello key".hex()
+
+
+def test_analysis_names_are_not_unique(api):
+    """core-and-storage.md §3.4: analysis name is auto-generated if omitted and not unique."""
+    project = api.project()
+    first = api.analysis(project["id"], name="same-name")
+    second = api.analysis(project["id"], name="same-name")
+    assert first["id"] != second["id"]
+    assert api.analysis(project["id"])["name"]
+
+
+def test_analysis_registry_is_immutable_once_set(api):
+    """core-and-storage.md §3.4: registryId cannot be changed once set → 400."""
+    first, second = api.registry(), api.registry()
+    analysis = api.analysis(registryId=first["id"])
+    response = api.post(f"/core/analyses/{analysis['id']}", json={"registryId": second["id"]})
+    assert response.status_code == 400
+    assert api.record(f"/core/analyses/{analysis['id']}")["registryId"] == first["id"]
+
+
+def test_registry_delete_nulls_node_registry(api):
+    """core-and-storage.md §3.11: deleting a registry nulls registryId on nodes (SET NULL)."""
+    registry = api.registry()
+    node = api.node(registryId=registry["id"])
+    assert api.delete(f"/core/registries/{registry['id']}").status_code == 202
+    assert api.record(f"/core/nodes/{node['id']}")["registryId"] is None
+
+
 def test_node_realm_is_not_updatable(api):
     """core-and-storage.md §3.1: realmId is not updatable."""
     node = api.node()
@@ -485,6 +517,91 @@ def test_authup_uuid_shaped_name_is_read_as_an_id(api):
     node = api.node()
     assert api.record(f"/auth/clients/{node['clientId']}")["name"] == node["id"]
     assert api.get(f"/auth/clients/{node['id']}").status_code == 404
+
+
+def test_authup_realm_nested_list_is_not_filtered(api):
+    """auth.md §2.4: the realm-nested alias does not filter list results."""
+    realm = api.realm()
+    names = {row["name"] for row in api.list(f"/auth/realms/{realm['name']}/users")}
+    assert "admin" in names
+
+
+def test_authup_user_name_locked_by_default(api):
+    """auth.md §3.3: nameLocked defaults to true; a rename is ignored unless the same request sends
+    nameLocked: false."""
+    user = api.user(name="locked-name")
+    assert user["nameLocked"] is True
+    api.post(f"/auth/users/{user['id']}", json={"name": "renamed-user"})
+    assert api.record(f"/auth/users/{user['id']}")["name"] == "locked-name"
+    response = api.post(f"/auth/users/{user['id']}", json={"name": "renamed-user", "nameLocked": False})
+    assert response.status_code == 202
+    assert api.record(f"/auth/users/{user['id']}")["name"] == "renamed-user"
+
+
+def test_authup_display_name_defaults_to_name(api):
+    """auth.md §3.3/§3.7: user and client displayName default to the name."""
+    user = api.user(name="shown-user")
+    client = api.client(name="shown-client")
+    assert user["displayName"] == "shown-user"
+    assert client["displayName"] == "shown-client"
+
+
+def test_authup_cannot_delete_yourself(api):
+    """auth.md §3.3: you cannot delete yourself (400)."""
+    admin = api.record("/auth/users/admin")
+    assert api.delete(f"/auth/users/{admin['id']}").status_code == 400
+    assert api.get(f"/auth/users/{admin['id']}").status_code == 200
+
+
+def test_authup_master_cannot_be_renamed(api):
+    """auth.md §3.2: master cannot be renamed."""
+    api.post(f"/auth/realms/{api.master_realm_id()}", json={"name": "renamed-master"})
+    assert api.get("/auth/realms/master").status_code == 200
+    assert api.get("/auth/realms/renamed-master").status_code == 404
+
+
+def test_authup_realm_delete_cascades(api):
+    """auth.md §3.2: deleting a realm cascades to its users, clients and roles."""
+    realm = api.realm()
+    user = api.user(realmId=realm["id"])
+    client = api.client(realmId=realm["id"])
+    role = api.role(realmId=realm["id"])
+    assert api.delete(f"/auth/realms/{realm['id']}").status_code == 202
+    for path in (f"/auth/users/{user['id']}", f"/auth/clients/{client['id']}", f"/auth/roles/{role['id']}"):
+        assert api.get(path).status_code == 404, path
+
+
+def test_authup_new_permission_is_granted_to_admin(api):
+    """auth.md §3.5: a new permission is granted to the global admin role (realmScope any)."""
+    permission = api.permission(realmId=None)
+    role = api.record("/auth/roles/admin")
+    rows = api.list(
+        "/auth/role-permissions",
+        params={"filter[roleId]": role["id"], "filter[permissionId]": permission["id"]},
+    )
+    assert len(rows) == 1
+    assert rows[0]["realmScope"] == "any"
+
+
+def test_authup_switching_auth_method_clears_the_secret(api):
+    """auth.md §3.7: switching authMethod away from "secret" clears secret."""
+    client = api.client(secret="to-be-cleared")
+    assert api.post(f"/auth/clients/{client['id']}", json={"authMethod": "none"}).status_code == 202
+    data = api.get(f"/auth/clients/{client['id']}?fields=%2Bsecret").json()["data"]
+    assert data["secret"] is None
+
+
+def test_authup_junction_realm_ids_are_copied(api):
+    """auth.md §3.8: *RealmId fields are RO, copied from the referenced rows; realmScope defaults to own."""
+    client = api.client()
+    permission = api.permission(realmId=None)
+    binding = api.create(
+        "/auth/client-permissions",
+        {"clientId": client["id"], "permissionId": permission["id"], "clientRealmId": "ignored"},
+    )
+    assert binding["clientRealmId"] == client["realmId"]
+    assert binding["permissionRealmId"] is None
+    assert binding["realmScope"] == "own"
 
 
 def test_authup_built_in_permission_cannot_be_deleted(api):
