@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 
 from flame_hub.exceptions import ConfigurationError
-from flame_hub.hub import Hub
+from flame_hub.hub import Hub, _HubBase
 
 __all__ = ["client_for", "configure", "default_hub", "reset"]
 
@@ -65,10 +65,10 @@ def default_hub() -> Hub:
 
 
 def client_for(service: str, source: object) -> Any:
-    """The service client to use for ``service``: from a Hub, a matching service client, or the default."""
+    """The service client to use for ``service``: from a Hub or AsyncHub, a matching service client, or the default."""
     if source is None:
         source = default_hub()
-    if isinstance(source, Hub):
+    if isinstance(source, _HubBase):
         return getattr(source, service)
     if getattr(source, "service", None) == service:
         return source

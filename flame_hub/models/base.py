@@ -197,6 +197,17 @@ class Resource(BaseModel):
     _client: Any = PrivateAttr(default=None)
     _snapshot: dict[str, Any] | None = PrivateAttr(default=None)
 
+    def model_post_init(self, context: Any, /) -> None:
+        """Snapshot the state every record starts with.
+
+        For a record parsed from a Hub answer (the engine then binds it to its client) that is the loaded
+        state ``save()`` diffs against; a record built by hand has no client, and ``save()`` sends every
+        field that was set instead.
+        """
+        from flame_hub.query.plans import snapshot
+
+        self.__pydantic_private__["_snapshot"] = snapshot(self)  # type: ignore[index]
+
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
         super().__pydantic_init_subclass__(**kwargs)
@@ -263,10 +274,18 @@ class Resource(BaseModel):
 
     # -- active record -------------------------------------------------------------------------------
 
-    def _service_client(self, using: object) -> Any:
+    def _service_client(self, using: object, method: str) -> Any:
+        from flame_hub.clients.base import AsyncBaseClient
         from flame_hub.connection import client_for
 
-        return client_for(type(self).meta.service, using if using is not None else self._client)
+        client = client_for(type(self).meta.service, using if using is not None else self._client)
+        is_async = isinstance(client, AsyncBaseClient)
+        if is_async != method.startswith("a"):
+            twin = method[1:] if method.startswith("a") else "a" + method
+            raise TypeError(
+                f"{method}() cannot run through {type(client).__name__}; use {twin}() (or pass using=…)"
+            )
+        return client
 
     def save(self, *, update_fields: Iterable[str] | None = None, using: object = None) -> Self:
         """Create the record (no id yet) or send only its changed writable fields (none: no request).
@@ -275,22 +294,43 @@ class Resource(BaseModel):
         """
         from flame_hub.query.plans import drive, save_plan
 
-        client = self._service_client(using)
+        client = self._service_client(using, "save")
         return drive(save_plan(client, self, client, update_fields), client._execute)
+
+    async def asave(self, *, update_fields: Iterable[str] | None = None, using: object = None) -> Self:
+        """Async twin of :meth:`save`."""
+        from flame_hub.query.plans import adrive, save_plan
+
+        client = self._service_client(using, "asave")
+        return await adrive(save_plan(client, self, client, update_fields), client._execute)
 
     def delete(self, *, using: object = None) -> None:
         """Delete the record on the Hub; its ``id`` becomes None."""
         from flame_hub.query.plans import delete_plan, drive
 
-        client = self._service_client(using)
+        client = self._service_client(using, "delete")
         drive(delete_plan(client, self, client), client._execute)
+
+    async def adelete(self, *, using: object = None) -> None:
+        """Async twin of :meth:`delete`."""
+        from flame_hub.query.plans import adrive, delete_plan
+
+        client = self._service_client(using, "adelete")
+        await adrive(delete_plan(client, self, client), client._execute)
 
     def refresh_from_db(self, fields: Iterable[str] | None = None, *, using: object = None) -> None:
         """Read the record again (all fields, or just ``fields``) and drop unsaved changes to them."""
         from flame_hub.query.plans import drive, refresh_plan
 
-        client = self._service_client(using)
+        client = self._service_client(using, "refresh_from_db")
         drive(refresh_plan(client, self, client, fields, type(self).DoesNotExist), client._execute)
+
+    async def arefresh_from_db(self, fields: Iterable[str] | None = None, *, using: object = None) -> None:
+        """Async twin of :meth:`refresh_from_db`."""
+        from flame_hub.query.plans import adrive, refresh_plan
+
+        client = self._service_client(using, "arefresh_from_db")
+        await adrive(refresh_plan(client, self, client, fields, type(self).DoesNotExist), client._execute)
 
     @property
     def is_dirty(self) -> bool:

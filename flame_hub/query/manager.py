@@ -8,7 +8,7 @@ reading it from an instance is an error (as in Django). The methods are written 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
 from typing import Any, Generic, TypeVar
 
 from flame_hub.models.base import Resource, ResourceT
@@ -137,6 +137,55 @@ class Manager(Generic[ResourceT]):
     ) -> tuple[ResourceT, bool]:
         """Update the matching record or create one; ``(record, created)``."""
         return self.get_queryset().update_or_create(defaults, create_defaults, **lookups)
+
+    # -- async twins (through an async client: ``Node.objects.using(async_hub)``, ``hub.core.nodes``) ---
+
+    def aiterator(self, chunk_size: int = 50) -> AsyncIterator[ResourceT]:
+        """Stream every record without caching, for ``async for``."""
+        return self.get_queryset().aiterator(chunk_size)
+
+    async def acount(self) -> int:
+        """Async twin of :meth:`count`."""
+        return await self.get_queryset().acount()
+
+    async def aexists(self) -> bool:
+        """Async twin of :meth:`exists`."""
+        return await self.get_queryset().aexists()
+
+    async def aget(self, *args: Q, **lookups: Any) -> ResourceT:
+        """Async twin of :meth:`get`."""
+        return await self.get_queryset().aget(*args, **lookups)
+
+    async def afirst(self) -> ResourceT | None:
+        """Async twin of :meth:`first`."""
+        return await self.get_queryset().afirst()
+
+    async def alast(self) -> ResourceT | None:
+        """Async twin of :meth:`last`."""
+        return await self.get_queryset().alast()
+
+    async def ain_bulk(self, id_list: Iterable[object] | None = None) -> dict[Any, ResourceT]:
+        """Async twin of :meth:`in_bulk`."""
+        return await self.get_queryset().ain_bulk(id_list)
+
+    async def acreate(self, **fields: Any) -> ResourceT:
+        """Async twin of :meth:`create`."""
+        return await self.get_queryset().acreate(**fields)
+
+    async def aget_or_create(
+        self, defaults: dict[str, Any] | None = None, **lookups: Any
+    ) -> tuple[ResourceT, bool]:
+        """Async twin of :meth:`get_or_create`."""
+        return await self.get_queryset().aget_or_create(defaults, **lookups)
+
+    async def aupdate_or_create(
+        self,
+        defaults: dict[str, Any] | None = None,
+        create_defaults: dict[str, Any] | None = None,
+        **lookups: Any,
+    ) -> tuple[ResourceT, bool]:
+        """Async twin of :meth:`update_or_create`."""
+        return await self.get_queryset().aupdate_or_create(defaults, create_defaults, **lookups)
 
 
 # Every resource class gets its manager from the base: ``Node.objects`` binds itself to ``Node``.

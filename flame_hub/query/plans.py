@@ -9,7 +9,7 @@ request economy and the save/refresh logic exist once, here.
 from __future__ import annotations
 
 import copy
-from collections.abc import Generator, Iterable, Sequence
+from collections.abc import AsyncIterator, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Generic, TypeVar
 
@@ -25,15 +25,23 @@ from flame_hub.query.query import Q, Query
 __all__ = [
     "Emit",
     "Plan",
+    "adrive",
+    "astream",
     "count_plan",
+    "create_plan",
     "delete_plan",
+    "drive",
     "exists_plan",
+    "first_plan",
+    "get_or_create_plan",
     "get_plan",
     "in_bulk_plan",
     "page_plan",
     "refresh_plan",
     "save_plan",
     "snapshot",
+    "stream",
+    "update_or_create_plan",
 ]
 
 R = TypeVar("R")
@@ -295,14 +303,152 @@ def refresh_plan(
     (record.__pydantic_private__ or {})["_snapshot"] = before
 
 
+def first_plan(
+    core: ServiceCore, model: type[ResourceT], query: Query, client: object
+) -> Plan[ResourceT | None]:
+    """The first record of the query (ordered as given), or None: one request for one record."""
+    if query.high is not None and query.high <= query.low:
+        return None
+    try:
+        call = list_call(core, model, query, limit=1, offset=query.low, client=client)
+    except EmptyResultSet:
+        return None
+    page: Page[ResourceT] = yield call
+    return page.items[0] if page.items else None
+
+
+def create_plan(
+    core: ServiceCore, model: type[ResourceT], fields: dict[str, Any], client: object
+) -> Plan[ResourceT]:
+    """``Model(**fields).save()``."""
+    record = model(**fields)
+    return (yield from save_plan(core, record, client, None))
+
+
+def _plain(lookups: dict[str, Any]) -> dict[str, Any]:
+    """The plain ``field=value`` items of lookups (``field__lookup`` items are not fields)."""
+    return {key: value for key, value in lookups.items() if "__" not in key}
+
+
+def get_or_create_plan(
+    core: ServiceCore,
+    model: type[ResourceT],
+    query: Query,
+    client: object,
+    lookups: dict[str, Any],
+    defaults: dict[str, Any] | None,
+) -> Plan[tuple[ResourceT, bool]]:
+    """The matching record, or a new one; a conflict on create (someone else made it) reads it again."""
+    from flame_hub.exceptions import ConflictError
+
+    matching = query.filter(Q(**lookups))
+    try:
+        return (
+            yield from get_plan(
+                core, model, matching, client, model.DoesNotExist, model.MultipleObjectsReturned
+            )
+        ), False
+    except model.DoesNotExist:
+        pass
+    try:
+        return (yield from create_plan(core, model, {**_plain(lookups), **(defaults or {})}, client)), True
+    except ConflictError:
+        return (
+            yield from get_plan(
+                core, model, matching, client, model.DoesNotExist, model.MultipleObjectsReturned
+            )
+        ), False
+
+
+def update_or_create_plan(
+    core: ServiceCore,
+    model: type[ResourceT],
+    query: Query,
+    client: object,
+    lookups: dict[str, Any],
+    defaults: dict[str, Any] | None,
+    create_defaults: dict[str, Any] | None,
+) -> Plan[tuple[ResourceT, bool]]:
+    """Update the matching record with ``defaults`` (only what changes is sent), or create one."""
+    matching = query.filter(Q(**lookups))
+    try:
+        record = yield from get_plan(
+            core, model, matching, client, model.DoesNotExist, model.MultipleObjectsReturned
+        )
+    except model.DoesNotExist:
+        fields = {**_plain(lookups), **((defaults if create_defaults is None else create_defaults) or {})}
+        return (yield from create_plan(core, model, fields, client)), True
+    for name, value in (defaults or {}).items():
+        setattr(record, name, value)
+    yield from save_plan(core, record, client, None)
+    return record, False
+
+
+# -- drivers: the only code that sends ----------------------------------------------------------------
+
+
 def drive(plan: Plan[R], execute: Any) -> R:
-    """Run a plan that emits nothing with a sync ``execute(call)`` (the sync driver of every plan)."""
+    """Run a plan with a sync ``execute(call)``; a failed call is thrown back into the plan."""
     reply: Any = None
+    error: BaseException | None = None
     while True:
         try:
-            step = plan.send(reply)
+            step = plan.throw(error) if error is not None else plan.send(reply)
         except StopIteration as stop:
             return stop.value  # type: ignore[no-any-return]
         if isinstance(step, Emit):  # pragma: no cover - only page_plan emits, and it is streamed
             raise TypeError("a streaming plan must be streamed")
-        reply = execute(step)
+        reply, error = None, None
+        try:
+            reply = execute(step)
+        except Exception as exc:
+            error = exc
+
+
+async def adrive(plan: Plan[R], execute: Any) -> R:
+    """Run a plan with an async ``execute(call)``; a failed call is thrown back into the plan."""
+    reply: Any = None
+    error: BaseException | None = None
+    while True:
+        try:
+            step = plan.throw(error) if error is not None else plan.send(reply)
+        except StopIteration as stop:
+            return stop.value  # type: ignore[no-any-return]
+        if isinstance(step, Emit):  # pragma: no cover - only page_plan emits, and it is streamed
+            raise TypeError("a streaming plan must be streamed")
+        reply, error = None, None
+        try:
+            reply = await execute(step)
+        except Exception as exc:
+            error = exc
+
+
+def stream(plan: Plan[None], execute: Any) -> Iterator[Any]:
+    """Run a streaming plan with a sync ``execute``, yielding the records it emits."""
+    reply: Any = None
+    while True:
+        try:
+            step = plan.send(reply)
+        except StopIteration:
+            return
+        if isinstance(step, Emit):
+            reply = None
+            yield from step.items
+        else:
+            reply = execute(step)
+
+
+async def astream(plan: Plan[None], execute: Any) -> AsyncIterator[Any]:
+    """Run a streaming plan with an async ``execute``, yielding the records it emits."""
+    reply: Any = None
+    while True:
+        try:
+            step = plan.send(reply)
+        except StopIteration:
+            return
+        if isinstance(step, Emit):
+            reply = None
+            for item in step.items:
+                yield item
+        else:
+            reply = await execute(step)

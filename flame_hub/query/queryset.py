@@ -11,7 +11,7 @@ bounded memory without caching.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
@@ -22,20 +22,26 @@ from flame_hub.exceptions import FieldError, NotSupportedError
 from flame_hub.models.base import Resource, ResourceT, schema_of
 from flame_hub.query.lookups import did_you_mean
 from flame_hub.query.plans import (
-    Emit,
     Plan,
+    adrive,
+    astream,
     count_plan,
+    create_plan,
     drive,
     exists_plan,
+    first_plan,
+    get_or_create_plan,
     get_plan,
     in_bulk_plan,
     ordered,
     page_plan,
+    stream,
+    update_or_create_plan,
 )
 from flame_hub.query.query import FieldSelection, Q, Query
 
 if TYPE_CHECKING:
-    from flame_hub.clients.base import ServiceCore
+    pass
 
 __all__ = ["QuerySet", "RowQuerySet"]
 
@@ -159,40 +165,58 @@ class QuerySet(Generic[ResourceT]):
 
     # -- the client ---------------------------------------------------------------------------------
 
-    def _client(self) -> ServiceCore:
+    def _client(self, method: str) -> Any:
+        """The service client to run on; a sync method needs a sync client and an async one an async client."""
+        from flame_hub.clients.base import AsyncBaseClient
         from flame_hub.connection import client_for
 
-        client: ServiceCore = client_for(self.model.meta.service, self._using)
+        client = client_for(self.model.meta.service, self._using)
+        is_async = isinstance(client, AsyncBaseClient)
+        wants_async = method.startswith("a") and method not in ("all",)
+        if is_async and not wants_async:
+            twin = "async for" if method == "__iter__" else f"await ….a{method}()"
+            raise TypeError(
+                f"{self.model.__name__} QuerySet runs through {type(client).__name__}; {method}() sends "
+                f"synchronously — use {twin} instead"
+            )
+        if wants_async and not is_async:
+            raise TypeError(
+                f"{method}() needs an async client (AsyncHub or AsyncCoreClient …); this QuerySet runs through "
+                f"{type(client).__name__} — use {method[1:]}() instead, or using(async_hub)"
+            )
         return client
 
-    def _run(self, plan_for: Callable[[ServiceCore], Plan[R]]) -> R:
-        client = self._client()
+    def _run(self, method: str, plan_for: Callable[[Any], Plan[R]]) -> R:
+        client = self._client(method)
         return drive(plan_for(client), client._execute)
 
-    def _stream(self, query: Query, chunk_size: int) -> Iterator[ResourceT]:
-        client = self._client()
-        plan = page_plan(client, self.model, ordered(self.model, query), client, chunk_size=chunk_size)
-        reply: Any = None
-        while True:
-            try:
-                step = plan.send(reply)
-            except StopIteration:
-                return
-            if isinstance(step, Emit):
-                reply = None
-                yield from step.items
-            else:
-                reply = client._execute(step)
+    async def _arun(self, method: str, plan_for: Callable[[Any], Plan[R]]) -> R:
+        client = self._client(method)
+        return await adrive(plan_for(client), client._execute)
 
-    # -- evaluation ---------------------------------------------------------------------------------
+    def _pages(self, client: Any, query: Query, chunk_size: int) -> Plan[None]:
+        return page_plan(client, self.model, ordered(self.model, query), client, chunk_size=chunk_size)
+
+    # -- evaluation (each sync method has an a-prefixed async twin over the same plan) -------------
 
     def _fetch_all(self) -> list[ResourceT]:
         if self._result_cache is None:
-            self._result_cache = list(self._stream(self._query, MAX_PAGE_LIMIT))
+            client = self._client("__iter__")
+            self._result_cache = list(
+                stream(self._pages(client, self._query, MAX_PAGE_LIMIT), client._execute)
+            )
         return self._result_cache
 
     def __iter__(self) -> Iterator[ResourceT]:
         return iter(self._fetch_all())
+
+    async def __aiter__(self) -> AsyncIterator[ResourceT]:
+        if self._result_cache is None:
+            client = self._client("aiter")
+            plan = self._pages(client, self._query, MAX_PAGE_LIMIT)
+            self._result_cache = [record async for record in astream(plan, client._execute)]
+        for record in self._result_cache:
+            yield record
 
     def __len__(self) -> int:
         return len(self._fetch_all())
@@ -212,10 +236,11 @@ class QuerySet(Generic[ResourceT]):
                 raise ValueError("Negative indexing is not supported.")
             if self._result_cache is not None:
                 return self._result_cache[key]
-            found = list(self._stream(self._query.sliced(key, key + 1), 1))
-            if not found:
+            query = self._query.sliced(key, key + 1)
+            found = self._run("getitem", lambda c: first_plan(c, self.model, ordered(self.model, query), c))
+            if found is None:
                 raise IndexError(f"{self.model.__name__} QuerySet index {key} out of range")
-            return found[0]
+            return found
         start, stop, step = key.start, key.stop, key.step
         for bound in (start, stop):
             if bound is not None and (not isinstance(bound, int) or bound < 0):
@@ -229,52 +254,88 @@ class QuerySet(Generic[ResourceT]):
 
     def iterator(self, chunk_size: int = MAX_PAGE_LIMIT) -> Iterator[ResourceT]:
         """Stream the records page by page without caching them (bounded memory)."""
-        if not 1 <= chunk_size <= MAX_PAGE_LIMIT:
-            raise ValueError(
-                f"chunk_size must be from 1 to {MAX_PAGE_LIMIT} (the Hub's page cap), got {chunk_size}"
-            )
-        return self._stream(self._query, chunk_size)
+        client = self._client("iterator")
+        return stream(self._pages(client, self._query, _chunk(chunk_size)), client._execute)
+
+    def aiterator(self, chunk_size: int = MAX_PAGE_LIMIT) -> AsyncIterator[ResourceT]:
+        """``async for`` over the records page by page without caching them (bounded memory)."""
+        client = self._client("aiterator")
+        return astream(self._pages(client, self._query, _chunk(chunk_size)), client._execute)
 
     def count(self) -> int:
         """How many records match: the envelope total of one request (or the cache's length)."""
         if self._result_cache is not None:
             return len(self._result_cache)
-        return self._run(lambda c: count_plan(c, self.model, self._query, c))
+        return self._run("count", lambda c: count_plan(c, self.model, self._query, c))
+
+    async def acount(self) -> int:
+        """Async twin of :meth:`count`."""
+        if self._result_cache is not None:
+            return len(self._result_cache)
+        return await self._arun("acount", lambda c: count_plan(c, self.model, self._query, c))
 
     def exists(self) -> bool:
         """Whether any record matches: one request for one record (or the cache)."""
         if self._result_cache is not None:
             return bool(self._result_cache)
-        return self._run(lambda c: exists_plan(c, self.model, self._query, c))
+        return self._run("exists", lambda c: exists_plan(c, self.model, self._query, c))
+
+    async def aexists(self) -> bool:
+        """Async twin of :meth:`exists`."""
+        if self._result_cache is not None:
+            return bool(self._result_cache)
+        return await self._arun("aexists", lambda c: exists_plan(c, self.model, self._query, c))
+
+    def _get_plan(self, client: Any, args: tuple[Q, ...], lookups: dict[str, Any]) -> Plan[ResourceT]:
+        query = self.filter(*args, **lookups)._query if args or lookups else self._query
+        model = self.model
+        return get_plan(client, model, query, client, model.DoesNotExist, model.MultipleObjectsReturned)
 
     def get(self, *args: Q, **lookups: Any) -> ResourceT:
         """The one record matching; ``Model.DoesNotExist`` / ``Model.MultipleObjectsReturned`` otherwise."""
-        query = self.filter(*args, **lookups)._query if args or lookups else self._query
-        model = self.model
-        return self._run(
-            lambda c: get_plan(c, model, query, c, model.DoesNotExist, model.MultipleObjectsReturned)
-        )
+        return self._run("get", lambda c: self._get_plan(c, args, lookups))
+
+    async def aget(self, *args: Q, **lookups: Any) -> ResourceT:
+        """Async twin of :meth:`get`."""
+        return await self._arun("aget", lambda c: self._get_plan(c, args, lookups))
 
     def first(self) -> ResourceT | None:
         """The first record (in the given or the default ordering), or None; one request."""
-        found = list(self._stream(ordered(self.model, self._query).sliced(0, 1), 1))
-        return found[0] if found else None
+        return self._run("first", lambda c: first_plan(c, self.model, ordered(self.model, self._query), c))
+
+    async def afirst(self) -> ResourceT | None:
+        """Async twin of :meth:`first`."""
+        return await self._arun(
+            "afirst", lambda c: first_plan(c, self.model, ordered(self.model, self._query), c)
+        )
 
     def last(self) -> ResourceT | None:
         """The last record: the first of the reversed ordering, or None; one request."""
         self._not_sliced("reverse")
         return self.reverse().first()
 
+    async def alast(self) -> ResourceT | None:
+        """Async twin of :meth:`last`."""
+        self._not_sliced("reverse")
+        return await self.reverse().afirst()
+
     def in_bulk(self, id_list: Iterable[object] | None = None) -> dict[Any, ResourceT]:
         """Records by id: ``{id: record}``, read with ``id__in`` (50 ids per request)."""
         query = ordered(self.model, self._query)
-        return self._run(lambda c: in_bulk_plan(c, self.model, query, c, id_list))
+        return self._run("in_bulk", lambda c: in_bulk_plan(c, self.model, query, c, id_list))
+
+    async def ain_bulk(self, id_list: Iterable[object] | None = None) -> dict[Any, ResourceT]:
+        """Async twin of :meth:`in_bulk`."""
+        query = ordered(self.model, self._query)
+        return await self._arun("ain_bulk", lambda c: in_bulk_plan(c, self.model, query, c, id_list))
 
     def create(self, **fields: Any) -> ResourceT:
         """Create a record through this QuerySet's client (``Model(**fields).save()``)."""
-        record = self.model(**fields)
-        record.save(using=self._using)
-        return record
+        return self._run("create", lambda c: create_plan(c, self.model, fields, c))
+
+    async def acreate(self, **fields: Any) -> ResourceT:
+        """Async twin of :meth:`create`."""
+        return await self._arun("acreate", lambda c: create_plan(c, self.model, fields, c))
 
     def get_or_create(self, defaults: dict[str, Any] | None = None, **lookups: Any) -> tuple[ResourceT, bool]:
         """The matching record, or a new one from ``lookups`` and ``defaults``; ``(record, created)``.
@@ -282,16 +343,17 @@ class QuerySet(Generic[ResourceT]):
         Not atomic over REST: when the create meets a conflict (409, someone else created it), the
         record is read once more.
         """
-        from flame_hub.exceptions import ConflictError
+        return self._run(
+            "get_or_create", lambda c: get_or_create_plan(c, self.model, self._query, c, lookups, defaults)
+        )
 
-        try:
-            return self.get(**lookups), False
-        except self.model.DoesNotExist:
-            pass
-        try:
-            return self.create(**_plain(lookups), **(defaults or {})), True
-        except ConflictError:
-            return self.get(**lookups), False
+    async def aget_or_create(
+        self, defaults: dict[str, Any] | None = None, **lookups: Any
+    ) -> tuple[ResourceT, bool]:
+        """Async twin of :meth:`get_or_create`."""
+        return await self._arun(
+            "aget_or_create", lambda c: get_or_create_plan(c, self.model, self._query, c, lookups, defaults)
+        )
 
     def update_or_create(
         self,
@@ -300,15 +362,26 @@ class QuerySet(Generic[ResourceT]):
         **lookups: Any,
     ) -> tuple[ResourceT, bool]:
         """Update the matching record with ``defaults`` (only changed fields are sent), or create one."""
-        try:
-            record = self.get(**lookups)
-        except self.model.DoesNotExist:
-            fields = {**_plain(lookups), **((defaults if create_defaults is None else create_defaults) or {})}
-            return self.create(**fields), True
-        for name, value in (defaults or {}).items():
-            setattr(record, name, value)
-        record.save()
-        return record, False
+        return self._run(
+            "update_or_create",
+            lambda c: update_or_create_plan(
+                c, self.model, self._query, c, lookups, defaults, create_defaults
+            ),
+        )
+
+    async def aupdate_or_create(
+        self,
+        defaults: dict[str, Any] | None = None,
+        create_defaults: dict[str, Any] | None = None,
+        **lookups: Any,
+    ) -> tuple[ResourceT, bool]:
+        """Async twin of :meth:`update_or_create`."""
+        return await self._arun(
+            "aupdate_or_create",
+            lambda c: update_or_create_plan(
+                c, self.model, self._query, c, lookups, defaults, create_defaults
+            ),
+        )
 
     # -- display ------------------------------------------------------------------------------------
 
@@ -316,7 +389,7 @@ class QuerySet(Generic[ResourceT]):
         """Up to 21 records for display (one request) and the total when the Hub gave it."""
         if self._result_cache is not None:
             return self._result_cache[: REPR_ROWS + 1], len(self._result_cache)
-        client = self._client()
+        client = self._client("repr")
         from flame_hub.clients.engine import list_call
         from flame_hub.query.compiler import EmptyResultSet
 
@@ -339,13 +412,26 @@ class QuerySet(Generic[ResourceT]):
         return list(page.items), total
 
     def __repr__(self) -> str:
+        if self._result_cache is None and self._is_async():
+            return f"<QuerySet of {self.model.__name__} (async: evaluate it with async for)>"
         rows, _ = self._preview()
         shown: list[str] = [repr(r) for r in rows[:REPR_ROWS]]
         if len(rows) > REPR_ROWS:
             shown.append("'...(remaining elements truncated)...'")
         return f"<QuerySet [{', '.join(shown)}]>"
 
+    def _is_async(self) -> bool:
+        from flame_hub.clients.base import AsyncBaseClient
+        from flame_hub.connection import client_for
+
+        try:
+            return isinstance(client_for(self.model.meta.service, self._using), AsyncBaseClient)
+        except Exception:  # no client configured: the preview will say so
+            return False
+
     def _repr_html_(self) -> str:
+        if self._result_cache is None and self._is_async():
+            return f"<div>QuerySet of {html.escape(self.model.__name__)} (async: not evaluated)</div>"
         rows, total = self._preview()
         return _html_table(self.model.__name__, schema_of(self.model).columns, rows[:REPR_ROWS], total)
 
@@ -412,9 +498,10 @@ def _slice_changes(query: Query, start: int, stop: int | None) -> dict[str, Any]
     return {"low": sliced.low, "high": sliced.high}
 
 
-def _plain(lookups: dict[str, Any]) -> dict[str, Any]:
-    """The plain ``field=value`` items of get_or_create lookups (``field__lookup`` items are not fields)."""
-    return {key: value for key, value in lookups.items() if "__" not in key}
+def _chunk(size: int) -> int:
+    if not 1 <= size <= MAX_PAGE_LIMIT:
+        raise ValueError(f"chunk_size must be from 1 to {MAX_PAGE_LIMIT} (the Hub's page cap), got {size}")
+    return size
 
 
 def _html_table(title: str, columns: tuple[str, ...], rows: list[Any], total: int | None) -> str:
