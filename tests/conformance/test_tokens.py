@@ -171,7 +171,7 @@ def test_unguessable_grant_is_refused(api):
 # -- client_credentials ----------------------------------------------------------------------------
 
 
-def test_system_client_credentials(api, hub):
+def test_system_client_credentials(api):
     """auth.md §4.1: the system client logs in with client_id=system, client_secret=start123,
     realm_id=master; client_credentials yields no refresh token."""
     response = api.token(
