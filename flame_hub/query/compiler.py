@@ -25,7 +25,7 @@ from typing import Any, Literal, Union, get_args, get_origin
 
 from flame_hub.exceptions import FieldError, NotSupportedError, QueryValueError
 from flame_hub.models.base import Resource, schema_of
-from flame_hub.query.lookups import STRING_LOOKUPS, Condition, did_you_mean
+from flame_hub.query.lookups import STRING_LOOKUPS, Condition, check_lookup, did_you_mean
 from flame_hub.query.query import FieldSelection, Q, Query
 
 __all__ = [
@@ -93,6 +93,8 @@ def resolve_field(
         if not last:
             relation = schema.includes.get(name)
             if relation is None or relation.related is None:
+                if purpose == "filter" and name in schema.fields and index == len(path) - 2:
+                    check_lookup(path[-1])  # ``name__startwith``: a misspelt lookup, not a relation
                 choices = tuple(schema.includes)
                 raise FieldError(
                     f"{current.__name__} has no relation {raw!r} to {purpose} through."
