@@ -32,6 +32,7 @@ from typing import Any, Final
 import httpx
 
 from flame_hub._redact import MASK
+from flame_hub._sync import run_sync_generator
 from flame_hub.exceptions import (
     AuthenticationError,
     ConfigurationError,
@@ -305,41 +306,23 @@ class TokenAuth(httpx.Auth):
             refresh_expires_at=started + float(refresh_in) if refresh_in else None,
         )
 
-    # -- the two drivers: the only places that do IO -----------------------------------------------
+    # -- the driver: the only place that does IO (written once; see flame_hub._sync) -----------------
 
     def _drive_sync(
         self, request: httpx.Request, token_url: str
     ) -> Generator[httpx.Request, httpx.Response, None]:
-        flow = self._flow(request, token_url)
-        held = False
-        reply: Any = None
-        try:
-            while True:
-                try:
-                    op = flow.send(reply)
-                except StopIteration:
-                    return
-                reply = None
-                if isinstance(op, _Send):
-                    reply = yield op.request
-                elif isinstance(op, _Read):
-                    op.response.read()
-                elif op is _ACQUIRE:
-                    self._thread_lock.acquire()
-                    held = True
-                else:
-                    held = False
-                    self._thread_lock.release()
-        finally:
-            flow.close()
-            if held:
-                self._thread_lock.release()
+        return run_sync_generator(self._drive(request, token_url, _ThreadIO(self)))
 
-    async def _drive_async(
+    def _drive_async(
         self, request: httpx.Request, token_url: str
     ) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        return self._drive(request, token_url, _AsyncIO(self))
+
+    async def _drive(
+        self, request: httpx.Request, token_url: str, io: _ThreadIO | _AsyncIO
+    ) -> AsyncGenerator[httpx.Request, httpx.Response]:
         flow = self._flow(request, token_url)
-        held: asyncio.Lock | None = None
+        held: object | None = None
         reply: Any = None
         try:
             while True:
@@ -351,39 +334,66 @@ class TokenAuth(httpx.Auth):
                 if isinstance(op, _Send):
                     reply = yield op.request
                 elif isinstance(op, _Read):
-                    await op.response.aread()
+                    await io.read(op.response)
                 elif op is _ACQUIRE:
-                    held = await self._acquire_async()
+                    held = await io.acquire()
                 else:
-                    self._release_async(held)
+                    await io.release(held)
                     held = None
         finally:
             flow.close()
             if held is not None:
-                self._release_async(held)
+                await io.release(held)
 
-    async def _acquire_async(self) -> asyncio.Lock:
-        """Take the renewal lock without blocking the event loop.
 
-        Tasks of one loop queue on an asyncio lock; the holder then takes the thread lock shared with
-        sync users and other loops by polling, so renewal is single-flight across all of them.
-        """
+class _ThreadIO:
+    """The sync flow's IO: blocking reads, the renewal lock taken by the thread."""
+
+    def __init__(self, flow: TokenAuth) -> None:
+        self.flow = flow
+
+    async def read(self, response: httpx.Response) -> None:
+        response.read()
+
+    async def acquire(self) -> object:
+        self.flow._thread_lock.acquire()
+        return self.flow._thread_lock
+
+    async def release(self, held: object) -> None:
+        self.flow._thread_lock.release()
+
+
+class _AsyncIO:
+    """The async flow's IO: awaited reads; the renewal lock taken without blocking the event loop.
+
+    Tasks of one loop queue on an asyncio lock; the holder then takes the thread lock shared with sync
+    users and other loops by polling, so renewal is single-flight across all of them.
+    """
+
+    def __init__(self, flow: TokenAuth) -> None:
+        self.flow = flow
+
+    async def read(self, response: httpx.Response) -> None:
+        await response.aread()
+
+    async def acquire(self) -> object:
+        flow = self.flow
         loop = asyncio.get_running_loop()
-        with self._loop_locks_guard:
-            lock = self._loop_locks.setdefault(loop, asyncio.Lock())
+        with flow._loop_locks_guard:
+            lock = flow._loop_locks.setdefault(loop, asyncio.Lock())
         await lock.acquire()
         try:
-            while not self._thread_lock.acquire(blocking=False):
+            while not flow._thread_lock.acquire(blocking=False):
                 await asyncio.sleep(0.002)
         except BaseException:
             lock.release()
             raise
         return lock
 
-    def _release_async(self, lock: asyncio.Lock | None) -> None:
-        self._thread_lock.release()
-        if lock is not None:
-            lock.release()
+    async def release(self, held: object) -> None:
+        self.flow._thread_lock.release()
+        if isinstance(held, asyncio.Lock):
+            held.release()
 
 
 class _BoundAuth(httpx.Auth):

@@ -11,14 +11,15 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, ClassVar, Final, Generic, TypeVar
 
 import httpx
-from typing_extensions import Self
+from typing_extensions import Self, TypedDict, Unpack
 
 from flame_hub._redact import redact_text
+from flame_hub._sync import aiter_sync, run_sync
 from flame_hub._version import __version__
 from flame_hub.auth import StaticAuth, TokenAuth
 from flame_hub.config import DEFAULT_TIMEOUT, derive_auth_url, normalize_url
@@ -243,6 +244,18 @@ def _describe_timeout(timeout: object) -> str:
     return f"{timeout}s"
 
 
+class RequestOptions(TypedDict, total=False):
+    """Options of :meth:`BaseClient.request` / :meth:`AsyncBaseClient.request`."""
+
+    params: Mapping[str, str] | Sequence[tuple[str, str]] | None
+    json: Any
+    files: Any
+    data: Mapping[str, Any] | None
+    auth: AuthArg
+    expected: Iterable[int]
+    stream: bool
+
+
 class _HTTPClientCore(ServiceCore, Generic[HTTPClientT]):
     """Construction and the IO-free parts of sending, shared by the sync and the async client.
 
@@ -354,6 +367,38 @@ class _HTTPClientCore(ServiceCore, Generic[HTTPClientT]):
         """Error bodies are always read (to parse them); success bodies unless streaming."""
         return response.status_code not in tuple(expected) or not stream
 
+    async def _io_send(self, request: httpx.Request, auth: httpx.Auth | None) -> httpx.Response:
+        raise NotImplementedError  # pragma: no cover - BaseClient / AsyncBaseClient
+
+    async def _io_read(self, response: httpx.Response) -> None:
+        raise NotImplementedError  # pragma: no cover - BaseClient / AsyncBaseClient
+
+    def _io_chunks(self, response: httpx.Response, chunk_size: int) -> AsyncIterator[bytes]:
+        raise NotImplementedError  # pragma: no cover - BaseClient / AsyncBaseClient
+
+    async def _io_close(self, response: httpx.Response) -> None:
+        raise NotImplementedError  # pragma: no cover - BaseClient / AsyncBaseClient
+
+    async def _run_call(self, call: Call[T]) -> T:
+        """Send an engine call (unless it needs no request) and parse the answer."""
+        if not call.method:
+            return call.parse(None)  # type: ignore[arg-type]
+        return call.parse(await self._request(call.method, call.url, self._call_arguments(call)))  # type: ignore[arg-type]
+
+    async def _request(self, method: str, url: httpx.URL | str, options: RequestOptions) -> httpx.Response:
+        """Send one request (written once; the sync client runs it with blocking IO)."""
+        expected = options.get("expected", (200,))
+        request = self._build(
+            method, url, options.get("params"), options.get("json"), options.get("files"), options.get("data")
+        )
+        started = time.perf_counter()
+        with self._sending(request):
+            response = await self._io_send(request, self.request_auth(options.get("auth", USE_CLIENT_AUTH)))
+        with self._receiving(response, started):
+            if self._must_read(response, expected, options.get("stream", False)):
+                await self._io_read(response)
+            return self.check(response, expected)
+
     @staticmethod
     def _call_arguments(call: Call[Any]) -> dict[str, Any]:
         expected = (*call.expected, 404) if call.none_on_404 else call.expected
@@ -373,37 +418,30 @@ class BaseClient(_HTTPClientCore[httpx.Client]):
 
     _http_class = httpx.Client
 
-    def request(
-        self,
-        method: str,
-        url: httpx.URL | str,
-        *,
-        params: Mapping[str, str] | Sequence[tuple[str, str]] | None = None,
-        json: Any = None,
-        files: Any = None,
-        data: Mapping[str, Any] | None = None,
-        auth: AuthArg = USE_CLIENT_AUTH,
-        expected: Iterable[int] = (200,),
-        stream: bool = False,
-    ) -> httpx.Response:
+    async def _io_send(self, request: httpx.Request, auth: httpx.Auth | None) -> httpx.Response:
+        return self._http.send(request, auth=auth, stream=True)
+
+    async def _io_read(self, response: httpx.Response) -> None:
+        response.read()
+
+    def _io_chunks(self, response: httpx.Response, chunk_size: int) -> AsyncIterator[bytes]:
+        return aiter_sync(response.iter_bytes(chunk_size))
+
+    async def _io_close(self, response: httpx.Response) -> None:
+        response.close()
+
+    def request(self, method: str, url: httpx.URL | str, **options: Unpack[RequestOptions]) -> httpx.Response:
         """Send one request and return the response, raising for any status not in ``expected``.
 
-        With ``stream=True`` the body is not read; close the response (or use it in a ``with``).
+        Options: ``params``, ``json``, ``files``, ``data``, ``auth`` (per request), ``expected``
+        (statuses that are not errors, default 200) and ``stream`` (do not read the body; close the
+        response yourself).
         """
-        request = self._build(method, url, params, json, files, data)
-        started = time.perf_counter()
-        with self._sending(request):
-            response = self._http.send(request, auth=self.request_auth(auth), stream=True)
-        with self._receiving(response, started):
-            if self._must_read(response, expected, stream):
-                response.read()
-            return self.check(response, expected)
+        return run_sync(self._request(method, url, options))
 
     def _execute(self, call: Call[T]) -> T:
         """Run an engine call: send it (unless it needs no request) and parse the answer."""
-        if not call.method:
-            return call.parse(None)  # type: ignore[arg-type]
-        return call.parse(self.request(call.method, call.url, **self._call_arguments(call)))
+        return run_sync(self._run_call(call))
 
     def close(self) -> None:
         """Close the connection pool (unless it belongs to a client you passed in)."""
@@ -424,34 +462,27 @@ class AsyncBaseClient(_HTTPClientCore[httpx.AsyncClient]):
 
     _http_class = httpx.AsyncClient
 
+    async def _io_send(self, request: httpx.Request, auth: httpx.Auth | None) -> httpx.Response:
+        return await self._http.send(request, auth=auth, stream=True)
+
+    async def _io_read(self, response: httpx.Response) -> None:
+        await response.aread()
+
+    def _io_chunks(self, response: httpx.Response, chunk_size: int) -> AsyncIterator[bytes]:
+        return response.aiter_bytes(chunk_size)
+
+    async def _io_close(self, response: httpx.Response) -> None:
+        await response.aclose()
+
     async def request(
-        self,
-        method: str,
-        url: httpx.URL | str,
-        *,
-        params: Mapping[str, str] | Sequence[tuple[str, str]] | None = None,
-        json: Any = None,
-        files: Any = None,
-        data: Mapping[str, Any] | None = None,
-        auth: AuthArg = USE_CLIENT_AUTH,
-        expected: Iterable[int] = (200,),
-        stream: bool = False,
+        self, method: str, url: httpx.URL | str, **options: Unpack[RequestOptions]
     ) -> httpx.Response:
         """Send one request and return the response (see :meth:`BaseClient.request`)."""
-        request = self._build(method, url, params, json, files, data)
-        started = time.perf_counter()
-        with self._sending(request):
-            response = await self._http.send(request, auth=self.request_auth(auth), stream=True)
-        with self._receiving(response, started):
-            if self._must_read(response, expected, stream):
-                await response.aread()
-            return self.check(response, expected)
+        return await self._request(method, url, options)
 
     async def _execute(self, call: Call[T]) -> T:  # type: ignore[override]
         """Run an engine call: send it (unless it needs no request) and parse the answer."""
-        if not call.method:
-            return call.parse(None)  # type: ignore[arg-type]
-        return call.parse(await self.request(call.method, call.url, **self._call_arguments(call)))
+        return await self._run_call(call)
 
     async def aclose(self) -> None:
         """Close the connection pool (unless it belongs to a client you passed in)."""

@@ -17,9 +17,18 @@ from pathlib import Path
 from typing import IO, Any
 
 import httpx
-from typing_extensions import NotRequired, TypedDict
+from typing_extensions import NotRequired, TypedDict, Unpack
 
-from flame_hub.clients.base import USE_CLIENT_AUTH, AsyncBaseClient, AuthArg, BaseClient, ServiceCore, lit
+from flame_hub._sync import iterate_sync, run_sync
+from flame_hub.clients.base import (
+    USE_CLIENT_AUTH,
+    AsyncBaseClient,
+    AuthArg,
+    BaseClient,
+    ServiceCore,
+    _HTTPClientCore,
+    lit,
+)
 from flame_hub.clients.engine import Call, record_id
 from flame_hub.clients.methods import (
     ClientManager,
@@ -40,6 +49,7 @@ __all__ = [
     "Progress",
     "StorageClient",
     "StorageMethods",
+    "TransferOptions",
     "UploadFile",
 ]
 
@@ -219,10 +229,6 @@ def _stream_url(client: ServiceCore, kind: type[Resource], ident: IdLike, chunk_
     return client.url(lit(kind.meta.path), record_id(kind, ident), lit("stream"))
 
 
-def _broken(url: httpx.URL, exc: httpx.TransportError) -> HubConnectionError:
-    return HubConnectionError(f"the download of {url} broke off: {type(exc).__name__}: {exc}")
-
-
 class _AtomicFile:
     """A temporary file beside ``target`` that replaces ``target`` only when committed."""
 
@@ -251,6 +257,54 @@ class _AtomicFile:
         Path(self._handle.name).unlink(missing_ok=True)
 
 
+class TransferOptions(TypedDict, total=False):
+    """Keyword options of uploads and downloads: per-request ``auth`` and a ``progress`` callback."""
+
+    auth: AuthArg
+    progress: Progress | None
+
+
+# -- the IO, written once (the sync client runs it with blocking IO, see flame_hub._sync) ---------------
+
+
+async def _upload(
+    client: _HTTPClientCore[Any], bucket_id: IdLike, files: tuple[Uploadable, ...], options: TransferOptions
+) -> list[BucketFile]:
+    parts = _UploadParts(files, options.get("progress"))
+    try:
+        return await client._run_call(
+            _upload_call(client, bucket_id, parts, options.get("auth", USE_CLIENT_AUTH))
+        )
+    finally:
+        parts.close()
+
+
+async def _chunks(
+    client: _HTTPClientCore[Any], url: httpx.URL, chunk_size: int, auth: AuthArg
+) -> AsyncIterator[bytes]:
+    response = await client._request("GET", url, {"auth": auth, "stream": True})
+    try:
+        async for chunk in client._io_chunks(response, chunk_size):
+            yield chunk
+    except httpx.TransportError as exc:
+        raise HubConnectionError(f"the download of {url} broke off: {type(exc).__name__}: {exc}") from exc
+    finally:
+        await client._io_close(response)
+
+
+async def _download(
+    client: _HTTPClientCore[Any], url: httpx.URL, path: str | os.PathLike[str], options: TransferOptions
+) -> Path:
+    target = _AtomicFile(Path(path), options.get("progress"))
+    try:
+        async for chunk in _chunks(client, url, DEFAULT_CHUNK_SIZE, options.get("auth", USE_CLIENT_AUTH)):
+            target.write(chunk)
+    except BaseException:
+        target.abort()
+        raise
+    return target.commit()
+
+
 class StorageClient(BaseClient, StorageMethods):
     """Client of the Hub's storage service, at ``https://host/storage/``."""
 
@@ -258,157 +312,76 @@ class StorageClient(BaseClient, StorageMethods):
     default_url = DEFAULT_STORAGE_URL
 
     def upload_to_bucket(
-        self,
-        bucket_id: IdLike,
-        *upload_file: Uploadable,
-        progress: Progress | None = None,
-        auth: AuthArg = USE_CLIENT_AUTH,
+        self, bucket_id: IdLike, *upload_file: Uploadable, **options: Unpack[TransferOptions]
     ) -> list[BucketFile]:
         """Upload files into a bucket; each ``file_name`` (directories included) becomes the stored path.
 
         Files are paths, ``(file_name, content)`` pairs or ``UploadFile`` dicts; content is bytes, text
         or a binary file object. A given ``content_type`` is sent as it is, otherwise it is guessed from
-        the file name.
+        the file name. Options: ``progress(done, total)`` and per-request ``auth``.
         """
-        parts = _UploadParts(upload_file, progress)
-        try:
-            return self._execute(_upload_call(self, bucket_id, parts, auth))
-        finally:
-            parts.close()
-
-    def _stream(self, url: httpx.URL, chunk_size: int, auth: AuthArg) -> Iterator[bytes]:
-        response = self.request("GET", url, auth=auth, stream=True)
-        try:
-            yield from response.iter_bytes(chunk_size)
-        except httpx.TransportError as exc:
-            raise _broken(url, exc) from exc
-        finally:
-            response.close()
+        return run_sync(_upload(self, bucket_id, upload_file, options))
 
     def stream_bucket_file(
         self, bucket_file_id: IdLike, chunk_size: int = DEFAULT_CHUNK_SIZE, *, auth: AuthArg = USE_CLIENT_AUTH
     ) -> Iterator[bytes]:
         """The file's bytes in chunks (lazy: nothing is requested before the first chunk is asked for)."""
-        return self._stream(_stream_url(self, BucketFile, bucket_file_id, chunk_size), chunk_size, auth)
+        return iterate_sync(
+            _chunks(self, _stream_url(self, BucketFile, bucket_file_id, chunk_size), chunk_size, auth)
+        )
 
     def stream_bucket_tarball(
         self, bucket_id: IdLike, chunk_size: int = DEFAULT_CHUNK_SIZE, *, auth: AuthArg = USE_CLIENT_AUTH
     ) -> Iterator[bytes]:
         """A tar archive of every file in the bucket, in chunks."""
-        return self._stream(_stream_url(self, Bucket, bucket_id, chunk_size), chunk_size, auth)
-
-    def _download(
-        self, chunks: Iterator[bytes], path: str | os.PathLike[str], progress: Progress | None
-    ) -> Path:
-        target = _AtomicFile(Path(path), progress)
-        try:
-            for chunk in chunks:
-                target.write(chunk)
-        except BaseException:
-            target.abort()
-            raise
-        return target.commit()
+        return iterate_sync(_chunks(self, _stream_url(self, Bucket, bucket_id, chunk_size), chunk_size, auth))
 
     def download_bucket_file(
-        self,
-        bucket_file_id: IdLike,
-        path: str | os.PathLike[str],
-        *,
-        chunk_size: int = DEFAULT_CHUNK_SIZE,
-        progress: Progress | None = None,
-        auth: AuthArg = USE_CLIENT_AUTH,
+        self, bucket_file_id: IdLike, path: str | os.PathLike[str], **options: Unpack[TransferOptions]
     ) -> Path:
         """Stream a file to ``path`` in bounded memory; the file appears only once it is complete."""
-        return self._download(self.stream_bucket_file(bucket_file_id, chunk_size, auth=auth), path, progress)
+        url = _stream_url(self, BucketFile, bucket_file_id, DEFAULT_CHUNK_SIZE)
+        return run_sync(_download(self, url, path, options))
 
     def download_bucket_tarball(
-        self,
-        bucket_id: IdLike,
-        path: str | os.PathLike[str],
-        *,
-        chunk_size: int = DEFAULT_CHUNK_SIZE,
-        progress: Progress | None = None,
-        auth: AuthArg = USE_CLIENT_AUTH,
+        self, bucket_id: IdLike, path: str | os.PathLike[str], **options: Unpack[TransferOptions]
     ) -> Path:
         """Stream the bucket's tar archive to ``path``; the file appears only once it is complete."""
-        return self._download(self.stream_bucket_tarball(bucket_id, chunk_size, auth=auth), path, progress)
+        return run_sync(
+            _download(self, _stream_url(self, Bucket, bucket_id, DEFAULT_CHUNK_SIZE), path, options)
+        )
 
 
 class AsyncStorageIO(AsyncBaseClient):
     """The async twins of the storage client's upload, stream and download methods."""
 
     async def upload_to_bucket(
-        self,
-        bucket_id: IdLike,
-        *upload_file: Uploadable,
-        progress: Progress | None = None,
-        auth: AuthArg = USE_CLIENT_AUTH,
+        self, bucket_id: IdLike, *upload_file: Uploadable, **options: Unpack[TransferOptions]
     ) -> list[BucketFile]:
         """Upload files into a bucket (see :meth:`StorageClient.upload_to_bucket`)."""
-        parts = _UploadParts(upload_file, progress)
-        try:
-            return await self._execute(_upload_call(self, bucket_id, parts, auth))
-        finally:
-            parts.close()
-
-    async def _stream(self, url: httpx.URL, chunk_size: int, auth: AuthArg) -> AsyncIterator[bytes]:
-        response = await self.request("GET", url, auth=auth, stream=True)
-        try:
-            async for chunk in response.aiter_bytes(chunk_size):
-                yield chunk
-        except httpx.TransportError as exc:
-            raise _broken(url, exc) from exc
-        finally:
-            await response.aclose()
+        return await _upload(self, bucket_id, upload_file, options)
 
     def stream_bucket_file(
         self, bucket_file_id: IdLike, chunk_size: int = DEFAULT_CHUNK_SIZE, *, auth: AuthArg = USE_CLIENT_AUTH
     ) -> AsyncIterator[bytes]:
         """The file's bytes in chunks, for ``async for`` (nothing is requested before the first chunk)."""
-        return self._stream(_stream_url(self, BucketFile, bucket_file_id, chunk_size), chunk_size, auth)
+        return _chunks(self, _stream_url(self, BucketFile, bucket_file_id, chunk_size), chunk_size, auth)
 
     def stream_bucket_tarball(
         self, bucket_id: IdLike, chunk_size: int = DEFAULT_CHUNK_SIZE, *, auth: AuthArg = USE_CLIENT_AUTH
     ) -> AsyncIterator[bytes]:
         """A tar archive of every file in the bucket, in chunks, for ``async for``."""
-        return self._stream(_stream_url(self, Bucket, bucket_id, chunk_size), chunk_size, auth)
-
-    async def _download(
-        self, chunks: AsyncIterator[bytes], path: str | os.PathLike[str], progress: Progress | None
-    ) -> Path:
-        target = _AtomicFile(Path(path), progress)
-        try:
-            async for chunk in chunks:
-                target.write(chunk)
-        except BaseException:
-            target.abort()
-            raise
-        return target.commit()
+        return _chunks(self, _stream_url(self, Bucket, bucket_id, chunk_size), chunk_size, auth)
 
     async def download_bucket_file(
-        self,
-        bucket_file_id: IdLike,
-        path: str | os.PathLike[str],
-        *,
-        chunk_size: int = DEFAULT_CHUNK_SIZE,
-        progress: Progress | None = None,
-        auth: AuthArg = USE_CLIENT_AUTH,
+        self, bucket_file_id: IdLike, path: str | os.PathLike[str], **options: Unpack[TransferOptions]
     ) -> Path:
         """Stream a file to ``path``; the file appears only once it is complete."""
-        return await self._download(
-            self.stream_bucket_file(bucket_file_id, chunk_size, auth=auth), path, progress
-        )
+        url = _stream_url(self, BucketFile, bucket_file_id, DEFAULT_CHUNK_SIZE)
+        return await _download(self, url, path, options)
 
     async def download_bucket_tarball(
-        self,
-        bucket_id: IdLike,
-        path: str | os.PathLike[str],
-        *,
-        chunk_size: int = DEFAULT_CHUNK_SIZE,
-        progress: Progress | None = None,
-        auth: AuthArg = USE_CLIENT_AUTH,
+        self, bucket_id: IdLike, path: str | os.PathLike[str], **options: Unpack[TransferOptions]
     ) -> Path:
         """Stream the bucket's tar archive to ``path``; the file appears only once it is complete."""
-        return await self._download(
-            self.stream_bucket_tarball(bucket_id, chunk_size, auth=auth), path, progress
-        )
+        return await _download(self, _stream_url(self, Bucket, bucket_id, DEFAULT_CHUNK_SIZE), path, options)

@@ -9,10 +9,11 @@ request economy and the save/refresh logic exist once, here.
 from __future__ import annotations
 
 import copy
-from collections.abc import AsyncIterator, Generator, Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Generic, TypeVar
 
+from flame_hub._sync import as_coroutine, iterate_sync, run_sync
 from flame_hub.clients.base import ServiceCore
 from flame_hub.clients.engine import Call, create_call, delete_call, list_call, retrieve_call, update_call
 from flame_hub.clients.params import MAX_PAGE_LIMIT
@@ -384,28 +385,11 @@ def update_or_create_plan(
     return record, False
 
 
-# -- drivers: the only code that sends ----------------------------------------------------------------
+# -- drivers: the only code that sends -------------------------------------------------------------
+# Written once, as coroutines; the sync QuerySet runs them with a blocking ``execute`` (see _sync).
 
 
-def drive(plan: Plan[R], execute: Any) -> R:
-    """Run a plan with a sync ``execute(call)``; a failed call is thrown back into the plan."""
-    reply: Any = None
-    error: BaseException | None = None
-    while True:
-        try:
-            step = plan.throw(error) if error is not None else plan.send(reply)
-        except StopIteration as stop:
-            return stop.value  # type: ignore[no-any-return]
-        if isinstance(step, Emit):  # pragma: no cover - only page_plan emits, and it is streamed
-            raise TypeError("a streaming plan must be streamed")
-        reply, error = None, None
-        try:
-            reply = execute(step)
-        except Exception as exc:
-            error = exc
-
-
-async def adrive(plan: Plan[R], execute: Any) -> R:
+async def adrive(plan: Plan[R], execute: Callable[[Call[Any]], Awaitable[Any]]) -> R:
     """Run a plan with an async ``execute(call)``; a failed call is thrown back into the plan."""
     reply: Any = None
     error: BaseException | None = None
@@ -423,22 +407,7 @@ async def adrive(plan: Plan[R], execute: Any) -> R:
             error = exc
 
 
-def stream(plan: Plan[None], execute: Any) -> Iterator[Any]:
-    """Run a streaming plan with a sync ``execute``, yielding the records it emits."""
-    reply: Any = None
-    while True:
-        try:
-            step = plan.send(reply)
-        except StopIteration:
-            return
-        if isinstance(step, Emit):
-            reply = None
-            yield from step.items
-        else:
-            reply = execute(step)
-
-
-async def astream(plan: Plan[None], execute: Any) -> AsyncIterator[Any]:
+async def astream(plan: Plan[None], execute: Callable[[Call[Any]], Awaitable[Any]]) -> AsyncIterator[Any]:
     """Run a streaming plan with an async ``execute``, yielding the records it emits."""
     reply: Any = None
     while True:
@@ -452,3 +421,13 @@ async def astream(plan: Plan[None], execute: Any) -> AsyncIterator[Any]:
                 yield item
         else:
             reply = await execute(step)
+
+
+def drive(plan: Plan[R], execute: Callable[[Call[Any]], Any]) -> R:
+    """:func:`adrive` with a blocking ``execute`` (no event loop involved)."""
+    return run_sync(adrive(plan, as_coroutine(execute)))
+
+
+def stream(plan: Plan[None], execute: Callable[[Call[Any]], Any]) -> Iterator[Any]:
+    """:func:`astream` with a blocking ``execute`` (no event loop involved)."""
+    return iterate_sync(astream(plan, as_coroutine(execute)))
