@@ -117,14 +117,7 @@ def count_plan(core: ServiceCore, model: type[ResourceT], query: Query, client: 
 
 def exists_plan(core: ServiceCore, model: type[ResourceT], query: Query, client: object) -> Plan[bool]:
     """One request for one record."""
-    if query.high is not None and query.high <= query.low:
-        return False
-    try:
-        call = list_call(core, model, query, limit=1, offset=query.low, client=client)
-    except EmptyResultSet:
-        return False
-    page: Page[ResourceT] = yield call
-    return bool(page.items)
+    return (yield from first_plan(core, model, query, client)) is not None
 
 
 def _only_id(query: Query) -> object | None:
