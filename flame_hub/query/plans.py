@@ -250,7 +250,12 @@ def save_plan(
         data = changed_fields(record, update_fields)
         if not data:
             return record
+        # changes left out by update_fields stay on the record, unsaved (as in Django)
+        pending = {k: v for k, v in changed_fields(record, None).items() if k not in data}
         fresh = yield update_call(core, model, record.id, data, client=client)  # type: ignore[attr-defined]
+        adopt(record, fresh)
+        record.__dict__.update(pending)
+        return record
     adopt(record, fresh)
     return record
 
@@ -278,18 +283,18 @@ def refresh_plan(
     ident = getattr(record, "id", None)
     if ident is None:
         raise NotSupportedError(f"this {model.__name__} has no id, so it cannot be read again")
-    fresh: Resource | None = yield retrieve_call(core, model, ident, client=client)
-    if fresh is None:
-        raise does_not_exist(f"{model.__name__} with id={ident} no longer exists.")
-    if fields is None:
-        adopt(record, fresh)
-        return
-    names = list(fields)
-    unknown = [n for n in names if n not in model.model_fields]
-    if unknown:
+    names = None if fields is None else list(fields)
+    unknown = [n for n in names or () if n not in model.model_fields]
+    if unknown:  # checked before anything is sent
         raise FieldError(
             f"{model.__name__} has no field {unknown[0]!r}.{did_you_mean(unknown[0], model.model_fields)}"
         )
+    fresh: Resource | None = yield retrieve_call(core, model, ident, client=client)
+    if fresh is None:
+        raise does_not_exist(f"{model.__name__} with id={ident} no longer exists.")
+    if names is None:
+        adopt(record, fresh)
+        return
     before = (record.__pydantic_private__ or {}).get("_snapshot") or snapshot(record)
     for name in names:
         record.__dict__[name] = fresh.__dict__[name]
