@@ -93,6 +93,7 @@ def test_user_lifecycle_with_email_and_password(hub: Hub, backend: HubBackend, r
     password = "first-password-123"
     user = records.user(display_name="Test User", first_name="Ada", password=password)
     assert password not in repr(user) and password not in str(user)
+    assert user.password is None or user.password not in repr(user)  # authup may echo the hash
     assert user.realm_id == records.realm_id
 
     # email is not in the default projection: fields=["email"] opts in (and keeps the other columns)
@@ -125,6 +126,10 @@ def test_user_lifecycle_with_email_and_password(hub: Hub, backend: HubBackend, r
     refetched = hub.auth.get_user(user.id, fields=["email"])
     assert refetched is not None and refetched.email == f"new-{user.name}@example.org"
     assert hub.auth.find_users(filter={"name": user.name, "active": False}) == [user]
+
+    renamed = hub.auth.update_user(user, name=f"{user.name}-renamed")
+    assert renamed.name == f"{user.name}-renamed" and renamed.id == user.id
+    assert hub.auth.find_users(filter={"name": user.name}) == []
 
     hub.auth.delete_user(user)
     assert hub.auth.get_user(user.id) is None

@@ -79,6 +79,8 @@ def test_analysis_lifecycle(hub: Hub, records: Records) -> None:
     assert included[0].project.id == project.id and included[0].master_image is not None
     counted = hub.core.get_project(project.id)
     assert counted is not None and counted.analyses == 2
+    with pytest.raises(BadRequestError):  # a project with analyses cannot be deleted
+        hub.core.delete_project(project)
 
     renamed = hub.core.update_analysis(analysis, display_name="Analysis Renamed")
     assert (renamed.display_name, renamed.description, renamed.name) == (

@@ -8,7 +8,13 @@ import pytest
 
 from flame_hub import Hub
 from flame_hub.auth import ClientAuth
-from flame_hub.exceptions import AuthenticationError, BadRequestError, FieldError, ForbiddenError
+from flame_hub.exceptions import (
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    FieldError,
+    ForbiddenError,
+)
 from flame_hub.models.core import Node, Registry, RegistryProject
 from flame_hub.testing import HubBackend
 
@@ -30,6 +36,8 @@ def test_node_lifecycle(hub: Hub, records: Records) -> None:
     assert hub.core.get_node(node.id) == node
     assert hub.core.get_node(str(node.id)) == node
     assert hub.core.get_node(uuid.uuid4()) is None
+    with pytest.raises(ConflictError):  # names are unique per realm
+        hub.core.create_node(name=str(node.name), realm_id=records.realm_id)
 
     names = [node.name, other.name]
     assert hub.core.find_nodes(filter={"name": node.name}) == [node]

@@ -64,9 +64,11 @@ def test_project_lifecycle(hub: Hub, records: Records) -> None:
     assert hub.core.find_projects(filter={"name": names}) == [other]
 
 
-def test_generated_project_name(records: Records) -> None:
+def test_project_names_generated_and_lower_cased(records: Records) -> None:
     project = records.project(name=None)
     assert project.name and project.name == project.name.lower()
+    name = records.name("shouty")
+    assert records.project(name=name.upper()).name == name
 
 
 def test_project_nodes_membership_and_approval(hub: Hub, records: Records) -> None:

@@ -114,6 +114,18 @@ def test_include_returns_nested_models(hub: Hub, records: Records) -> None:
     assert found.project.id == project.id and found.node.id == membership.node_id
     assert plain.node is None and plain.project is None  # nothing is included unless asked for
 
+    # a relation that is null comes back as null: no warning, the attribute is None
+    lonely = records.node()
+    if lonely.registry_id is None:  # (a Hub with a default registry links every new node)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            (unlinked,) = hub.core.find_nodes(
+                filter={"id": lonely.id}, include=["registry", "registry_project"]
+            )
+            single = hub.core.get_node(lonely.id, include="registry")
+        assert unlinked.registry is None and unlinked.registry_project is None
+        assert single is not None and single.registry is None and "registry" in single.model_fields_set
+
 
 def test_include_not_returned_warns(hub: Hub, backend: HubBackend, records: Records, cleanup: Any) -> None:
     # a user who may read their own permission bindings but not permissions: authup drops the include
