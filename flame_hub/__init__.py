@@ -23,6 +23,7 @@ from flame_hub.exceptions import (
     InvalidIdError,
     NotFoundError,
     NotSupportedError,
+    OutcomeUnknownError,
     RateLimitError,
     ServerError,
     UnauthorizedError,
@@ -30,6 +31,7 @@ from flame_hub.exceptions import (
 from flame_hub.hub import AsyncHub, Hub
 from flame_hub.models.base import get_field_names, get_includable_names
 from flame_hub.query import Q
+from flame_hub.retry import Retry
 
 __all__ = [
     "AsyncAuthClient",
@@ -52,8 +54,10 @@ __all__ = [
     "InvalidIdError",
     "NotFoundError",
     "NotSupportedError",
+    "OutcomeUnknownError",
     "Q",
     "RateLimitError",
+    "Retry",
     "ServerError",
     "StorageClient",
     "UnauthorizedError",

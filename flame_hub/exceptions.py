@@ -38,10 +38,13 @@ __all__ = [
     "NotFoundError",
     "NotSupportedError",
     "ObjectDoesNotExist",
+    "OutcomeUnknownError",
+    "OutcomeUnknownTimeoutError",
     "QueryValueError",
     "RateLimitError",
     "ServerError",
     "UnauthorizedError",
+    "UnexpectedResponseError",
 ]
 
 #: Error codes with which authup (and core, relaying authup) rejects a bearer token.
@@ -92,6 +95,22 @@ class HubConnectionError(FlameHubError, httpx.TransportError):
 
 class HubTimeoutError(HubConnectionError, httpx.TimeoutException):
     """The Hub did not answer within the configured timeout."""
+
+
+class OutcomeUnknownError(HubConnectionError):
+    """A create, update or command was sent but its answer was lost: it may or may not have happened.
+
+    It is not repeated automatically (the Hub has no idempotency keys); look the record up before
+    sending it again.
+    """
+
+
+class OutcomeUnknownTimeoutError(OutcomeUnknownError, HubTimeoutError):
+    """A create, update or command timed out after it was sent: it may or may not have happened."""
+
+
+class UnexpectedResponseError(FlameHubError, ValueError):
+    """The Hub answered with a success status but a body this library cannot read (drift, a proxy page …)."""
 
 
 class ErrorResponse(BaseModel):

@@ -15,6 +15,7 @@ from flame_hub.clients.auth import AuthClient
 from flame_hub.clients.core import CoreClient
 from flame_hub.clients.storage import StorageClient
 from flame_hub.config import ServiceURLs, auth_from_env, service_urls, timeout_from_env
+from flame_hub.retry import Retry
 
 __all__ = ["AsyncHub", "Hub"]
 
@@ -34,7 +35,8 @@ class _HubBase(Generic[AuthT, CoreT, StorageT]):
             Its token URL is derived from the Hub URL unless the flow has its own ``base_url``.
         auth_url, core_url, storage_url: per-service URLs for split deployments (each wins over
             ``base_url`` for its service).
-        timeout, transport, verify, headers: passed to each service client.
+        timeout, transport, verify, headers, retry: passed to each service client (``retry=False``
+            switches retries off; see :class:`~flame_hub.retry.Retry`).
     """
 
     _client_classes: ClassVar[tuple[type[Any], type[Any], type[Any]]]
@@ -51,6 +53,7 @@ class _HubBase(Generic[AuthT, CoreT, StorageT]):
         transport: Any = None,
         verify: Any = True,
         headers: Mapping[str, str] | None = None,
+        retry: Retry | bool | None = None,
     ) -> None:
         self.urls: ServiceURLs = service_urls(
             base_url, auth_url=auth_url, core_url=core_url, storage_url=storage_url
@@ -62,6 +65,7 @@ class _HubBase(Generic[AuthT, CoreT, StorageT]):
             "transport": transport,
             "verify": verify,
             "headers": headers,
+            "retry": retry,
         }
         auth_class, core_class, storage_class = self._client_classes
         self.auth: AuthT = auth_class(self.urls.auth, auth, **options)

@@ -6,6 +6,7 @@ and its async twin share them; only sending differs.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import re
@@ -25,11 +26,15 @@ from flame_hub.auth import StaticAuth, TokenAuth
 from flame_hub.config import DEFAULT_TIMEOUT, derive_auth_url, normalize_url
 from flame_hub.exceptions import (
     ConfigurationError,
+    HubAPIError,
     HubConnectionError,
     HubTimeoutError,
     InvalidIdError,
+    OutcomeUnknownError,
+    OutcomeUnknownTimeoutError,
     raise_for_response,
 )
+from flame_hub.retry import Retry, retry_after
 
 if TYPE_CHECKING:
     from flame_hub.clients.engine import Call
@@ -208,14 +213,23 @@ class ServiceCore:
             )
 
     @staticmethod
-    def _transport_error(exc: httpx.TransportError, request: httpx.Request, timeout: object) -> Exception:
+    def _transport_error(
+        exc: httpx.TransportError, request: httpx.Request, timeout: object, *, outcome_unknown: bool = False
+    ) -> Exception:
         target = f"{request.method} {redact_text(str(request.url))}"
-        if isinstance(exc, httpx.TimeoutException):
-            return HubTimeoutError(
-                f"{target} timed out ({type(exc).__name__}; timeout {_describe_timeout(timeout)})",
-                request=request,
+        timed_out = isinstance(exc, httpx.TimeoutException)
+        if timed_out:
+            text = f"{target} timed out ({type(exc).__name__}; timeout {_describe_timeout(timeout)})"
+        else:
+            text = f"{target} failed: {type(exc).__name__}: {redact_text(str(exc))}"
+        if outcome_unknown:
+            text += (
+                "; the request was sent, so the Hub may or may not have carried it out — it is not repeated "
+                "automatically: check (e.g. look the record up) before sending it again"
             )
-        return HubConnectionError(f"{target} failed: {type(exc).__name__}: {exc}", request=request)
+            cls: type[HubConnectionError] = OutcomeUnknownTimeoutError if timed_out else OutcomeUnknownError
+            return cls(text, request=request)
+        return (HubTimeoutError if timed_out else HubConnectionError)(text, request=request)
 
 
 class _Literal:
@@ -271,6 +285,7 @@ class _HTTPClientCore(ServiceCore, Generic[HTTPClientT]):
         transport: an httpx transport for the client this object creates (e.g. FakeHub's in-process one).
         verify: TLS verification (``True``, ``False`` or a CA bundle path / ``ssl.SSLContext``).
         headers: extra headers for every request.
+        retry: the retry policy (a :class:`~flame_hub.retry.Retry`; ``False`` switches retries off).
     """
 
     _http_class: ClassVar[type[httpx.Client] | type[httpx.AsyncClient]]
@@ -286,7 +301,9 @@ class _HTTPClientCore(ServiceCore, Generic[HTTPClientT]):
         transport: Any = None,
         verify: Any = True,
         headers: Mapping[str, str] | None = None,
+        retry: Retry | bool | None = None,
     ) -> None:
+        self._retry = Retry.of(retry)
         if client is not None and transport is not None:
             raise ConfigurationError(
                 "pass either client= or transport=, not both (a client has its own transport)"
@@ -386,18 +403,102 @@ class _HTTPClientCore(ServiceCore, Generic[HTTPClientT]):
         return call.parse(await self._request(call.method, call.url, self._call_arguments(call)))  # type: ignore[arg-type]
 
     async def _request(self, method: str, url: httpx.URL | str, options: RequestOptions) -> httpx.Response:
-        """Send one request (written once; the sync client runs it with blocking IO)."""
-        expected = options.get("expected", (200,))
-        request = self._build(
-            method, url, options.get("params"), options.get("json"), options.get("files"), options.get("data")
+        """Send one request, repeating it as the retry policy allows (written once; the sync client runs it
+        with blocking IO). See :mod:`flame_hub.retry` for what is repeated and why."""
+        expected: tuple[int, ...] = tuple(options.get("expected", (200,)))
+        stream = options.get("stream", False)
+        policy = self._retry
+        deadline = time.monotonic() + policy.max_time
+        attempt = 0
+        maybe_applied = False  # an earlier attempt may have reached the Hub and lost its answer
+        while True:
+            request = self._build(
+                method,
+                url,
+                options.get("params"),
+                options.get("json"),
+                options.get("files"),
+                options.get("data"),
+            )
+            idempotent = policy.idempotent(request)
+            started = time.perf_counter()
+            try:
+                response = await self._io_send(
+                    request, self.request_auth(options.get("auth", USE_CLIENT_AUTH))
+                )
+            except httpx.TransportError as exc:
+                never_sent = policy.never_sent(exc)
+                wait = self._retry_wait(attempt, deadline, None) if idempotent or never_sent else None
+                if wait is None:
+                    timeout = self._timeout or self._http.timeout
+                    raise self._transport_error(
+                        exc, request, timeout, outcome_unknown=not never_sent
+                    ) from exc
+                maybe_applied = maybe_applied or not never_sent
+                attempt += 1
+                self._log_retry(request, type(exc).__name__, attempt, wait)
+                await self._io_sleep(wait)
+                continue
+            except HubAPIError as exc:  # the token request in front of this one was refused; nothing was sent
+                after = retry_after(exc.response) if exc.response is not None else None
+                wait = (
+                    self._retry_wait(attempt, deadline, after) if exc.status_code in policy.statuses else None
+                )
+                if wait is None:
+                    raise
+                attempt += 1
+                self._log_retry(request, f"token request answered {exc.status_code}", attempt, wait)
+                await self._io_sleep(wait)
+                continue
+            status = response.status_code
+            if idempotent and status in policy.statuses and status not in expected:
+                wait = self._retry_wait(attempt, deadline, retry_after(response))
+                if wait is not None:
+                    await self._io_close(response)
+                    attempt += 1
+                    self._log_retry(request, f"answer {status}", attempt, wait)
+                    await self._io_sleep(wait)
+                    continue
+            if maybe_applied and request.method == "DELETE" and status == 404:
+                expected = (*expected, 404)  # the earlier attempt deleted it; its answer was lost
+            try:
+                with self._receiving(response, started):
+                    if self._must_read(response, expected, stream):
+                        await self._io_read(response)
+                    return self.check(response, expected)
+            except (HubConnectionError, httpx.TransportError):
+                wait = self._retry_wait(attempt, deadline, None) if idempotent else None
+                if wait is None:
+                    raise
+                attempt += 1
+                self._log_retry(request, "the answer broke off", attempt, wait)
+                await self._io_sleep(wait)
+
+    def _retry_wait(self, attempt: int, deadline: float, after: float | None) -> float | None:
+        """Seconds to wait before the next attempt, or None when the policy's count or time is used up."""
+        policy = self._retry
+        if attempt >= policy.attempts:
+            return None
+        wait = policy.wait(attempt + 1, after)
+        if after is not None and after > policy.max_backoff:
+            return None  # the Hub asks for a longer pause than the policy allows: report it instead
+        if time.monotonic() + wait > deadline:
+            return None
+        return wait
+
+    @staticmethod
+    def _log_retry(request: httpx.Request, reason: str, attempt: int, wait: float) -> None:
+        logger.info(
+            "retrying %s %s after %s (repetition %d) in %.2f s",
+            request.method,
+            redact_text(str(request.url)),
+            reason,
+            attempt,
+            wait,
         )
-        started = time.perf_counter()
-        with self._sending(request):
-            response = await self._io_send(request, self.request_auth(options.get("auth", USE_CLIENT_AUTH)))
-        with self._receiving(response, started):
-            if self._must_read(response, expected, options.get("stream", False)):
-                await self._io_read(response)
-            return self.check(response, expected)
+
+    async def _io_sleep(self, seconds: float) -> None:
+        raise NotImplementedError  # pragma: no cover - BaseClient / AsyncBaseClient
 
     @staticmethod
     def _call_arguments(call: Call[Any]) -> dict[str, Any]:
@@ -423,6 +524,9 @@ class BaseClient(_HTTPClientCore[httpx.Client]):
 
     async def _io_read(self, response: httpx.Response) -> None:
         response.read()
+
+    async def _io_sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
 
     def _io_chunks(self, response: httpx.Response, chunk_size: int) -> AsyncIterator[bytes]:
         return aiter_sync(response.iter_bytes(chunk_size))
@@ -467,6 +571,9 @@ class AsyncBaseClient(_HTTPClientCore[httpx.AsyncClient]):
 
     async def _io_read(self, response: httpx.Response) -> None:
         await response.aread()
+
+    async def _io_sleep(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)
 
     def _io_chunks(self, response: httpx.Response, chunk_size: int) -> AsyncIterator[bytes]:
         return response.aiter_bytes(chunk_size)

@@ -98,7 +98,7 @@ def test_timeout_error_names_the_url_and_the_timeout() -> None:
     def slow(request: httpx.Request) -> httpx.Response:
         raise httpx.ReadTimeout("timed out", request=request)
 
-    client = CoreClient("http://hub.test/core/", timeout=2.5, transport=httpx.MockTransport(slow))
+    client = CoreClient("http://hub.test/core/", timeout=2.5, transport=httpx.MockTransport(slow), retry=False)
     with pytest.raises(HubTimeoutError) as info:
         client.request("GET", "nodes")
     assert "GET http://hub.test/core/nodes" in str(info.value)
@@ -110,7 +110,7 @@ def test_connection_error_is_wrapped() -> None:
     def broken(request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError("refused", request=request)
 
-    client = CoreClient("http://hub.test/core/", transport=httpx.MockTransport(broken))
+    client = CoreClient("http://hub.test/core/", transport=httpx.MockTransport(broken), retry=False)
     with pytest.raises(HubConnectionError, match="ConnectError"):
         client.request("GET", "nodes")
 
