@@ -81,6 +81,9 @@ def test_realm_defaults_and_global_records(hub: Hub, records: Records) -> None:
     assert records.scope().realm_id == records.realm_id
     permission = records.permission()  # the existing client's create_permission sends null: global
     assert permission.realm_id is None
+    (admin,) = hub.auth.find_roles(filter={"name": "admin", "realm_id": None})
+    granted = hub.auth.find_role_permissions(filter={"role_id": admin.id, "permission_id": permission.id})
+    assert len(granted) == 1  # a new permission is granted to the global admin role
     assert records.permission(realm_id=records.realm_id).realm_id == records.realm_id
     with pytest.raises(FieldError):
         hub.auth.update_permission(permission, realm_id=records.realm_id)
@@ -228,3 +231,17 @@ def test_junction_lifecycle(
     delete(binding)
     assert get(binding.id) is None
     assert find(filter=by_left) == []
+
+
+def test_deleting_a_realm_takes_its_records(hub: Hub, records: Records) -> None:
+    realm = records.realm()
+    user = records.user(realm_id=realm.id)
+    client = records.client(realm_id=realm.id)
+    role = records.role(realm_id=realm.id)
+    assert (user.realm_id, client.realm_id, role.realm_id) == (realm.id, realm.id, realm.id)
+    assert hub.auth.find_users(filter={"realm_id": realm.id}) == [user]
+
+    hub.auth.delete_realm(realm)
+    assert hub.auth.get_user(user.id) is None
+    assert hub.auth.get_client(client.id) is None
+    assert hub.auth.get_role(role.id) is None

@@ -234,6 +234,7 @@ def test_analysis_buckets_are_created_with_the_analysis(hub: Hub, records: Recor
     assert code.type is AnalysisBucketType.CODE and code.realm_id == records.realm_id
     storage_bucket = hub.storage.get_bucket(code.bucket_id)
     assert storage_bucket is not None and str(analysis.id) in str(storage_bucket.name)
+    assert hub.storage.get_bucket(str(storage_bucket.name)) == storage_bucket  # by name, "." and all
 
     assert hub.core.get_analysis_bucket(code.id) == code
     assert hub.core.get_analysis_bucket(uuid.uuid4()) is None
@@ -260,6 +261,11 @@ def test_analysis_buckets_are_created_with_the_analysis(hub: Hub, records: Recor
     hub.core.delete_analysis_bucket(link)
     assert hub.core.get_analysis_bucket(link.id) is None
     assert hub.storage.get_bucket(extra.id) is not None
+
+    # deleting the analysis deletes its storage buckets (and its client)
+    hub.core.delete_analysis(analysis)
+    assert eventually(lambda: hub.storage.get_bucket(code.bucket_id), lambda bucket: bucket is None) is None
+    assert hub.auth.get_client(analysis.client_id) is None
 
 
 def test_bucket_files_entrypoint_and_configuration_commands(hub: Hub, records: Records) -> None:
@@ -309,6 +315,8 @@ def test_bucket_files_entrypoint_and_configuration_commands(hub: Hub, records: R
     hub.core.delete_analysis_bucket_file(manual)
     assert hub.core.get_analysis_bucket_file(manual.id) is None
 
+    late = records.node()
+    records.member(project, late)  # a project member that could join the analysis, but for the lock
     locked = hub.core.send_analysis_command(analysis, "configurationLock")
     assert locked.configuration_locked is True and locked.id == analysis.id
     for command in ("configurationLock", "buildStart"):  # locked already; the default node has not approved
@@ -316,7 +324,7 @@ def test_bucket_files_entrypoint_and_configuration_commands(hub: Hub, records: R
             hub.core.send_analysis_command(analysis, command)
         assert info.value.code == "ANALYSIS_ERROR"
     with pytest.raises(BadRequestError):  # no new nodes while the configuration is locked
-        hub.core.create_analysis_node(analysis, records.node())
+        hub.core.create_analysis_node(analysis, late)
 
     unlocked = hub.core.send_analysis_command(analysis.id, "configurationUnlock")
     assert unlocked.configuration_locked is False

@@ -77,6 +77,7 @@ def test_node_lifecycle(hub: Hub, records: Records) -> None:
 
     hub.core.delete_node(node)
     assert hub.core.get_node(node.id) is None
+    assert hub.auth.get_client(node.client_id) is None  # its authup client goes with it
     assert hub.core.find_nodes(filter={"name": names}) == [other]
 
 
