@@ -9,14 +9,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import re
+import ssl
 import time
 import uuid
+import warnings
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, ClassVar, Final, Generic, TypeVar
 
 import httpx
+import pydantic
 from typing_extensions import Self, TypedDict, Unpack
 
 from flame_hub._redact import redact_text
@@ -32,6 +36,7 @@ from flame_hub.exceptions import (
     InvalidIdError,
     OutcomeUnknownError,
     OutcomeUnknownTimeoutError,
+    UnexpectedResponseError,
     raise_for_response,
 )
 from flame_hub.retry import Retry, retry_after
@@ -144,6 +149,7 @@ class ServiceCore:
     def _bind(self, auth: httpx.Auth | str | None) -> httpx.Auth | None:
         if auth is None:
             return None
+        _warn_if_plain_http(self.base_url, self.auth_url)
         if isinstance(auth, str):
             return StaticAuth(auth)
         if isinstance(auth, (TokenAuth, StaticAuth)):
@@ -232,6 +238,37 @@ class ServiceCore:
         return (HubTimeoutError if timed_out else HubConnectionError)(text, request=request)
 
 
+class InsecureTransportWarning(UserWarning):
+    """Credentials would travel over plain HTTP to a host that is not this machine."""
+
+
+_LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
+
+
+def _warn_if_plain_http(*urls: str | None) -> None:
+    """Warn when credentials would go unencrypted over the network (loopback and test hosts are fine)."""
+    for url in urls:
+        if not url:
+            continue
+        parsed = httpx.URL(url)
+        host = parsed.host or ""
+        local = host in _LOOPBACK_HOSTS or host.startswith("127.") or host.endswith((".test", ".localhost"))
+        if parsed.scheme == "http" and not local:
+            warnings.warn(
+                f"credentials would be sent over plain http to {host}; use https:// (or a loopback address)",
+                InsecureTransportWarning,
+                stacklevel=5,
+            )
+            return
+
+
+def tls_verify(verify: Any) -> Any:
+    """``verify=`` as httpx wants it: True/False, an ``ssl.SSLContext``, or a CA bundle path turned into one."""
+    if isinstance(verify, (str, os.PathLike)):
+        return ssl.create_default_context(cafile=os.fspath(verify))
+    return verify
+
+
 class _Literal:
     """A literal path part (not an id): ``client.url(lit("nodes"), node_id)``."""
 
@@ -283,7 +320,8 @@ class _HTTPClientCore(ServiceCore, Generic[HTTPClientT]):
         auth_url: authup's URL, when it cannot be derived from ``base_url``.
         timeout: seconds or an ``httpx.Timeout`` (default: connect 10 s, everything else 30 s).
         transport: an httpx transport for the client this object creates (e.g. FakeHub's in-process one).
-        verify: TLS verification (``True``, ``False`` or a CA bundle path / ``ssl.SSLContext``).
+        verify: TLS verification, on by default: ``True``, ``False``, an ``ssl.SSLContext``, or the path of
+            a CA bundle for a Hub with its own certificate authority.
         headers: extra headers for every request.
         retry: the retry policy (a :class:`~flame_hub.retry.Retry`; ``False`` switches retries off).
     """
@@ -320,7 +358,7 @@ class _HTTPClientCore(ServiceCore, Generic[HTTPClientT]):
             client = self._http_class(  # type: ignore[assignment]
                 timeout=self._timeout or DEFAULT_TIMEOUT,
                 transport=transport,
-                verify=verify,
+                verify=tls_verify(verify),
                 headers={"User-Agent": user_agent(), **(headers or {})},
             )
         elif headers:
@@ -397,10 +435,24 @@ class _HTTPClientCore(ServiceCore, Generic[HTTPClientT]):
         raise NotImplementedError  # pragma: no cover - BaseClient / AsyncBaseClient
 
     async def _run_call(self, call: Call[T]) -> T:
-        """Send an engine call (unless it needs no request) and parse the answer."""
+        """Send an engine call (unless it needs no request) and parse the answer.
+
+        A success answer whose body does not match the resource (drift, a proxy's HTML page) raises
+        :class:`UnexpectedResponseError` naming the request, never a bare pydantic or JSON error.
+        """
         if not call.method:
             return call.parse(None)  # type: ignore[arg-type]
-        return call.parse(await self._request(call.method, call.url, self._call_arguments(call)))  # type: ignore[arg-type]
+        response = await self._request(call.method, call.url, self._call_arguments(call))  # type: ignore[arg-type]
+        try:
+            return call.parse(response)
+        except (pydantic.ValidationError, ValueError) as exc:
+            target = f"{call.method} {redact_text(str(call.url))}"
+            detail = (
+                exc.errors(include_input=False)[:3] if isinstance(exc, pydantic.ValidationError) else str(exc)
+            )
+            raise UnexpectedResponseError(
+                f"{target} answered {response.status_code} with a body flame-hub cannot read: {detail}"
+            ) from exc
 
     async def _request(self, method: str, url: httpx.URL | str, options: RequestOptions) -> httpx.Response:
         """Send one request, repeating it as the retry policy allows (written once; the sync client runs it
