@@ -77,7 +77,7 @@ def test_an_unreadable_success_answer_is_reported_by_name() -> None:
         return httpx.Response(200, text="<html>maintenance</html>")
 
     client = CoreClient("http://hub.test/core/", "token", transport=httpx.MockTransport(proxy))
-    with pytest.raises(UnexpectedResponseError, match="GET http://hub.test/core/nodes"):
+    with pytest.raises(UnexpectedResponseError, match=r"GET http://hub\.test/core/nodes"):
         client.get_node(uuid.uuid4())
     with pytest.raises(UnexpectedResponseError):
         client.find_nodes()
