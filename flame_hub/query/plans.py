@@ -351,12 +351,16 @@ def get_or_create_plan(
         pass
     try:
         return (yield from create_plan(core, model, {**_plain(lookups), **(defaults or {})}, client)), True
-    except ConflictError:
-        return (
-            yield from get_plan(
-                core, model, matching, client, model.DoesNotExist, model.MultipleObjectsReturned
-            )
-        ), False
+    except ConflictError as conflict:
+        try:
+            return (
+                yield from get_plan(
+                    core, model, matching, client, model.DoesNotExist, model.MultipleObjectsReturned
+                )
+            ), False
+        except model.DoesNotExist:
+            # the conflict is with a record the lookups do not match: report it (as Django re-raises)
+            raise conflict from None
 
 
 def update_or_create_plan(

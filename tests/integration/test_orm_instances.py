@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import httpx
 import pytest
 
 from flame_hub import Hub
@@ -295,3 +296,45 @@ def test_create_through_a_junction(hub: Hub, made: Callable[..., Any]) -> None:
     found = ProjectNode.objects.using(hub).include("node", "project").get(id=membership.id)
     assert found.node is not None and found.node.id == membership.node_id
     assert found.project is not None and found.project.id == membership.project_id
+
+
+def test_get_or_create_reads_again_when_someone_else_created_it(
+    hub: Hub, module_backend: HubBackend, unique_name: Callable[[str], str]
+) -> None:
+    name = unique_name("race")
+    raced: list[Node] = []
+
+    with Hub(
+        module_backend.base_url,
+        PasswordAuth(module_backend.admin_username, module_backend.admin_password),
+        transport=module_backend.transport,
+    ) as other:
+
+        def create_meanwhile(response: httpx.Response) -> None:
+            # between our read (nothing found) and our create, another client creates the node
+            if response.request.method == "GET" and not raced:
+                raced.append(NodeFactory(using=other, name=name))
+
+        hooks = hub.core.http.event_hooks["response"]
+        hooks.append(create_meanwhile)
+        try:
+            with RequestLog(hub) as log:
+                node, created = Node.objects.using(hub).get_or_create(name=name)
+        finally:
+            hooks.remove(create_meanwhile)
+
+    try:
+        assert created is False
+        assert node == raced[0]
+        assert [s.method for s in log] == ["GET", "POST", "GET"]  # read, create (409), read again
+    finally:
+        node.delete()
+
+
+def test_get_or_create_reports_a_conflict_with_a_record_it_does_not_match(
+    hub: Hub, made: Callable[..., Any]
+) -> None:
+    existing = made(NodeFactory, hidden=False)
+    with pytest.raises(ConflictError):
+        # no hidden node has this name, but the name is taken: the create conflicts
+        Node.objects.using(hub).get_or_create(name=existing.name, hidden=True)
