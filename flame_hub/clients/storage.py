@@ -46,6 +46,7 @@ from flame_hub.models.storage import Bucket, BucketFile
 __all__ = [
     "DEFAULT_CHUNK_SIZE",
     "AsyncStorageIO",
+    "DownloadOptions",
     "Progress",
     "StorageClient",
     "StorageMethods",
@@ -264,6 +265,12 @@ class TransferOptions(TypedDict, total=False):
     progress: Progress | None
 
 
+class DownloadOptions(TransferOptions, total=False):
+    """Keyword options of downloads to a path: those of every transfer, and the bytes per read."""
+
+    chunk_size: int
+
+
 # -- the IO, written once (the sync client runs it with blocking IO, see flame_hub._sync) ---------------
 
 
@@ -293,11 +300,17 @@ async def _chunks(
 
 
 async def _download(
-    client: _HTTPClientCore[Any], url: httpx.URL, path: str | os.PathLike[str], options: TransferOptions
+    client: _HTTPClientCore[Any],
+    kind: type[Resource],
+    ident: IdLike,
+    path: str | os.PathLike[str],
+    options: DownloadOptions,
 ) -> Path:
+    chunk_size = options.get("chunk_size", DEFAULT_CHUNK_SIZE)
+    url = _stream_url(client, kind, ident, chunk_size)
     target = _AtomicFile(Path(path), options.get("progress"))
     try:
-        async for chunk in _chunks(client, url, DEFAULT_CHUNK_SIZE, options.get("auth", USE_CLIENT_AUTH)):
+        async for chunk in _chunks(client, url, chunk_size, options.get("auth", USE_CLIENT_AUTH)):
             target.write(chunk)
     except BaseException:
         target.abort()
@@ -337,19 +350,16 @@ class StorageClient(BaseClient, StorageMethods):
         return iterate_sync(_chunks(self, _stream_url(self, Bucket, bucket_id, chunk_size), chunk_size, auth))
 
     def download_bucket_file(
-        self, bucket_file_id: IdLike, path: str | os.PathLike[str], **options: Unpack[TransferOptions]
+        self, bucket_file_id: IdLike, path: str | os.PathLike[str], **options: Unpack[DownloadOptions]
     ) -> Path:
         """Stream a file to ``path`` in bounded memory; the file appears only once it is complete."""
-        url = _stream_url(self, BucketFile, bucket_file_id, DEFAULT_CHUNK_SIZE)
-        return run_sync(_download(self, url, path, options))
+        return run_sync(_download(self, BucketFile, bucket_file_id, path, options))
 
     def download_bucket_tarball(
-        self, bucket_id: IdLike, path: str | os.PathLike[str], **options: Unpack[TransferOptions]
+        self, bucket_id: IdLike, path: str | os.PathLike[str], **options: Unpack[DownloadOptions]
     ) -> Path:
         """Stream the bucket's tar archive to ``path``; the file appears only once it is complete."""
-        return run_sync(
-            _download(self, _stream_url(self, Bucket, bucket_id, DEFAULT_CHUNK_SIZE), path, options)
-        )
+        return run_sync(_download(self, Bucket, bucket_id, path, options))
 
 
 class AsyncStorageIO(AsyncBaseClient):
@@ -374,14 +384,13 @@ class AsyncStorageIO(AsyncBaseClient):
         return _chunks(self, _stream_url(self, Bucket, bucket_id, chunk_size), chunk_size, auth)
 
     async def download_bucket_file(
-        self, bucket_file_id: IdLike, path: str | os.PathLike[str], **options: Unpack[TransferOptions]
+        self, bucket_file_id: IdLike, path: str | os.PathLike[str], **options: Unpack[DownloadOptions]
     ) -> Path:
         """Stream a file to ``path``; the file appears only once it is complete."""
-        url = _stream_url(self, BucketFile, bucket_file_id, DEFAULT_CHUNK_SIZE)
-        return await _download(self, url, path, options)
+        return await _download(self, BucketFile, bucket_file_id, path, options)
 
     async def download_bucket_tarball(
-        self, bucket_id: IdLike, path: str | os.PathLike[str], **options: Unpack[TransferOptions]
+        self, bucket_id: IdLike, path: str | os.PathLike[str], **options: Unpack[DownloadOptions]
     ) -> Path:
         """Stream the bucket's tar archive to ``path``; the file appears only once it is complete."""
-        return await _download(self, _stream_url(self, Bucket, bucket_id, DEFAULT_CHUNK_SIZE), path, options)
+        return await _download(self, Bucket, bucket_id, path, options)

@@ -69,8 +69,8 @@ def test_node_lifecycle(hub: Hub, records: Records) -> None:
 
     keyed = hub.core.update_node(node, public_key="my public key")
     assert keyed.public_key == b"my public key".hex()  # the Hub stores a non-hex key as hex of its bytes
-    record, meta = hub.core.get_node(node.id, meta=True)
-    assert record == node and isinstance(meta.get("schema"), dict)
+    record, record_meta = hub.core.get_node(node.id, meta=True)
+    assert record == node and isinstance(record_meta.get("schema"), dict)
 
     with pytest.raises(FieldError):  # a node never moves realm; the client says so instead of dropping it
         hub.core.update_node(node, realm_id=records.realm_id)

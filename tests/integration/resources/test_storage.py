@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import io
+import itertools
 import tarfile
 import uuid
 from pathlib import Path
@@ -169,6 +170,10 @@ def test_streaming_download_and_files_on_disk(hub: Hub, records: Records, tmp_pa
     )
     assert target.read_bytes() == PAYLOAD
     assert written[-1][0] == len(PAYLOAD)
+    done = [0, *(d for d, _ in written)]
+    assert len(written) >= 3 and all(
+        0 < b - a <= 4096 for a, b in itertools.pairwise(done)
+    )  # chunk_size honoured
     assert [p.name for p in target.parent.iterdir()] == ["payload.bin"]  # no partial file left behind
 
     archive = hub.storage.download_bucket_tarball(bucket, tmp_path / "bucket.tar")
