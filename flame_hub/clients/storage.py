@@ -12,7 +12,7 @@ import io
 import mimetypes
 import os
 import tempfile
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
 
@@ -271,12 +271,24 @@ class DownloadOptions(TransferOptions, total=False):
     chunk_size: int
 
 
+def _check_options(options: Mapping[str, object], allowed: Any, method: str) -> None:
+    """Refuse keywords the method does not take, as Python would without ``**options``.
+
+    ``Unpack[...]`` types the options for checkers only; at run time a misspelt ``progres=`` or an
+    upload's ``chunk_size=`` would otherwise be dropped without a word.
+    """
+    unknown = set(options) - set(allowed.__required_keys__ | allowed.__optional_keys__)
+    if unknown:
+        raise TypeError(f"{method}() got unexpected keyword argument(s): {', '.join(sorted(unknown))}")
+
+
 # -- the IO, written once (the sync client runs it with blocking IO, see flame_hub._sync) ---------------
 
 
 async def _upload(
     client: _HTTPClientCore[Any], bucket_id: IdLike, files: tuple[Uploadable, ...], options: TransferOptions
 ) -> list[BucketFile]:
+    _check_options(options, TransferOptions, "upload_to_bucket")
     parts = _UploadParts(files, options.get("progress"))
     try:
         return await client._run_call(
@@ -306,6 +318,9 @@ async def _download(
     path: str | os.PathLike[str],
     options: DownloadOptions,
 ) -> Path:
+    _check_options(
+        options, DownloadOptions, "download_bucket_tarball" if kind is Bucket else "download_bucket_file"
+    )
     chunk_size = options.get("chunk_size", DEFAULT_CHUNK_SIZE)
     url = _stream_url(client, kind, ident, chunk_size)
     target = _AtomicFile(Path(path), options.get("progress"))

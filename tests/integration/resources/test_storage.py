@@ -116,6 +116,22 @@ def test_upload_progress(hub: Hub, records: Records) -> None:
     assert all(t == total for _, t in seen)
 
 
+def test_misspelt_transfer_options_are_refused(
+    recorded_hub: Hub, recorder: RecordingTransport, records: Records, tmp_path: Path
+) -> None:
+    bucket = records.bucket()
+    (stored,) = recorded_hub.storage.upload_to_bucket(bucket, ("a.txt", b"a"))
+    sent = len(recorder.requests)
+    options: Any = {"progres": print}
+    with pytest.raises(TypeError, match="progres"):
+        recorded_hub.storage.upload_to_bucket(bucket, ("b.txt", b"b"), **options)
+    with pytest.raises(TypeError, match="chunk_size"):  # uploads have no chunk size
+        recorded_hub.storage.upload_to_bucket(bucket, ("b.txt", b"b"), chunk_size=10)  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="progres"):
+        recorded_hub.storage.download_bucket_file(stored, tmp_path / "a.txt", **options)
+    assert len(recorder.requests) == sent and not (tmp_path / "a.txt").exists()
+
+
 def test_bucket_files_find_get_delete(hub: Hub, records: Records) -> None:
     bucket = records.bucket()
     other = records.bucket()
