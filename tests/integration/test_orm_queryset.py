@@ -248,8 +248,17 @@ def test_only_asks_for_those_columns(data: Data, nodes: Any, log: RequestLog) ->
     assert node.realm_id is None and node.created_at is None
 
 
+def test_defer_leaves_columns_out(data: Data, nodes: Any, log: RequestLog) -> None:
+    node = nodes.defer("public_key", "external_name").get(name=data.name("alpha2"))
+
+    assert log.sent[0].params["fields"] == "-publicKey,-externalName"
+    assert node.name == data.name("alpha2")
+    assert "public_key" not in node.model_fields_set and "external_name" not in node.model_fields_set
+
+
 def test_include_embeds_relations(data: Data, nodes: Any) -> None:
     node = nodes.include("registry").get(name=data.name("alpha1"))
+    assert nodes.select_related("registry").get(id=node.id).registry == node.registry
     assert node.registry is not None
     assert node.registry.name == data.registry.name
     assert nodes.get(name=data.name("alpha1")).registry is None  # not asked for
