@@ -111,7 +111,7 @@ def _same_client(subfactory: type[ResourceFactory]) -> Any:
 
 
 class ResourceFactory(Factory[Resource]):
-    """Base of the factories: ``create`` saves through ``Model.objects``, ``build`` sends nothing.
+    """Base of the factories: ``create`` saves through the ORM (``record.save()``), ``build`` sends nothing.
 
     ``using`` (a ``Hub`` or the resource's service client; default: ``flame_hub.configure``'s Hub) is
     not a field; it says where to create the record.
