@@ -169,11 +169,10 @@ def test_iterating_120_records_is_three_requests_with_the_same_query(
     found = list(nodes)
 
     assert names(found) == expected(prefix, range(TOTAL))
-    assert [(s.params["page[limit]"], s.params["page[offset]"]) for s in log] == [
-        ("50", "0"),
-        ("50", "50"),
-        ("50", "100"),
-    ]
+    assert [s.params["page[offset]"] for s in log] == ["0", "50", "100"]
+    # full pages of the cap; the last page may ask for just the rest (the total is known by then)
+    assert [s.params["page[limit]"] for s in log][:2] == ["50", "50"]
+    assert log.sent[2].params["page[limit]"] in ("50", "20")
     # no parameter is lost on later pages
     assert {(s.params["filter[name]"], s.params["sort"]) for s in log} == {(f"{prefix}~", "createdAt")}
 
