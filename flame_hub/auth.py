@@ -36,6 +36,7 @@ from flame_hub._sync import run_sync_generator
 from flame_hub.exceptions import (
     AuthenticationError,
     ConfigurationError,
+    ErrorResponse,
     HubAPIError,
     error_class_for,
     is_token_rejection,
@@ -141,6 +142,15 @@ def _replayable(request: httpx.Request) -> bool:
     return isinstance(stream, httpx.ByteStream) or type(stream).__name__ == "MultipartStream"
 
 
+def _session_revoked(error: ErrorResponse) -> bool:
+    """Whether a token rejection says the whole session is gone (not merely that the token expired).
+
+    authup answers ``inactive_token`` ("The JWT is not active.", observed.md); core relays authup's
+    message in a 500 (core-and-storage.md §1.2, inferred there), hence the message check.
+    """
+    return error.code == "inactive_token" or "not active" in (error.message or "").lower()
+
+
 def _with_token(request: httpx.Request, token: _Token) -> httpx.Request:
     request.headers["Authorization"] = f"Bearer {token.access_token}"
     return request
@@ -236,9 +246,8 @@ class TokenAuth(httpx.Auth):
         if response.status_code not in (400, 401, 500) or not self._renewable:
             return
         yield _Read(response)
-        if not is_token_rejection(
-            response.status_code, parse_error_body(response.status_code, response.content)
-        ):
+        error = parse_error_body(response.status_code, response.content)
+        if not is_token_rejection(response.status_code, error):
             return
         if not replayable:
             logger.debug(
@@ -246,7 +255,7 @@ class TokenAuth(httpx.Auth):
             )
             return
         logger.debug("token rejected for %s %s; renewing once and retrying", request.method, request.url)
-        self._discard(token_url, token)
+        self._discard(token_url, token, session_revoked=_session_revoked(error))
         token = yield from self._current_token(target)
         yield _Send(_with_token(_copy_request(request), token))
 
@@ -263,10 +272,15 @@ class TokenAuth(httpx.Auth):
         yield _RELEASE
         return token
 
-    def _discard(self, token_url: str, token: _Token) -> None:
-        """Mark a rejected access token as expired, unless it was already replaced."""
+    def _discard(self, token_url: str, token: _Token, *, session_revoked: bool = False) -> None:
+        """Mark a rejected access token as expired, unless it was already replaced.
+
+        When the rejection says the session was revoked, its refresh token is forgotten too: authup
+        revokes a session with all its tokens, so refreshing would only cost a refused request.
+        """
         if self._tokens.get(token_url) is token:
-            self._tokens[token_url] = replace(token, expires_at=float("-inf"))
+            refresh = None if session_revoked else token.refresh_token
+            self._tokens[token_url] = replace(token, expires_at=float("-inf"), refresh_token=refresh)
 
     def _grant(self, target: _Target, body: dict[str, str]) -> _Flow:
         """Send one token request and turn a 200 answer into a :class:`_Token`."""

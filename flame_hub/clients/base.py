@@ -406,15 +406,18 @@ class _HTTPClientCore(ServiceCore, Generic[HTTPClientT]):
         except httpx.TransportError as exc:
             raise self._transport_error(exc, request, self._timeout or self._http.timeout) from exc
 
-    @contextlib.contextmanager
-    def _receiving(self, response: httpx.Response, started: float) -> Iterator[None]:
-        """Log the answer; close it on any failure while its body is read or checked."""
+    @contextlib.asynccontextmanager
+    async def _receiving(self, response: httpx.Response, started: float) -> AsyncIterator[None]:
+        """Log the answer; close it on any failure while its body is read or checked.
+
+        Closed through the client's own IO: an async response refuses a sync ``close()``.
+        """
         self._log(response, started)
         try:
             with self._sending(response.request):
                 yield
         except BaseException:
-            response.close()
+            await self._io_close(response)
             raise
 
     @staticmethod
@@ -484,7 +487,7 @@ class _HTTPClientCore(ServiceCore, Generic[HTTPClientT]):
                 if wait is None:
                     timeout = self._timeout or self._http.timeout
                     raise self._transport_error(
-                        exc, request, timeout, outcome_unknown=not never_sent
+                        exc, request, timeout, outcome_unknown=not (never_sent or idempotent)
                     ) from exc
                 maybe_applied = maybe_applied or not never_sent
                 attempt += 1
@@ -514,7 +517,7 @@ class _HTTPClientCore(ServiceCore, Generic[HTTPClientT]):
             if maybe_applied and request.method == "DELETE" and status == 404:
                 expected = (*expected, 404)  # the earlier attempt deleted it; its answer was lost
             try:
-                with self._receiving(response, started):
+                async with self._receiving(response, started):
                     if self._must_read(response, expected, stream):
                         await self._io_read(response)
                     return self.check(response, expected)

@@ -1,7 +1,6 @@
 """The same scenarios in both worlds: every test runs with the sync clients and with the async twins.
 
-A scenario is written once as a coroutine; ``Mode.call`` awaits in async mode and calls plainly in
-sync mode, and maps ORM methods to their ``a``-prefixed twins (``count`` → ``acount``).
+A scenario is written once as a coroutine and run by :class:`~tests.integration.twins.Mode`.
 """
 
 from __future__ import annotations
@@ -11,7 +10,6 @@ import io
 import tarfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -21,63 +19,7 @@ from flame_hub.auth import PasswordAuth
 from flame_hub.models import Node, Permission, Realm
 from flame_hub.testing import HubBackend
 
-ORM_TWINS = {
-    "count",
-    "exists",
-    "get",
-    "first",
-    "last",
-    "create",
-    "get_or_create",
-    "update_or_create",
-    "in_bulk",
-    "save",
-    "delete",
-    "refresh_from_db",
-}
-
-
-class Mode:
-    """Runs a scenario step synchronously or asynchronously; ``run`` opens the hub inside the loop."""
-
-    def __init__(self, name: str, backend: HubBackend) -> None:
-        self.name = name
-        self.backend = backend
-        self.hub: Any = None
-
-    def run(self, scenario: Callable[[], Any]) -> None:
-        """Run the scenario in a fresh event loop with a hub opened (and closed) inside that loop."""
-        backend = self.backend
-        auth = PasswordAuth(backend.admin_username, backend.admin_password)
-
-        async def main() -> None:
-            if self.is_async:
-                async with AsyncHub(backend.base_url, auth, transport=backend.async_transport) as hub:
-                    self.hub = hub
-                    await scenario()
-            else:
-                with Hub(backend.base_url, auth, transport=backend.transport) as hub:
-                    self.hub = hub
-                    await scenario()
-
-        asyncio.run(main())
-
-    @property
-    def is_async(self) -> bool:
-        return self.name == "async"
-
-    async def call(self, target: Any, method: str, *args: Any, **kwargs: Any) -> Any:
-        """``target.method(*args)`` (sync) or ``await target.amethod(*args)`` / ``await target.method(*args)``."""
-        if not self.is_async:
-            return getattr(target, method)(*args, **kwargs)
-        twin = f"a{method}" if method in ORM_TWINS and not hasattr(target, "service") else method
-        return await getattr(target, twin)(*args, **kwargs)
-
-    async def collect(self, iterable: Any) -> list[Any]:
-        """``list(x)`` or ``[i async for i in x]``."""
-        if not self.is_async:
-            return list(iterable)
-        return [item async for item in iterable]
+from .twins import Mode
 
 
 @pytest.fixture(params=["sync", "async"])

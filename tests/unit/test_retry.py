@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 
 from flame_hub import AsyncCoreClient, CoreClient, Retry
 from flame_hub.exceptions import (
+    BadRequestError,
     HubConnectionError,
+    HubTimeoutError,
     OutcomeUnknownError,
     OutcomeUnknownTimeoutError,
     RateLimitError,
@@ -229,3 +232,33 @@ def test_bad_policies_are_refused() -> None:
         Retry(jitter=1.5)
     with pytest.raises(ConfigurationError):
         Retry.of("yes")  # type: ignore[arg-type]
+
+
+def test_a_read_that_keeps_timing_out_is_a_timeout_not_an_unknown_outcome() -> None:
+    """Only writes have an unknown outcome; a GET changes nothing however it ended."""
+    script = Script(httpx.ReadTimeout, httpx.ReadTimeout, httpx.ReadTimeout, httpx.ReadTimeout)
+    with pytest.raises(HubTimeoutError) as info:
+        client(script).request("GET", "nodes")
+    assert not isinstance(info.value, OutcomeUnknownError)
+    assert "may or may not" not in str(info.value)
+    assert len(script.requests) == 4
+
+
+def test_the_async_client_raises_the_hubs_error_for_an_async_only_body() -> None:
+    """Network responses of an AsyncClient refuse a sync close(); the error must still be the Hub's."""
+
+    class AsyncOnlyBody(httpx.AsyncByteStream):
+        async def __aiter__(self) -> AsyncIterator[bytes]:
+            yield b'{"code": "bad_request", "message": "The input was rejected."}'
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(400, headers={"content-type": "application/json"}, stream=AsyncOnlyBody())
+
+    async def main() -> None:
+        async with AsyncCoreClient(
+            "http://hub.test/core/", "token", transport=httpx.MockTransport(answer), retry=FAST
+        ) as core:
+            await core.request("POST", "nodes", json={"name": "x"}, expected=(201,))
+
+    with pytest.raises(BadRequestError, match="bad_request"):
+        asyncio.run(main())
