@@ -1,0 +1,213 @@
+"""(b) Reading every node from a FakeHub loopback server with 20 ms of latency per request.
+
+Readers, each timed from its first request (the login included) to its last record:
+
+* **sequential, raw httpx** -- one page after another (``page[limit]=50``, ``offset += 50``), the way a
+  user of the existing client must page. It parses with our parser and sends our sort, so only the
+  paging strategy differs from ours.
+* **sequential, flame-hub-client 0.5.5** -- the same loop written with the existing client's
+  ``find_nodes``, run in its own environment.
+* **ours**: ``list(Node.objects.using(hub).all())``, ``list(….iterator())``, ``[n async for n in
+  ….aiterator()]`` (AsyncHub), and ``iterator(concurrency=1)`` -- our own client paging sequentially.
+
+Requests are counted by the server. Every reader must return the same records in the same order as
+the sequential baseline. The server runs in two modes (see ``fakehub_server``): FakeHub computing every
+page, then pages replayed from a cache so that the 20 ms latency is the only server cost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import time
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import seed_env
+from fakehub_process import FakeHubProcess
+from measure import ratio, table
+
+from flame_hub import AsyncHub, Hub
+from flame_hub.auth import PasswordAuth
+from flame_hub.models import Node
+from flame_hub.models.base import list_adapter
+from flame_hub.query.queryset import QuerySet
+
+LATENCY = 0.02
+PAGE = 50
+#: Whether the client under test has ``iterator(concurrency=…)`` (concurrent paging) yet.
+HAS_CONCURRENCY = "concurrency" in inspect.signature(QuerySet.iterator).parameters
+
+Reader = Callable[[FakeHubProcess], list[str]]
+
+
+def sequential_httpx(server: FakeHubProcess) -> list[str]:
+    adapter = list_adapter(Node)
+    ids: list[str] = []
+    with httpx.Client(base_url=server.url) as http:
+        token = http.post(
+            "/auth/token",
+            json={"grant_type": "password", "username": server.username, "password": server.password},
+        ).json()["access_token"]
+        headers = {"authorization": f"Bearer {token}"}
+        offset = 0
+        while True:
+            params = {"page[limit]": str(PAGE), "page[offset]": str(offset), "sort": "createdAt"}
+            response = http.get("/core/nodes", params=params, headers=headers)
+            response.raise_for_status()
+            page = adapter.validate_json(response.content)
+            ids.extend(str(node.id) for node in page.data)
+            offset += PAGE
+            if len(page.data) < PAGE or (page.meta.total is not None and offset >= page.meta.total):
+                return ids
+
+
+def _hub(server: FakeHubProcess) -> Hub:
+    return Hub(server.url, PasswordAuth(server.username, server.password))
+
+
+def ours_list(server: FakeHubProcess) -> list[str]:
+    with _hub(server) as hub:
+        return [str(node.id) for node in list(Node.objects.using(hub).all())]
+
+
+def ours_iterator(server: FakeHubProcess) -> list[str]:
+    with _hub(server) as hub:
+        return [str(node.id) for node in Node.objects.using(hub).iterator()]
+
+
+def ours_sequential(server: FakeHubProcess) -> list[str]:
+    with _hub(server) as hub:
+        return [str(node.id) for node in Node.objects.using(hub).iterator(concurrency=1)]  # type: ignore[call-arg]
+
+
+def ours_async(server: FakeHubProcess) -> list[str]:
+    async def read() -> list[str]:
+        async with AsyncHub(server.url, PasswordAuth(server.username, server.password)) as hub:
+            return [str(node.id) async for node in Node.objects.using(hub).aiterator()]
+
+    return asyncio.run(read())
+
+
+READERS: list[tuple[str, Reader | None]] = [
+    ("sequential: raw httpx loop", sequential_httpx),
+    ("sequential: flame-hub-client 0.5.5 find_nodes loop", None),  # runs in the seed environment
+    ("ours: list(Node.objects.using(hub).all())", ours_list),
+    ("ours: list(qs.iterator())", ours_iterator),
+    ("ours: [n async for n in qs.aiterator()]", ours_async),
+    ("ours: qs.iterator(concurrency=1)", ours_sequential if HAS_CONCURRENCY else None),
+]
+
+
+def _measure(
+    server: FakeHubProcess, name: str, reader: Reader | None, expected: list[str] | None
+) -> dict[str, Any]:
+    server.reset()
+    row: dict[str, Any] = {"reader": name}
+    try:
+        if reader is not None:
+            started = time.perf_counter()
+            ids = reader(server)
+            row["seconds"] = time.perf_counter() - started
+            row["records"] = len(ids)
+            row["in_order"] = expected is None or ids == expected
+            row["ids"] = ids
+        elif "0.5.5" in name:
+            answer = seed_env.run(
+                "paging.py", f"{server.url}/core", f"{server.url}/auth", server.username, server.password
+            )
+            row["seconds"] = answer["seconds"]
+            row["records"] = answer["records"]
+            row["in_order"] = expected is None or (
+                answer["records"] == len(expected)
+                and answer["first"] == expected[0]
+                and answer["last"] == expected[-1]
+            )
+        else:
+            row["skipped"] = "iterator() has no concurrency argument in this version"
+            return row
+    except (seed_env.SeedUnavailable, RuntimeError) as exc:
+        row["skipped"] = str(exc)
+        return row
+    stats = server.stats()
+    row["requests"] = stats["requests"]
+    row["token_requests"] = stats["token_requests"]
+    row["server_seconds"] = stats["handling_seconds"]
+    return row
+
+
+def run(quick: bool, tmp: str) -> dict[str, Any]:
+    nodes = 2_000 if quick else 10_000
+    modes = [("FakeHub computes every page", False)]
+    if not quick:
+        modes.append(("pages replayed: the 20 ms latency is the only server cost", True))
+    results: dict[str, Any] = {
+        "nodes": nodes,
+        "latency": LATENCY,
+        "has_concurrency": HAS_CONCURRENCY,
+        "modes": [],
+    }
+    with FakeHubProcess(nodes, LATENCY, tmp=tmp) as server:
+        results["order_cache"] = server.info["order_cache"]
+        for label, replay in modes:
+            server.page_cache(replay)
+            # one untimed read: FakeHub's ordering is computed once (and, replaying, the pages are cached)
+            (ours_iterator if HAS_CONCURRENCY else sequential_httpx)(server)
+            rows: list[dict[str, Any]] = []
+            expected: list[str] | None = None
+            for name, reader in READERS:
+                row = _measure(server, name, reader, expected)
+                if expected is None and "ids" in row:
+                    expected = row["ids"]
+                row.pop("ids", None)
+                rows.append(row)
+            results["modes"].append({"mode": label, "rows": rows})
+    return results
+
+
+def report(results: dict[str, Any]) -> str:
+    lines = [
+        f"(b) reading all {results['nodes']:,} nodes, {results['latency'] * 1000:.0f} ms latency per "
+        f"/core/nodes request, pages of {PAGE}; FakeHub in its own process"
+        + ("" if results["order_cache"] else " (order cache unavailable: FakeHub sorts every page)"),
+    ]
+    if not results["has_concurrency"]:
+        lines.append("note: this version of iterator() has no concurrency argument")
+    for mode in results["modes"]:
+        rows = mode["rows"]
+        baseline = next((r.get("seconds") for r in rows if r["reader"].startswith("sequential: raw")), None)
+        cells = []
+        for row in rows:
+            if "skipped" in row:
+                cells.append([row["reader"], "-", "-", "-", "-", "-", f"not run: {row['skipped']}"])
+                continue
+            per_request = row["server_seconds"] / row["requests"] * 1000 if row["requests"] else 0
+            cells.append(
+                [
+                    row["reader"],
+                    f"{row['seconds']:.2f}",
+                    row["requests"],
+                    row["token_requests"],
+                    f"{per_request:.1f}",
+                    ratio(baseline, row["seconds"]),
+                    "yes" if row["in_order"] else "NO",
+                ]
+            )
+        lines.append(f"server mode: {mode['mode']}")
+        lines.append(
+            table(
+                [
+                    "reader",
+                    "wall s",
+                    "requests",
+                    "token req.",
+                    "server ms/req",
+                    "sequential/this",
+                    "same records, same order",
+                ],
+                cells,
+            )
+        )
+    lines.append("goal: ours at least 6x faster than sequential paging")
+    return "\n".join(lines)

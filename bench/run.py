@@ -1,0 +1,81 @@
+"""Run flame-hub's benchmarks and print their figures, with the ratios measured in the same run.
+
+    python bench/run.py            # everything (a few minutes on 2 cores)
+    python bench/run.py --quick    # a short run: fewer repetitions, (b) and (d) scaled down
+    python bench/run.py --only a,c --json results.json
+
+(a) parsing a list page, (b) bulk reads over 20 ms of latency, (c) requests of a standard script,
+(d) memory while iterating and downloading. See bench/README.md for what each one measures. All
+traffic stays on 127.0.0.1; temporary files are removed at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import tempfile
+import time
+import traceback
+from pathlib import Path
+from typing import Any
+
+import bench_memory
+import bench_paging
+import bench_parse
+import bench_script
+import machine
+
+BENCHMARKS = {
+    "a": ("parsing", lambda quick, tmp: bench_parse.run(quick), bench_parse.report),
+    "b": ("bulk reads", bench_paging.run, bench_paging.report),
+    "c": ("standard script", bench_script.run, bench_script.report),
+    "d": ("memory", bench_memory.run, bench_memory.report),
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="flame-hub benchmarks")
+    parser.add_argument("--quick", action="store_true", help="a short run (scaled down; says so)")
+    parser.add_argument("--only", default="a,b,c,d", help="comma-separated benchmarks to run (a,b,c,d)")
+    parser.add_argument("--json", type=Path, default=None, help="also write every figure to this file")
+    args = parser.parse_args(argv)
+    chosen = [key.strip() for key in args.only.split(",") if key.strip()]
+    unknown = [key for key in chosen if key not in BENCHMARKS]
+    if unknown:
+        parser.error(f"unknown benchmark(s) {', '.join(unknown)}; choose from {', '.join(BENCHMARKS)}")
+
+    system = machine.describe()
+    print("flame-hub benchmarks" + ("  (--quick)" if args.quick else ""))
+    for key, value in system.items():
+        print(f"  {key:10} {value}")
+    print(flush=True)
+
+    everything: dict[str, Any] = {"machine": system, "quick": args.quick, "results": {}}
+    failed = False
+    tmp = tempfile.mkdtemp(prefix="flame-hub-bench-")
+    started = time.perf_counter()
+    try:
+        for key in chosen:
+            title, run, report = BENCHMARKS[key]
+            began = time.perf_counter()
+            try:
+                results = run(args.quick, tmp)
+            except Exception:
+                failed = True
+                print(f"({key}) {title} FAILED:\n{traceback.format_exc()}", flush=True)
+                continue
+            everything["results"][key] = results
+            print(report(results))
+            print(f"[{title}: {time.perf_counter() - began:.0f} s]\n", flush=True)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print(f"total {time.perf_counter() - started:.0f} s")
+    if args.json is not None:
+        args.json.write_text(json.dumps(everything, indent=1))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
