@@ -12,6 +12,7 @@ from typing_extensions import Self
 
 from flame_hub.clients.aio import AsyncAuthClient, AsyncCoreClient, AsyncStorageClient
 from flame_hub.clients.auth import AuthClient
+from flame_hub.clients.base import DEFAULT_PAGE_CONCURRENCY
 from flame_hub.clients.core import CoreClient
 from flame_hub.clients.storage import StorageClient
 from flame_hub.config import ServiceURLs, auth_from_env, service_urls, timeout_from_env
@@ -35,8 +36,9 @@ class _HubBase(Generic[AuthT, CoreT, StorageT]):
             Its token URL is derived from the Hub URL unless the flow has its own ``base_url``.
         auth_url, core_url, storage_url: per-service URLs for split deployments (each wins over
             ``base_url`` for its service).
-        timeout, transport, verify, headers, retry: passed to each service client (``retry=False``
-            switches retries off; see :class:`~flame_hub.retry.Retry`).
+        timeout, transport, verify, headers, retry, page_concurrency: passed to each service client
+            (``retry=False`` switches retries off, see :class:`~flame_hub.retry.Retry`; ``page_concurrency``
+            is how many pages an iteration reads at once).
     """
 
     _client_classes: ClassVar[tuple[type[Any], type[Any], type[Any]]]
@@ -54,6 +56,7 @@ class _HubBase(Generic[AuthT, CoreT, StorageT]):
         verify: Any = True,
         headers: Mapping[str, str] | None = None,
         retry: Retry | bool | None = None,
+        page_concurrency: int = DEFAULT_PAGE_CONCURRENCY,
     ) -> None:
         self.urls: ServiceURLs = service_urls(
             base_url, auth_url=auth_url, core_url=core_url, storage_url=storage_url
@@ -66,6 +69,7 @@ class _HubBase(Generic[AuthT, CoreT, StorageT]):
             "verify": verify,
             "headers": headers,
             "retry": retry,
+            "page_concurrency": page_concurrency,
         }
         auth_class, core_class, storage_class = self._client_classes
         self.auth: AuthT = auth_class(self.urls.auth, auth, **options)

@@ -45,6 +45,10 @@ if TYPE_CHECKING:
     from flame_hub.clients.engine import Call
 
 T = TypeVar("T")
+
+#: Pages read at once when a QuerySet iterates beyond its first page.
+DEFAULT_PAGE_CONCURRENCY = 8
+
 HTTPClientT = TypeVar("HTTPClientT", httpx.Client, httpx.AsyncClient)
 
 __all__ = [
@@ -324,6 +328,8 @@ class _HTTPClientCore(ServiceCore, Generic[HTTPClientT]):
             a CA bundle for a Hub with its own certificate authority.
         headers: extra headers for every request.
         retry: the retry policy (a :class:`~flame_hub.retry.Retry`; ``False`` switches retries off).
+        page_concurrency: how many pages a QuerySet iteration reads at once after the first page told
+            the total (1 reads them one by one).
     """
 
     _http_class: ClassVar[type[httpx.Client] | type[httpx.AsyncClient]]
@@ -340,8 +346,12 @@ class _HTTPClientCore(ServiceCore, Generic[HTTPClientT]):
         verify: Any = True,
         headers: Mapping[str, str] | None = None,
         retry: Retry | bool | None = None,
+        page_concurrency: int = DEFAULT_PAGE_CONCURRENCY,
     ) -> None:
         self._retry = Retry.of(retry)
+        if not isinstance(page_concurrency, int) or page_concurrency < 1:
+            raise ConfigurationError(f"page_concurrency must be a positive integer, got {page_concurrency!r}")
+        self.page_concurrency = page_concurrency
         if client is not None and transport is not None:
             raise ConfigurationError(
                 "pass either client= or transport=, not both (a client has its own transport)"

@@ -36,6 +36,7 @@ from flame_hub.models.base import (
     bare_adapter,
     item_adapter,
     list_adapter,
+    mark_loaded,
     schema_of,
 )
 from flame_hub.query.compiler import compile_fields, compile_includes, compile_query
@@ -87,7 +88,7 @@ class Call(Generic[T]):
 def bind(records: Sequence[Resource], client: object) -> None:
     """Remember the client that fetched the records (``save()``/``delete()`` go back through it)."""
     for record in records:
-        record.__pydantic_private__["_client"] = client  # type: ignore[index]
+        mark_loaded(record, client)
 
 
 def _check_operation(model: type[Resource], operation: str) -> None:
@@ -228,7 +229,9 @@ def _body(
         record = model.model_validate(values)
     except Exception as exc:  # pydantic's ValidationError, reworded with the model and keys
         raise QueryValueError(f"invalid value for {model.__name__}: {exc}") from exc
-    return record.wire_dump(include=set(values), exclude_unset=False)
+    # Every given top-level key was set, so it is sent (None as null); nested payloads send only what
+    # was given for them (an unset MasterImageCommandArgument.position is left out, not sent as null).
+    return record.wire_dump(include=set(values), exclude_unset=True)
 
 
 def record_parser(model: type[ResourceT], client: object) -> Callable[[httpx.Response], ResourceT]:

@@ -26,6 +26,7 @@ compiler checks keys against, and the parsers (one ``TypeAdapter`` per envelope 
 
 from __future__ import annotations
 
+import copy
 import functools
 import typing
 import uuid
@@ -33,7 +34,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Generic, Literal, TypeVar, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from pydantic.alias_generators import to_camel
 from typing_extensions import Self
 
@@ -193,20 +194,10 @@ class Resource(BaseModel):
         #: Raised by ``get()`` when several records match.
         MultipleObjectsReturned: ClassVar[type[MultipleObjectsReturned]]
 
-    # Set on records the library parsed: the service client that fetched them, and their loaded state.
-    _client: Any = PrivateAttr(default=None)
-    _snapshot: dict[str, Any] | None = PrivateAttr(default=None)
-
-    def model_post_init(self, context: Any, /) -> None:
-        """Snapshot the state every record starts with.
-
-        For a record parsed from a Hub answer (the engine then binds it to its client) that is the loaded
-        state ``save()`` diffs against; a record built by hand has no client, and ``save()`` sends every
-        field that was set instead.
-        """
-        from flame_hub.query.plans import snapshot
-
-        self.__pydantic_private__["_snapshot"] = snapshot(self)  # type: ignore[index]
+    # Set on records the library loaded (see mark_loaded): the service client that fetched them and
+    # their loaded state, which save() diffs against. Slots, not pydantic private attributes: those cost
+    # a Python call per parsed record; unset slots cost nothing (a record built by hand has neither).
+    __slots__ = ("_flame_client", "_flame_snapshot")
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
@@ -278,7 +269,7 @@ class Resource(BaseModel):
         from flame_hub.clients.base import AsyncBaseClient
         from flame_hub.connection import client_for
 
-        client = client_for(type(self).meta.service, using if using is not None else self._client)
+        client = client_for(type(self).meta.service, using if using is not None else client_of(self))
         is_async = isinstance(client, AsyncBaseClient)
         if is_async != method.startswith("a"):
             twin = method[1:] if method.startswith("a") else "a" + method
@@ -345,6 +336,43 @@ class Resource(BaseModel):
 
 
 ResourceT = TypeVar("ResourceT", bound=Resource)
+
+
+def client_of(record: Resource) -> Any:
+    """The service client that loaded the record, or None for a record built by hand."""
+    return getattr(record, "_flame_client", None)
+
+
+def snapshot_of(record: Resource) -> dict[str, Any] | None:
+    """The record's state when it was loaded (what ``save()`` diffs against), or None."""
+    return getattr(record, "_flame_snapshot", None)
+
+
+@functools.cache
+def _mutable_fields(model: type[Resource]) -> tuple[str, ...]:
+    """Fields whose values can change in place (lists, dicts): the snapshot copies only these."""
+    return tuple(
+        name
+        for name, info in model.model_fields.items()
+        if any(t in str(info.annotation) for t in ("list", "dict"))
+    )
+
+
+def take_snapshot(record: Resource) -> dict[str, Any]:
+    """The record's current field values; lists and dicts are copied so in-place edits show up as changes."""
+    state = dict(record.__dict__)
+    for name in _mutable_fields(type(record)):
+        value = state.get(name)
+        if value is not None:
+            state[name] = copy.deepcopy(value)
+    return state
+
+
+def mark_loaded(record: Resource, client: object, snapshot: dict[str, Any] | None = None) -> None:
+    """Remember the client that loaded the record and its loaded state."""
+    object.__setattr__(record, "_flame_client", client)
+    object.__setattr__(record, "_flame_snapshot", take_snapshot(record) if snapshot is None else snapshot)
+
 
 #: Whatever addresses a record: the record itself, its UUID, or its id (or name, where names work) as text.
 IdLike = Resource | uuid.UUID | str

@@ -41,7 +41,8 @@ __all__ = [
 Params = list[tuple[str, str]]
 
 _OPERATOR_START = ("!", "<", ">", "~")
-#: Strings both dialects coerce to another type, so a string column can never be matched with them.
+#: Strings both dialects coerce to another type (after trimming and lower-casing), so a string column can
+#: never be matched with them.
 _COERCED_WORDS = frozenset({"null", "true", "false"})
 
 
@@ -183,9 +184,10 @@ def _format(field: ResolvedField, value: Any) -> str:
         raise QueryValueError(f"{field.label} expects a number, got {value!r}")
     if isinstance(value, (str, int, float, uuid.UUID)):
         text = str(value)
-        if kind == "str" and text.lower() in _COERCED_WORDS:
+        word = text.strip().lower()  # rapiq trims before it coerces (parameter/filters/utils/value.ts)
+        if kind == "str" and word in _COERCED_WORDS:
             raise NotSupportedError(
-                f"{field.label}: the Hub reads the string {text!r} as {text.lower()} in every filter dialect, "
+                f"{field.label}: the Hub reads the string {text!r} as {word} in every filter dialect, "
                 "so it cannot be matched as text"
             )
         return text

@@ -93,9 +93,9 @@ class Manager(Generic[ResourceT]):
         """Every record as a tuple of these fields (or single values with ``flat=True``)."""
         return self.get_queryset().values_list(*fields, flat=flat)
 
-    def iterator(self, chunk_size: int = 50) -> Iterator[ResourceT]:
+    def iterator(self, chunk_size: int = 50, concurrency: int | None = None) -> Iterator[ResourceT]:
         """Stream every record without caching."""
-        return self.get_queryset().iterator(chunk_size)
+        return self.get_queryset().iterator(chunk_size, concurrency)
 
     def count(self) -> int:
         """How many records exist (one request)."""
@@ -140,9 +140,9 @@ class Manager(Generic[ResourceT]):
 
     # -- async twins (through an async client: ``Node.objects.using(async_hub)``, ``hub.core.nodes``) ---
 
-    def aiterator(self, chunk_size: int = 50) -> AsyncIterator[ResourceT]:
+    def aiterator(self, chunk_size: int = 50, concurrency: int | None = None) -> AsyncIterator[ResourceT]:
         """Stream every record without caching, for ``async for``."""
-        return self.get_queryset().aiterator(chunk_size)
+        return self.get_queryset().aiterator(chunk_size, concurrency)
 
     async def acount(self) -> int:
         """Async twin of :meth:`count`."""

@@ -8,17 +8,30 @@ request economy and the save/refresh logic exist once, here.
 
 from __future__ import annotations
 
+import asyncio
 import copy
+import itertools
+from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from flame_hub._sync import as_coroutine, iterate_sync, run_sync
 from flame_hub.clients.base import ServiceCore
 from flame_hub.clients.engine import Call, create_call, delete_call, list_call, retrieve_call, update_call
 from flame_hub.clients.params import MAX_PAGE_LIMIT
 from flame_hub.exceptions import FieldError, MultipleObjectsReturned, NotSupportedError, ObjectDoesNotExist
-from flame_hub.models.base import Page, Resource, ResourceT, schema_of
+from flame_hub.models.base import (
+    Page,
+    Resource,
+    ResourceT,
+    client_of,
+    mark_loaded,
+    schema_of,
+    snapshot_of,
+    take_snapshot,
+)
 from flame_hub.query.compiler import EmptyResultSet
 from flame_hub.query.lookups import did_you_mean
 from flame_hub.query.query import Q, Query
@@ -40,7 +53,6 @@ __all__ = [
     "page_plan",
     "refresh_plan",
     "save_plan",
-    "snapshot",
     "stream",
     "update_or_create_plan",
 ]
@@ -57,7 +69,7 @@ class Emit(Generic[T]):
 
 
 #: A generator yielding calls (answered with their results) and ``Emit`` batches, returning ``R``.
-Plan = Generator["Call[Any] | Emit[Any]", Any, R]
+Plan = Generator["Call[Any] | Emit[Any] | Fanout", Any, R]
 
 
 def ordered(model: type[Resource], query: Query) -> Query:
@@ -70,6 +82,13 @@ def ordered(model: type[Resource], query: Query) -> Query:
 # -- reading ------------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Fanout:
+    """Independent page reads the driver may run concurrently; it emits their records in this order."""
+
+    calls: Sequence[Call[Any]]
+
+
 def page_plan(
     core: ServiceCore,
     model: type[ResourceT],
@@ -77,11 +96,14 @@ def page_plan(
     client: object,
     *,
     chunk_size: int = MAX_PAGE_LIMIT,
+    concurrency: int = 1,
 ) -> Plan[None]:
-    """Read every record of the (possibly sliced) query, page by page, emitting each page.
+    """Read every record of the (possibly sliced) query, emitting each page in order.
 
-    Stops at a short page, at ``meta.total``, or when the slice is filled; every page is compiled from
-    the same query, so no parameter is lost on later pages.
+    The first page tells the total; with ``concurrency`` > 1 the remaining pages are then handed to
+    the driver as one :class:`Fanout` (their offsets are known), otherwise they are read one by one,
+    stopping at a short page, at ``meta.total``, or when the slice is filled. Every page is compiled
+    from the same query, so no parameter is lost on later pages.
     """
     size = max(1, min(chunk_size, MAX_PAGE_LIMIT))
     offset, high = query.low, query.high
@@ -97,6 +119,15 @@ def page_plan(
         yield Emit(page.items)
         offset += len(page.items)
         if len(page.items) < limit or (page.total is not None and offset >= page.total):
+            return
+        if concurrency > 1 and page.total is not None:
+            end = page.total if high is None else min(page.total, high)
+            yield Fanout(
+                [
+                    list_call(core, model, query, limit=min(size, end - start), offset=start, client=client)
+                    for start in range(offset, end, size)
+                ]
+            )
             return
 
 
@@ -200,19 +231,12 @@ def in_bulk_plan(
 # -- writing ------------------------------------------------------------------------------------------
 
 
-def snapshot(record: Resource) -> dict[str, Any]:
-    """The record's loaded state (what ``save()`` diffs against); mutable values are copied."""
-    return {k: copy.deepcopy(v) if isinstance(v, (list, dict)) else v for k, v in record.__dict__.items()}
-
-
 def adopt(record: Resource, fresh: Resource) -> None:
     """Take over the Hub's answer: its values, which fields it sent, and a new snapshot."""
     record.__dict__.update(fresh.__dict__)
     object.__setattr__(record, "__pydantic_fields_set__", set(fresh.model_fields_set))
     object.__setattr__(record, "__pydantic_extra__", dict(fresh.__pydantic_extra__ or {}))
-    private = record.__pydantic_private__ or {}
-    private["_snapshot"] = snapshot(record)
-    private["_client"] = (fresh.__pydantic_private__ or {}).get("_client") or private.get("_client")
+    mark_loaded(record, client_of(fresh) or client_of(record))
 
 
 def changed_fields(record: Resource, update_fields: Iterable[str] | None) -> dict[str, Any]:
@@ -228,9 +252,8 @@ def changed_fields(record: Resource, update_fields: Iterable[str] | None) -> dic
                     f"Updatable: {', '.join(writable)}"
                 )
         return {name: getattr(record, name) for name in names}
-    private = record.__pydantic_private__ or {}
-    before = private.get("_snapshot")
-    if before is None or private.get("_client") is None:  # built by hand with an id: send what was set
+    before = snapshot_of(record)
+    if before is None or client_of(record) is None:  # built by hand with an id: send what was set
         return {name: getattr(record, name) for name in writable if name in record.model_fields_set}
     return {name: getattr(record, name) for name in writable if getattr(record, name) != before.get(name)}
 
@@ -295,11 +318,11 @@ def refresh_plan(
     if names is None:
         adopt(record, fresh)
         return
-    before = (record.__pydantic_private__ or {}).get("_snapshot") or snapshot(record)
+    before = snapshot_of(record) or take_snapshot(record)
     for name in names:
         record.__dict__[name] = fresh.__dict__[name]
         before[name] = copy.deepcopy(fresh.__dict__[name])
-    (record.__pydantic_private__ or {})["_snapshot"] = before
+    mark_loaded(record, client_of(record) or client_of(fresh), before)
 
 
 def first_plan(
@@ -400,7 +423,7 @@ async def adrive(plan: Plan[R], execute: Callable[[Call[Any]], Awaitable[Any]]) 
             step = plan.throw(error) if error is not None else plan.send(reply)
         except StopIteration as stop:
             return stop.value  # type: ignore[no-any-return]
-        if isinstance(step, Emit):  # pragma: no cover - only page_plan emits, and it is streamed
+        if isinstance(step, (Emit, Fanout)):  # pragma: no cover - only page_plan emits, and it is streamed
             raise TypeError("a streaming plan must be streamed")
         reply, error = None, None
         try:
@@ -409,20 +432,69 @@ async def adrive(plan: Plan[R], execute: Callable[[Call[Any]], Awaitable[Any]]) 
             error = exc
 
 
-async def astream(plan: Plan[None], execute: Callable[[Call[Any]], Awaitable[Any]]) -> AsyncIterator[Any]:
-    """Run a streaming plan with an async ``execute``, yielding the records it emits."""
+async def astream(
+    plan: Plan[None], execute: Callable[[Call[Any]], Awaitable[Any]], fanout: FanoutIO | None = None
+) -> AsyncIterator[Any]:
+    """Run a streaming plan with an async ``execute``, yielding the records it emits.
+
+    A :class:`Fanout` step runs through ``fanout`` (a bounded window of concurrent calls whose results
+    come back in order); without one its calls run one after the other.
+    """
     reply: Any = None
     while True:
         try:
             step = plan.send(reply)
         except StopIteration:
             return
+        reply = None
         if isinstance(step, Emit):
-            reply = None
             for item in step.items:
                 yield item
+        elif isinstance(step, Fanout):
+            pages = ordered_window(step.calls, fanout) if fanout else _one_by_one(step.calls, execute)
+            async for page in pages:
+                for item in page.items:
+                    yield item
         else:
             reply = await execute(step)
+
+
+async def _one_by_one(
+    calls: Sequence[Call[Any]], execute: Callable[[Call[Any]], Awaitable[Any]]
+) -> AsyncIterator[Any]:
+    for call in calls:
+        yield await execute(call)
+
+
+class FanoutIO(Protocol):
+    """How a driver runs calls concurrently: start one, wait for it, give one up; and how many at once."""
+
+    concurrency: int
+
+    def start(self, call: Call[Any]) -> Any: ...
+    async def wait(self, handle: Any) -> Any: ...
+    def cancel(self, handle: Any) -> None: ...
+
+
+async def ordered_window(calls: Sequence[Call[Any]], io: FanoutIO) -> AsyncIterator[Any]:
+    """Results of ``calls`` in order, with at most ``io.concurrency`` in flight.
+
+    When the consumer stops early the calls not yet needed are given up, so the fetching stops too.
+    """
+    pending: deque[Any] = deque()
+    queued = iter(calls)
+    try:
+        for call in itertools.islice(queued, io.concurrency):
+            pending.append(io.start(call))
+        while pending:
+            result = await io.wait(pending.popleft())
+            following = next(queued, None)
+            if following is not None:
+                pending.append(io.start(following))
+            yield result
+    finally:
+        for handle in pending:
+            io.cancel(handle)
 
 
 def drive(plan: Plan[R], execute: Callable[[Call[Any]], Any]) -> R:
@@ -430,6 +502,53 @@ def drive(plan: Plan[R], execute: Callable[[Call[Any]], Any]) -> R:
     return run_sync(adrive(plan, as_coroutine(execute)))
 
 
-def stream(plan: Plan[None], execute: Callable[[Call[Any]], Any]) -> Iterator[Any]:
-    """:func:`astream` with a blocking ``execute`` (no event loop involved)."""
-    return iterate_sync(astream(plan, as_coroutine(execute)))
+def stream(plan: Plan[None], execute: Callable[[Call[Any]], Any], concurrency: int = 1) -> Iterator[Any]:
+    """:func:`astream` with a blocking ``execute`` (no event loop); page fan-outs run on threads."""
+    if concurrency <= 1:
+        yield from iterate_sync(astream(plan, as_coroutine(execute)))
+        return
+    with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="flame-hub-pages") as pool:
+        yield from iterate_sync(
+            astream(plan, as_coroutine(execute), _ThreadFanout(pool, execute, concurrency))
+        )
+
+
+def astream_concurrently(
+    plan: Plan[None], execute: Callable[[Call[Any]], Awaitable[Any]], concurrency: int
+) -> AsyncIterator[Any]:
+    """:func:`astream` with page fan-outs run as asyncio tasks."""
+    return astream(plan, execute, _TaskFanout(execute, concurrency) if concurrency > 1 else None)
+
+
+class _ThreadFanout:
+    """Concurrent calls on threads sharing the sync client's connection pool."""
+
+    def __init__(
+        self, pool: ThreadPoolExecutor, execute: Callable[[Call[Any]], Any], concurrency: int
+    ) -> None:
+        self.pool, self.execute, self.concurrency = pool, execute, concurrency
+
+    def start(self, call: Call[Any]) -> Future[Any]:
+        return self.pool.submit(self.execute, call)
+
+    async def wait(self, handle: Future[Any]) -> Any:
+        return handle.result()
+
+    def cancel(self, handle: Future[Any]) -> None:
+        handle.cancel()
+
+
+class _TaskFanout:
+    """Concurrent calls as tasks of the running event loop."""
+
+    def __init__(self, execute: Callable[[Call[Any]], Awaitable[Any]], concurrency: int) -> None:
+        self.execute, self.concurrency = execute, concurrency
+
+    def start(self, call: Call[Any]) -> asyncio.Future[Any]:
+        return asyncio.ensure_future(self.execute(call))
+
+    async def wait(self, handle: asyncio.Future[Any]) -> Any:
+        return await handle
+
+    def cancel(self, handle: asyncio.Future[Any]) -> None:
+        handle.cancel()

@@ -24,7 +24,7 @@ from flame_hub.query.lookups import did_you_mean
 from flame_hub.query.plans import (
     Plan,
     adrive,
-    astream,
+    astream_concurrently,
     count_plan,
     create_plan,
     drive,
@@ -194,17 +194,25 @@ class QuerySet(Generic[ResourceT]):
         client = self._client(method)
         return await adrive(plan_for(client), client._execute)
 
-    def _pages(self, client: Any, query: Query, chunk_size: int) -> Plan[None]:
-        return page_plan(client, self.model, ordered(self.model, query), client, chunk_size=chunk_size)
+    def _pages(self, client: Any, query: Query, chunk_size: int, concurrency: int) -> Plan[None]:
+        plan = page_plan(
+            client,
+            self.model,
+            ordered(self.model, query),
+            client,
+            chunk_size=chunk_size,
+            concurrency=concurrency,
+        )
+        return plan
 
     # -- evaluation (each sync method has an a-prefixed async twin over the same plan) -------------
 
     def _fetch_all(self) -> list[ResourceT]:
         if self._result_cache is None:
             client = self._client("__iter__")
-            self._result_cache = list(
-                stream(self._pages(client, self._query, MAX_PAGE_LIMIT), client._execute)
-            )
+            width = client.page_concurrency
+            plan = self._pages(client, self._query, MAX_PAGE_LIMIT, width)
+            self._result_cache = list(stream(plan, client._execute, width))
         return self._result_cache
 
     def __iter__(self) -> Iterator[ResourceT]:
@@ -213,8 +221,11 @@ class QuerySet(Generic[ResourceT]):
     async def __aiter__(self) -> AsyncIterator[ResourceT]:
         if self._result_cache is None:
             client = self._client("aiter")
-            plan = self._pages(client, self._query, MAX_PAGE_LIMIT)
-            self._result_cache = [record async for record in astream(plan, client._execute)]
+            width = client.page_concurrency
+            plan = self._pages(client, self._query, MAX_PAGE_LIMIT, width)
+            self._result_cache = [
+                record async for record in astream_concurrently(plan, client._execute, width)
+            ]
         for record in self._result_cache:
             yield record
 
@@ -252,15 +263,26 @@ class QuerySet(Generic[ResourceT]):
             return self._result_cache[key]  # type: ignore[return-value]
         return self._clone(**_slice_changes(self._query, start or 0, stop))
 
-    def iterator(self, chunk_size: int = MAX_PAGE_LIMIT) -> Iterator[ResourceT]:
-        """Stream the records page by page without caching them (bounded memory)."""
-        client = self._client("iterator")
-        return stream(self._pages(client, self._query, _chunk(chunk_size)), client._execute)
+    def iterator(
+        self, chunk_size: int = MAX_PAGE_LIMIT, concurrency: int | None = None
+    ) -> Iterator[ResourceT]:
+        """Stream the records without caching them: memory stays bounded by ``concurrency`` pages.
 
-    def aiterator(self, chunk_size: int = MAX_PAGE_LIMIT) -> AsyncIterator[ResourceT]:
-        """``async for`` over the records page by page without caching them (bounded memory)."""
+        After the first page ``concurrency`` pages are read at once (default: the client's
+        ``page_concurrency``); records still come in order, and stopping early stops the reading.
+        """
+        client = self._client("iterator")
+        width = _width(concurrency, client)
+        return stream(self._pages(client, self._query, _chunk(chunk_size), width), client._execute, width)
+
+    def aiterator(
+        self, chunk_size: int = MAX_PAGE_LIMIT, concurrency: int | None = None
+    ) -> AsyncIterator[ResourceT]:
+        """``async for`` over the records without caching them (see :meth:`iterator`)."""
         client = self._client("aiterator")
-        return astream(self._pages(client, self._query, _chunk(chunk_size)), client._execute)
+        width = _width(concurrency, client)
+        plan = self._pages(client, self._query, _chunk(chunk_size), width)
+        return astream_concurrently(plan, client._execute, width)
 
     def count(self) -> int:
         """How many records match: the envelope total of one request (or the cache's length)."""
@@ -496,6 +518,14 @@ def _flip(name: str) -> str:
 def _slice_changes(query: Query, start: int, stop: int | None) -> dict[str, Any]:
     sliced = query.sliced(start, stop)
     return {"low": sliced.low, "high": sliced.high}
+
+
+def _width(concurrency: int | None, client: Any) -> int:
+    if concurrency is None:
+        return int(client.page_concurrency)
+    if not isinstance(concurrency, int) or concurrency < 1:
+        raise ValueError(f"concurrency must be a positive integer, got {concurrency!r}")
+    return concurrency
 
 
 def _chunk(size: int) -> int:

@@ -51,7 +51,9 @@ def test_unsafe_ids_never_reach_the_url(bad: str) -> None:
     assert recorder.requests == []
 
 
-@pytest.mark.parametrize("good", ["master", "@me", "analysis-code-files.x", "node_1", str(uuid.uuid4())])
+@pytest.mark.parametrize(
+    "good", ["master", "@me", "analysis-code-files.x", "node_1", "7f1c9a52-0000-4000-8000-00000000abcd"]
+)
 def test_safe_ids_and_names_pass(good: str) -> None:
     assert path_segment(good) == good
 
@@ -98,7 +100,9 @@ def test_timeout_error_names_the_url_and_the_timeout() -> None:
     def slow(request: httpx.Request) -> httpx.Response:
         raise httpx.ReadTimeout("timed out", request=request)
 
-    client = CoreClient("http://hub.test/core/", timeout=2.5, transport=httpx.MockTransport(slow), retry=False)
+    client = CoreClient(
+        "http://hub.test/core/", timeout=2.5, transport=httpx.MockTransport(slow), retry=False
+    )
     with pytest.raises(HubTimeoutError) as info:
         client.request("GET", "nodes")
     assert "GET http://hub.test/core/nodes" in str(info.value)
