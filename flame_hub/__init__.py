@@ -8,6 +8,7 @@ from flame_hub import auth, models, types
 from flame_hub._version import __version__
 from flame_hub.clients import AuthClient, CoreClient, StorageClient
 from flame_hub.clients.aio import AsyncAuthClient, AsyncCoreClient, AsyncStorageClient
+from flame_hub.clients.engine import IncludeNotReturnedWarning
 from flame_hub.connection import configure
 from flame_hub.exceptions import (
     AuthenticationError,
@@ -51,6 +52,7 @@ __all__ = [
     "HubAPIError",
     "HubConnectionError",
     "HubTimeoutError",
+    "IncludeNotReturnedWarning",
     "InvalidIdError",
     "NotFoundError",
     "NotSupportedError",

@@ -470,6 +470,11 @@ class _HTTPClientCore(ServiceCore, Generic[HTTPClientT]):
     async def _request(self, method: str, url: httpx.URL | str, options: RequestOptions) -> httpx.Response:
         """Send one request, repeating it as the retry policy allows (written once; the sync client runs it
         with blocking IO). See :mod:`flame_hub.retry` for what is repeated and why."""
+        unknown = set(options) - set(RequestOptions.__annotations__)
+        if unknown:
+            raise TypeError(
+                f"unknown request option(s) {', '.join(sorted(unknown))}; options: {', '.join(RequestOptions.__annotations__)}"
+            )
         expected: tuple[int, ...] = tuple(options.get("expected", (200,)))
         stream = options.get("stream", False)
         policy = self._retry

@@ -180,6 +180,12 @@ def retrieve_call(
         raise NotSupportedError(
             f"authup ignores fields and include when reading one {model.__name__}; use a filtered list instead"
         )
+    segment = record_id(model, ident)
+    if (wire_includes or field_text) and model.meta.service == "storage" and _is_name(segment):
+        raise NotSupportedError(
+            f"storage looks a {model.__name__} up by name only when no query parameters are sent; "
+            "pass its id to use fields or include"
+        )
     if wire_includes:
         params.append(("include", ",".join(wire_includes)))
     if field_text:
@@ -194,8 +200,16 @@ def retrieve_call(
         _warn_missing_includes(model, [record], wire_includes)
         return record
 
-    url = core.url(lit(model.meta.path), record_id(model, ident))
+    url = core.url(lit(model.meta.path), segment)
     return Call("GET", url, parse, params=params or None, none_on_404=True, auth=auth)
+
+
+def _is_name(segment: str) -> bool:
+    try:
+        uuid.UUID(segment)
+    except ValueError:
+        return True
+    return False
 
 
 # -- writes -------------------------------------------------------------------------------------------

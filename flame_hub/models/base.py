@@ -375,7 +375,8 @@ def mark_loaded(record: Resource, client: object, snapshot: dict[str, Any] | Non
 
 
 #: Whatever addresses a record: the record itself, its UUID, or its id (or name, where names work) as text.
-IdLike = Resource | uuid.UUID | str
+#: ``None`` is accepted by the types (model ids are optional) and refused at run time with InvalidIdError.
+IdLike = Resource | uuid.UUID | str | None
 
 _LABELS = ("name", "path", "virtual_path", "level")
 

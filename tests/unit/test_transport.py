@@ -260,3 +260,30 @@ def test_auth_from_environment_kinds() -> None:
         auth_from_env({"FLAME_HUB_TOKEN": "t", "FLAME_HUB_CLIENT_ID": "a", "FLAME_HUB_CLIENT_SECRET": "b"})
     with pytest.raises(ConfigurationError, match="FLAME_HUB_TIMEOUT"):
         timeout_from_env({"FLAME_HUB_TIMEOUT": "soon"})
+
+
+def test_unknown_request_options_are_refused() -> None:
+    recorder = Recorder()
+    client = CoreClient("http://hub.test/core/", transport=recorder.transport())
+    with pytest.raises(TypeError, match="expect"):
+        client.request("GET", "nodes", expect=(200,))  # type: ignore[call-arg]
+    assert recorder.requests == []
+
+
+def test_a_bucket_name_cannot_be_combined_with_a_query() -> None:
+    from flame_hub import StorageClient
+    from flame_hub.exceptions import NotSupportedError
+
+    recorder = Recorder()
+    client = StorageClient("http://hub.test/storage/", transport=recorder.transport())
+    with pytest.raises(NotSupportedError, match="by name"):
+        client.get_bucket("my-bucket", fields=["name"])
+    assert recorder.requests == []
+
+
+def test_a_missing_id_is_refused_before_sending() -> None:
+    recorder = Recorder()
+    client = CoreClient("http://hub.test/core/", transport=recorder.transport())
+    with pytest.raises(InvalidIdError, match="None"):
+        client.get_node(None)
+    assert recorder.requests == []

@@ -3,5 +3,6 @@
 from __future__ import annotations
 
 from .app import FakeHub
+from .seeding import BulkCreateError
 
-__all__ = ["FakeHub"]
+__all__ = ["BulkCreateError", "FakeHub"]

@@ -9,12 +9,14 @@ and carries ``schema`` on reads).
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .clock import is_uuid
 from .context import RequestContext, permission_error
 from .errors import HubError, issue, not_found
 from .http import Response
+from .index import folded
 from .query.describe import describe
 from .query.engine import QueryDecoder, QueryPlan, related_row, resolve_fields, select
 from .schema import NO_DEFAULT, Resource, Row
@@ -24,6 +26,10 @@ if TYPE_CHECKING:
     from .app import FakeHub
 
 CONFLICT_MESSAGE = "An entry with some unique attributes already exists."
+#: Values handed out as they are (everything else is deep-copied so callers cannot reach the store).
+_IMMUTABLE = frozenset({str, int, float, bool, type(None)})
+#: A projected column: its name and the read guard it is shown under (``None``: always shown).
+Column = tuple[str, "Callable[[RequestContext, Row], bool] | None"]
 
 
 class Crud:
@@ -65,11 +71,7 @@ class Crud:
             row = self.table.get(ident)
         elif res.name_field and op in res.name_ops:
             realm_hint = ctx.params.get("realm_id")
-            wanted = ident.lower()
-            for candidate in self.table.rows():
-                value = candidate.get(res.name_field)
-                if not isinstance(value, str) or value.lower() != wanted:
-                    continue
+            for candidate in self.table.matching(folded, **{res.name_field: ident}):
                 if realm_hint and res.realm_field and candidate.get(res.realm_field) != realm_hint:
                     continue
                 row = candidate
@@ -88,23 +90,28 @@ class Crud:
         write: bool = False,
         path: str = "",
         resource: Resource | None = None,
+        memo: dict[Any, list[Column]] | None = None,
     ) -> Row:
-        """The outgoing shape of one stored row (projection, opt-in guards, includes, hooks)."""
+        """The outgoing shape of one stored row (projection, opt-in guards, includes, hooks).
+
+        ``memo`` (one dict per response) keeps the resolved projection of each path, so a page of
+        rows resolves ``fields=`` once instead of once per row.
+        """
         res = resource or self.resource
-        tokens = plan.fields.get(path) if plan is not None else None
-        names = resolve_fields(res, tokens)
-        if write:
-            names = list(res.default_fields) + [
-                f.name for f in res.fields if f.echo_on_write and f.name not in res.default_fields
-            ]
+        memo_key = (res.key, path, write)
+        columns = memo.get(memo_key) if memo is not None else None
+        if columns is None:
+            tokens = plan.fields.get(path) if plan is not None else None
+            columns = _columns(res, tokens, write)
+            if memo is not None:
+                memo[memo_key] = columns
         out: Row = {}
-        for name in names:
-            spec = res.field_named(name)
-            guard = spec.read_guard if spec is not None and not spec.selected and not write else None
+        for name, guard in columns:
             if guard is not None and not guard(ctx, row):
                 continue
-            out[name] = copy.deepcopy(row.get(name))
-        if plan is not None:
+            value = row.get(name)
+            out[name] = value if type(value) in _IMMUTABLE else copy.deepcopy(value)
+        if plan is not None and plan.includes:
             prefix = f"{path}." if path else ""
             for include in plan.includes:
                 if not include.startswith(prefix) or "." in include[len(prefix) :]:
@@ -116,7 +123,9 @@ class Crud:
                     continue
                 other = related_row(self.hub, res, name, row)
                 out[name] = (
-                    None if other is None else self.present(ctx, other, plan, path=include, resource=target)
+                    None
+                    if other is None
+                    else self.present(ctx, other, plan, path=include, resource=target, memo=memo)
                 )
         for hook in res.hooks.present:
             hook(ctx, row, out)
@@ -145,8 +154,9 @@ class Crud:
         """``GET /<collection>``."""
         self.authorize(ctx, "list", None)
         plan = self._readable(ctx, QueryDecoder(self.resource, self.hub).decode(ctx.query))
-        rows, total = select(self.hub, self.resource, self.table.rows(), plan)
-        data = [self.present(ctx, row, plan) for row in rows]
+        rows, total = select(self.hub, self.resource, self.table, plan)
+        memo: dict[Any, list[Column]] = {}
+        data = [self.present(ctx, row, plan, memo=memo) for row in rows]
         meta = {
             "total": total,
             "limit": plan.limit,
@@ -186,15 +196,22 @@ class Crud:
                 )
 
     def _check_unique(self, row: Row, exclude: str | None = None) -> None:
+        """409 if another row holds the same values in a unique column set (strings compared
+        case-insensitively; a one-column constraint ignores ``None``)."""
+        table = self.table
         for columns in self.resource.unique:
             values = [row.get(c) for c in columns]
             if any(v is None for v in values) and len(columns) == 1:
                 continue
-            for other in self.table.rows():
-                if other["id"] == exclude:
-                    continue
-                if all(_same(other.get(c), v) for c, v in zip(columns, values, strict=True)):
-                    raise HubError("entity_conflict", CONFLICT_MESSAGE)
+            holders = table.index(columns, folded).lookup(values)
+            if holders is None:  # unhashable values: compare one by one
+                holders = [
+                    other["id"]
+                    for other in table.rows()
+                    if all(_same(other.get(c), v) for c, v in zip(columns, values, strict=True))
+                ]
+            if any(holder != exclude for holder in holders):
+                raise HubError("entity_conflict", CONFLICT_MESSAGE)
 
     def create_row(self, ctx: RequestContext, body: dict[str, Any], *, authorize: bool = True) -> Row:
         """Validate, default, check and insert a new row; returns the stored row."""
@@ -227,7 +244,7 @@ class Crud:
         for hook in res.hooks.before_create:
             hook(ctx, row)
         self._check_unique(row)
-        self.table.insert(row)
+        row = self.table.insert(row)
         for after in res.hooks.after_create:
             after(ctx, row)
         return row
@@ -294,6 +311,21 @@ class Crud:
         row = self.find(ctx, ident, "delete")
         deleted = self.delete_row(ctx, row)
         return Response.json({"data": self.present(ctx, deleted), "meta": {}}, status=202)
+
+
+def _columns(res: Resource, tokens: list[str] | None, write: bool) -> list[Column]:
+    """The projected columns of ``res`` with the read guard each is shown under."""
+    names = resolve_fields(res, tokens)
+    if write:
+        names = list(res.default_fields) + [
+            f.name for f in res.fields if f.echo_on_write and f.name not in res.default_fields
+        ]
+    out: list[Column] = []
+    for name in names:
+        spec = res.field_named(name)
+        guard = spec.read_guard if spec is not None and not spec.selected and not write else None
+        out.append((name, guard))
+    return out
 
 
 def _same(a: Any, b: Any) -> bool:

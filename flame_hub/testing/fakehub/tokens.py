@@ -212,8 +212,25 @@ class TokenService:
 
     def identity_from(self, claims: dict[str, Any]) -> Identity | None:
         """The identity behind valid access-token claims (``None`` if the subject is gone)."""
-        kind = str(claims.get("sub_kind"))
-        subject = self._subject(kind, str(claims.get("sub")))
+        return self.identity_of(
+            str(claims.get("sub_kind")),
+            str(claims.get("sub")),
+            session_id=str(claims.get("session_id")),
+            token_id=str(claims.get("jti")),
+            claims=claims,
+        )
+
+    def identity_of(
+        self,
+        kind: str,
+        subject_id: str,
+        *,
+        session_id: str = "internal",
+        token_id: str = "internal",
+        claims: dict[str, Any] | None = None,
+    ) -> Identity | None:
+        """The identity of a stored user or client with its current permissions (``None`` if gone)."""
+        subject = self._subject(kind, subject_id)
         if subject is None or kind not in ("user", "client"):
             return None
         realm = self.hub.table("auth:realms").get(subject["realmId"]) or {}
@@ -224,9 +241,9 @@ class TokenService:
             subject["realmId"],
             realm.get("name", ""),
             self.permissions_of(kind, subject["id"]),
-            str(claims.get("session_id")),
-            str(claims.get("jti")),
-            claims,
+            session_id,
+            token_id,
+            claims if claims is not None else {},
         )
 
     def bearer(self, ctx: RequestContext) -> str | None:

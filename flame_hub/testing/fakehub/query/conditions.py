@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal, Union
 
+Row = dict[str, Any]
 Op = Literal["eq", "lt", "lte", "gt", "gte", "in", "contains", "startsWith", "endsWith"]
 
 _NUMERAL = re.compile(r"^-?(?:\d+\.?\d*|\.\d+)$")
@@ -131,6 +132,31 @@ def _like(actual: Any, value: Value, how: str) -> bool:
     return text.endswith(needle)
 
 
+def test_of(condition: Condition) -> Callable[[Any], bool]:
+    """Whether one value satisfies ``condition`` (its operator and value bound once)."""
+    value = condition.value
+    op = condition.op
+    if op == "in":
+        values = value if isinstance(value, tuple) else (value,)
+        return lambda actual: any(_equals(actual, v) for v in values)
+    assert isinstance(value, Value)
+    one = value
+    if op == "eq":
+        return lambda actual: _equals(actual, one)
+    if op in _ORDERINGS:
+        compare = _ORDERINGS[op]
+        return lambda actual: _order(actual, one, compare)
+    return lambda actual: _like(actual, one, op)
+
+
+_ORDERINGS: dict[str, Callable[[Any, Any], bool]] = {
+    "lt": lambda a, b: a < b,
+    "lte": lambda a, b: a <= b,
+    "gt": lambda a, b: a > b,
+    "gte": lambda a, b: a >= b,
+}
+
+
 def evaluate(node: Node, lookup: Callable[[str], Any]) -> bool:
     """Whether the row behind ``lookup(field_path)`` satisfies ``node``."""
     if isinstance(node, Group):
@@ -139,20 +165,22 @@ def evaluate(node: Node, lookup: Callable[[str], Any]) -> bool:
         return any(evaluate(item, lookup) for item in node.items)
     if isinstance(node, Negation):
         return not evaluate(node.item, lookup)
-    actual = lookup(node.field)
-    value = node.value
-    if node.op == "in":
-        values = value if isinstance(value, tuple) else (value,)
-        return any(_equals(actual, v) for v in values)
-    assert isinstance(value, Value)
-    if node.op == "eq":
-        return _equals(actual, value)
-    if node.op == "lt":
-        return _order(actual, value, lambda a, b: a < b)
-    if node.op == "lte":
-        return _order(actual, value, lambda a, b: a <= b)
-    if node.op == "gt":
-        return _order(actual, value, lambda a, b: a > b)
-    if node.op == "gte":
-        return _order(actual, value, lambda a, b: a >= b)
-    return _like(actual, value, node.op)
+    return test_of(node)(lookup(node.field))
+
+
+def predicate(node: Node, value_of: Callable[[Row, str], Any]) -> Callable[[Row], bool]:
+    """``node`` compiled once into a test of whole rows (what :func:`evaluate` answers, without
+    walking the tree for every row); ``value_of(row, path)`` reads relation-qualified paths."""
+    if isinstance(node, Group):
+        parts = tuple(predicate(item, value_of) for item in node.items)
+        if node.kind == "and":
+            return lambda row: all(part(row) for part in parts)
+        return lambda row: any(part(row) for part in parts)
+    if isinstance(node, Negation):
+        inner = predicate(node.item, value_of)
+        return lambda row: not inner(row)
+    test = test_of(node)
+    path = node.field
+    if "." in path:
+        return lambda row: test(value_of(row, path))
+    return lambda row: test(row.get(path))

@@ -18,8 +18,9 @@ from ..errors import HubError, issue, rejected
 from ..schema import Resource, Row
 from ..store import Table
 from .bracket import parse_bracket_value
-from .conditions import Group, Node, evaluate, fields_of
+from .conditions import Group, Node, fields_of, predicate
 from .expression import SyntaxIssue, parse_expression
+from .ordering import order
 
 _FORBIDDEN_KEYS = frozenset({"__proto__", "constructor", "prototype"})
 _PARAMETERS = ("filter", "fields", "page", "include", "sort")
@@ -286,47 +287,52 @@ def _lookup(catalog: Catalog, resource: Resource, row: Row) -> Callable[[str], A
     return lookup
 
 
-class _SortKey:
-    """Orders values like SQL (NULLs first ascending), inverted for DESC."""
+def _value_of(catalog: Catalog, resource: Resource) -> Callable[[Row, str], Any]:
+    def value_of(row: Row, path: str) -> Any:
+        return _lookup(catalog, resource, row)(path)
 
-    __slots__ = ("desc", "value")
-
-    def __init__(self, value: Any, desc: bool) -> None:
-        self.value = value
-        self.desc = desc
-
-    def _rank(self) -> tuple[int, Any]:
-        value = self.value
-        if value is None:
-            return (0, 0)
-        if isinstance(value, (bool, int, float)):
-            return (1, float(value))
-        return (2, str(value))
-
-    def __lt__(self, other: _SortKey) -> bool:
-        if self.desc:
-            return other._rank() < self._rank()
-        return self._rank() < other._rank()
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, _SortKey) and self._rank() == other._rank()
-
-    def __hash__(self) -> int:
-        return hash(self._rank())
+    return value_of
 
 
-def select(catalog: Catalog, resource: Resource, rows: list[Row], plan: QueryPlan) -> tuple[list[Row], int]:
-    """Filter, sort and page ``rows``; returns (the page, the total before paging)."""
-    matched = rows
-    if plan.filter is not None:
-        node = plan.filter
-        matched = [row for row in rows if evaluate(node, _lookup(catalog, resource, row))]
+def _related_versions(catalog: Catalog, resource: Resource, paths: list[str]) -> tuple[Any, ...]:
+    """The versions of every other table the relation paths read (part of an order's memo key)."""
+    out: list[tuple[str, int]] = []
+    for path in paths:
+        current: Resource | None = resource
+        for rel_name in path.split(".")[:-1]:
+            rel = current.relation(rel_name) if current is not None else None
+            if rel is None:
+                break
+            out.append((rel.target, catalog.table(rel.target).version))
+            current = catalog.resource(rel.target)
+    return tuple(out)
+
+
+def select(
+    catalog: Catalog, resource: Resource, rows: Table | list[Row], plan: QueryPlan
+) -> tuple[list[Row], int]:
+    """Filter, sort and page ``rows``; returns (the page, the total before paging).
+
+    Given the resource's :class:`~..store.Table` (what the list handler passes), a sorted order is
+    computed once per state of the table (and of the tables a relation sort key reads) and kept in
+    the table's memo, so paging through a large collection sorts it once. The filter runs over that
+    order: filtering a stably sorted sequence keeps the order sorting the filtered rows would give.
+    """
     if plan.sort:
-        lookups = {id(row): _lookup(catalog, resource, row) for row in matched}
-        matched = sorted(
-            matched,
-            key=lambda row: tuple(_SortKey(lookups[id(row)](path), desc) for path, desc in plan.sort),
-        )
+        keys = list(plan.sort)
+        value_of = _value_of(catalog, resource)
+        if isinstance(rows, Table):
+            table = rows
+            memo_key = ("order", tuple(keys), _related_versions(catalog, resource, [p for p, _ in keys]))
+            base = table.memo(memo_key, lambda: order(table.rows(), keys, value_of))
+        else:
+            base = order(rows, keys, value_of)
+    else:
+        base = rows.rows() if isinstance(rows, Table) else rows
+    matched = base
+    if plan.filter is not None:
+        test = predicate(plan.filter, _value_of(catalog, resource))
+        matched = [row for row in base if test(row)]
     total = len(matched)
     return matched[plan.offset : plan.offset + plan.limit], total
 
