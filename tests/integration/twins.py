@@ -10,9 +10,10 @@ counts hold for every backend kind.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,24 +51,30 @@ class Mode:
         """Run the scenario in a fresh event loop with a hub opened (and closed) inside that loop.
 
         The hub logs in as the backend's admin unless ``auth`` is given; ``hub_options`` (``retry``,
-        ``timeout`` …) go to the ``Hub``/``AsyncHub``.
+        ``timeout``, ``transport`` …) go to the ``Hub``/``AsyncHub``.
         """
         backend = self.backend
         auth = auth or PasswordAuth(backend.admin_username, backend.admin_password)
 
         async def main() -> None:
-            if self.is_async:
-                async with AsyncHub(
-                    backend.base_url, auth, transport=backend.async_transport, **hub_options
-                ) as hub:
-                    self.hub = hub
-                    await scenario()
-            else:
-                with Hub(backend.base_url, auth, transport=backend.transport, **hub_options) as hub:
-                    self.hub = hub
-                    await scenario()
+            async with self.open_hub(auth, **hub_options) as hub:
+                self.hub = hub
+                await scenario()
 
         asyncio.run(main())
+
+    @contextlib.asynccontextmanager
+    async def open_hub(self, auth: httpx.Auth | str, **hub_options: Any) -> AsyncIterator[Any]:
+        """Another hub of this mode's kind on the same backend (closed when the block ends)."""
+        backend = self.backend
+        if self.is_async:
+            hub_options.setdefault("transport", backend.async_transport)
+            async with AsyncHub(backend.base_url, auth, **hub_options) as async_hub:
+                yield async_hub
+        else:
+            hub_options.setdefault("transport", backend.transport)
+            with Hub(backend.base_url, auth, **hub_options) as hub:
+                yield hub
 
     @property
     def is_async(self) -> bool:
