@@ -8,12 +8,18 @@ requests produce byte-identical responses. Otherwise the clock is real time plus
 
 from __future__ import annotations
 
+import functools
+import os
 import random
+import re
 import secrets
 import threading
 import time
 import uuid
 from datetime import datetime, timezone
+
+#: The usual spelling of a UUID (``uuid.UUID`` accepts a few more; those take the slow path).
+_CANONICAL_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z")
 
 #: Where a deterministic clock starts: 2026-01-01T00:00:00Z.
 DETERMINISTIC_EPOCH = 1767225600.0
@@ -54,8 +60,8 @@ class Clock:
     def iso(self, at: float | None = None) -> str:
         """ISO-8601 UTC with milliseconds and ``Z``, as JS ``Date.toISOString()`` writes it."""
         stamp = self.now() if at is None else at
-        moment = datetime.fromtimestamp(stamp, tz=timezone.utc)
-        return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+        moment = datetime.fromtimestamp(stamp, tz=timezone.utc).replace(tzinfo=None)
+        return moment.isoformat(timespec="milliseconds") + "Z"
 
 
 class IdSource:
@@ -68,10 +74,11 @@ class IdSource:
     def uuid(self) -> str:
         """A new UUIDv4 string."""
         if self._rng is None:
-            return str(uuid.uuid4())
-        with self._lock:
-            bits = self._rng.getrandbits(128)
-        return str(uuid.UUID(int=bits, version=4))
+            bits = int.from_bytes(os.urandom(16), "big")
+        else:
+            with self._lock:
+                bits = self._rng.getrandbits(128)
+        return _uuid4_text(bits)
 
     def token(self, length: int, alphabet: str = "abcdefghijklmnopqrstuvwxyz0123456789") -> str:
         """A random string of ``length`` characters from ``alphabet``."""
@@ -85,31 +92,49 @@ class IdSource:
         return self.token(length, "0123456789abcdef")
 
 
+#: UUID version 4 and RFC 4122 variant bits, as ``uuid.UUID(int=..., version=4)`` sets them.
+_VERSION_MASK = ~((0xC000 << 48) | (0xF000 << 64))
+_VERSION_BITS = (0x8000 << 48) | (4 << 76)
+
+
+def _uuid4_text(bits: int) -> str:
+    """``str(uuid.UUID(int=bits, version=4))`` without building a ``UUID``."""
+    text = "%032x" % ((bits & _VERSION_MASK) | _VERSION_BITS)
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+
+
+@functools.lru_cache(maxsize=16)
+def _byte_map(alphabet: str) -> tuple[bytes, bytes]:
+    """For an ASCII alphabet: a ``bytes.translate`` table sending each byte to ``alphabet[b % size]``,
+    and the bytes to drop (those at or above the largest multiple of ``size``, which would make the
+    first characters likelier)."""
+    size = len(alphabet)
+    limit = 256 - 256 % size
+    table = bytes(ord(alphabet[b % size]) for b in range(256))
+    return table, bytes(range(limit, 256))
+
+
 def _system_random_text(length: int, alphabet: str) -> str:
     """``length`` characters drawn uniformly from ``alphabet`` with the OS's CSPRNG.
 
-    One ``token_bytes`` call per string instead of one ``secrets.choice`` per character (client
-    secrets are created with every node). Bytes at or above the largest multiple of the alphabet's
-    size are rejected, so every character stays equally likely.
+    One ``token_bytes`` call and one C-level translation per string instead of one ``secrets.choice``
+    per character (a client secret is made for every node).
     """
-    size = len(alphabet)
-    if size > 256:
+    if not alphabet.isascii() or len(alphabet) > 256:
         return "".join(secrets.choice(alphabet) for _ in range(length))
-    limit = 256 - 256 % size
-    out: list[str] = []
+    table, rejected = _byte_map(alphabet)
+    out = b""
     while len(out) < length:
-        for byte in secrets.token_bytes(length - len(out) + 8):
-            if byte < limit:
-                out.append(alphabet[byte % size])
-                if len(out) == length:
-                    break
-    return "".join(out)
+        out += secrets.token_bytes(length - len(out) + 8).translate(table, rejected)
+    return out[:length].decode("ascii")
 
 
 def is_uuid(value: object) -> bool:
     """Whether ``value`` is a UUID-shaped string (how authup and the Hub tell ids from names)."""
     if not isinstance(value, str) or len(value) != 36:
         return False
+    if _CANONICAL_UUID.match(value):
+        return True
     try:
         uuid.UUID(value)
     except ValueError:

@@ -20,6 +20,7 @@ from .index import folded
 from .query.describe import describe
 from .query.engine import QueryDecoder, QueryPlan, related_row, resolve_fields, select
 from .schema import NO_DEFAULT, Resource, Row
+from .store import Table
 from .validation import validate_body
 
 if TYPE_CHECKING:
@@ -38,10 +39,14 @@ class Crud:
     def __init__(self, hub: FakeHub, resource: Resource) -> None:
         self.hub = hub
         self.resource = resource
+        self._table: Table | None = None
 
     @property
-    def table(self) -> Any:
-        return self.hub.table(self.resource.key)
+    def table(self) -> Table:
+        """The resource's rows (a store creates a table once and keeps it)."""
+        if self._table is None:
+            self._table = self.hub.table(self.resource.key)
+        return self._table
 
     # -- authorisation ----------------------------------------------------------------------------------
     def authorize(self, ctx: RequestContext, op: str, row: Row | None) -> None:
@@ -224,9 +229,12 @@ class Crud:
             if spec.name in data:
                 row[spec.name] = data[spec.name]
             elif spec.default is not NO_DEFAULT:
-                row[spec.name] = (
-                    spec.default(ctx, row) if callable(spec.default) else copy.deepcopy(spec.default)
-                )
+                default = spec.default
+                if callable(default):
+                    default = default(ctx, row)
+                elif type(default) not in _IMMUTABLE:
+                    default = copy.deepcopy(default)
+                row[spec.name] = default
             else:
                 row[spec.name] = None
         row["id"] = self.hub.ids.uuid()

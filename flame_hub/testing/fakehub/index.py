@@ -45,12 +45,13 @@ class HashIndex:
 
     def key_of(self, values: Iterable[Any]) -> tuple[Any, ...]:
         """The normalised key of column values given in ``columns`` order."""
-        normalize = self.normalize
-        return tuple(normalize(value) for value in values)
+        if self.normalize is exact:
+            return tuple(values)
+        return tuple(map(self.normalize, values))
 
     def add(self, row_id: str, row: dict[str, Any]) -> None:
         """File ``row`` (stored under ``row_id``)."""
-        key = self.key_of(row.get(column) for column in self.columns)
+        key = self.key_of([row.get(column) for column in self.columns])
         try:
             bucket = self._buckets.get(key)
         except TypeError:

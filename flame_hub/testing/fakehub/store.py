@@ -27,7 +27,7 @@ Row = dict[str, Any]
 T = TypeVar("T")
 
 #: Below this many rows a lookup scans (cheaper than keeping an index up to date).
-INDEX_THRESHOLD = 64
+INDEX_THRESHOLD = 8
 #: Memo entries kept per table state (a few sort orders per table are typical).
 MEMO_LIMIT = 16
 

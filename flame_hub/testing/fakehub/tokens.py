@@ -112,9 +112,11 @@ class TokenService:
     def system_identity(self) -> Identity:
         """The master-realm ``system`` client, as the Hub services act towards authup."""
         client = self.hub.table("auth:clients").first(name="system")
-        realm_id = self.hub.master_realm_id if self.hub.table("auth:realms").first(name="master") else ""
+        master = self.hub.table("auth:realms").first(name="master")
+        realm_id = str(master["id"]) if master is not None else ""
         client_id = client["id"] if client is not None else "system"
-        perms = frozenset(row["name"] for row in self.hub.table("auth:permissions").rows())
+        permissions = self.hub.table("auth:permissions")
+        perms = permissions.memo("names", lambda: frozenset(row["name"] for row in permissions.rows()))
         return Identity("client", client_id, "system", realm_id, "master", perms, "internal", "internal")
 
     # -- issuing --------------------------------------------------------------------------------------

@@ -120,16 +120,22 @@ def _order(actual: Any, value: Value, test: Callable[[Any, Any], bool]) -> bool:
     return False
 
 
-def _like(actual: Any, value: Value, how: str) -> bool:
-    if actual is None or isinstance(actual, (dict, list)):
-        return False
-    text = (str(actual).lower() if not isinstance(actual, bool) else str(int(actual))).lower()
+def _like(value: Value, how: str) -> Callable[[Any], bool]:
+    """The LIKE family, case-insensitive, on the value's text (booleans as ``1``/``0``, as SQL)."""
     needle = value.raw.lower()
     if how == "contains":
-        return needle in text
-    if how == "startsWith":
-        return text.startswith(needle)
-    return text.endswith(needle)
+        found: Callable[[str], bool] = lambda text: needle in text  # noqa: E731
+    elif how == "startsWith":
+        found = lambda text: text.startswith(needle)  # noqa: E731
+    else:
+        found = lambda text: text.endswith(needle)  # noqa: E731
+
+    def test(actual: Any) -> bool:
+        if actual is None or isinstance(actual, (dict, list)):
+            return False
+        return found(str(int(actual)) if isinstance(actual, bool) else str(actual).lower())
+
+    return test
 
 
 def test_of(condition: Condition) -> Callable[[Any], bool]:
@@ -146,7 +152,7 @@ def test_of(condition: Condition) -> Callable[[Any], bool]:
     if op in _ORDERINGS:
         compare = _ORDERINGS[op]
         return lambda actual: _order(actual, one, compare)
-    return lambda actual: _like(actual, one, op)
+    return _like(one, op)
 
 
 _ORDERINGS: dict[str, Callable[[Any, Any], bool]] = {
