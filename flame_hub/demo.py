@@ -92,6 +92,13 @@ def _steps(hub: Hub, say: Callable[[str], None]) -> None:
         f"{[n.name for n in records]} of {meta.total}"
     )
 
+    query = hub.core.nodes.filter(name__like=f"node-{suffix}").order_by("-created_at")[:10]
+    say(
+        f"6. ORM: nodes.filter(name__like='node-{suffix}').order_by('-created_at')[:10] -> {[n.name for n in query]}"
+    )
+    count = hub.core.nodes.filter(hidden=True, name__startswith="demo-node-").count()
+    say(f"7. ORM: nodes.filter(hidden=True, name__startswith='demo-node-').count() -> {count}")
+
     for node in nodes:
         hub.core.delete_node(node)
-    say(f"6. deleted the nodes; get_node(id) -> {hub.core.get_node(nodes[0].id)}")
+    say(f"8. deleted the nodes; get_node(id) -> {hub.core.get_node(nodes[0].id)}")
