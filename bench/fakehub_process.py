@@ -65,16 +65,13 @@ class FakeHubProcess:
         return self._read()
 
     def stats(self) -> dict[str, Any]:
-        """Requests since the last reset: ``requests``, ``token_requests``, ``routes``, ``handling_seconds``."""
+        """Requests since the last reset: ``requests``, ``token_requests``, ``routes``, ``handling_seconds``,
+        ``cpu_seconds``."""
         return self._ask("stats")
 
     def reset(self) -> None:
         """Zero the request counters."""
         self._ask("reset")
-
-    def page_cache(self, enabled: bool) -> None:
-        """Replay ``GET /core/nodes`` answers (see :mod:`fakehub_server`)."""
-        self._ask(f"page-cache {'on' if enabled else 'off'}")
 
     def close(self) -> None:
         """Ask the server to stop; kill it if it does not within ten seconds."""

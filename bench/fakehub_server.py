@@ -9,21 +9,17 @@ straight into FakeHub's store (``FakeHub.seed_row``, no HTTP), serves, prints on
 URL, then answers one JSON line per command read from stdin:
 
 * ``stats``  -- requests seen since the last reset: total, token requests (``POST /auth/token``), per
-  route (ids shown as ``:id``), and the seconds spent inside FakeHub (the injected latency excluded);
+  route (ids shown as ``:id``), the seconds spent inside FakeHub (the injected latency excluded) and
+  the CPU seconds of the whole server process (HTTP parsing and writing included);
 * ``reset``  -- zero the counters;
-* ``page-cache on|off`` -- see below;
 * ``quit``   -- stop serving and exit (FakeHub removes its spooled files).
 
-Two shortcuts stand in for what a database does, and both are stated in every report:
-
-* **order cache** (always on): FakeHub sorts every row of a collection on each list request (about
-  160 ms for 10,000 nodes sorted by ``createdAt``, under its one store lock); a database answers
-  ``ORDER BY created_at LIMIT 50 OFFSET n`` from an index. The server computes FakeHub's own order once
-  (with FakeHub's own ``select``) per state of the data and slices it: same records, same order.
-  Any write (a non-GET request) starts a new state.
-* **page cache** (``page-cache on``): ``GET /core/nodes`` answers are kept per query string and state
-  of the data and replayed without going through FakeHub (no token check either). Then the injected
-  latency is the only server cost, which isolates the client's own behaviour.
+One shortcut stands in for what a database does (the reports say so): the **order cache**. FakeHub
+sorts every row of a collection on each list request (about 160 ms for 10,000 nodes sorted by
+``createdAt``, under its one store lock, so no client could page faster than that); a database answers
+``ORDER BY created_at LIMIT 50 OFFSET n`` from an index. This server computes FakeHub's own order once
+(with FakeHub's own ``select``) per state of the data and slices it: same records, same order. Any
+write (a non-GET request) starts a new state.
 """
 
 from __future__ import annotations
@@ -39,7 +35,6 @@ import uuid
 from collections import Counter
 from dataclasses import replace
 from typing import Any
-from urllib.parse import parse_qsl
 
 from flame_hub.testing import FakeHub
 from flame_hub.testing.fakehub import crud as fakehub_crud
@@ -49,38 +44,24 @@ _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 TOKEN_ROUTE = "POST /auth/token"
 
 
-def _normalised(query: str) -> tuple[tuple[str, str], ...]:
-    """A query string's pairs in sorted order (the same query, however its parameters are ordered)."""
-    return tuple(sorted(parse_qsl(query, keep_blank_values=True)))
-
-
 class BenchHub(FakeHub):
-    """A FakeHub that counts requests, knows when its data changed, and can replay node pages."""
+    """A FakeHub that counts requests and knows when its data changed."""
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
         self.counter_lock = threading.Lock()
         self.routes: Counter[str] = Counter()
         self.handling_seconds = 0.0
-        #: Bumped by every write; the order and page caches belong to one generation.
+        #: Bumped by every write; the order cache belongs to one generation.
         self.generation = 0
-        self.page_cache_enabled = False
-        self._pages: dict[tuple[tuple[tuple[str, str], ...], int], Response] = {}
+        self._cpu_at_reset = time.process_time()
 
     def handle(self, request: Request) -> tuple[Response, int | None]:
         started = time.perf_counter()
         route = f"{request.method.upper()} {_UUID.sub(':id', request.path)}"
-        cacheable = self.page_cache_enabled and request.method == "GET" and request.path == "/core/nodes"
-        key = (_normalised(request.query_string), self.generation)
-        answer: tuple[Response, int | None] | None = None
-        if cacheable and key in self._pages:
-            answer = (self._pages[key], None)
-        if answer is None:
-            answer = super().handle(request)
-            if request.method.upper() not in ("GET", "HEAD"):
-                self.generation += 1
-            elif cacheable and answer[0].status == 200 and answer[1] is None:
-                self._pages[key] = answer[0]
+        answer = super().handle(request)
+        if request.method.upper() not in ("GET", "HEAD"):
+            self.generation += 1
         with self.counter_lock:
             self.routes[route] += 1
             self.handling_seconds += time.perf_counter() - started
@@ -94,12 +75,14 @@ class BenchHub(FakeHub):
                 "token_requests": self.routes.get(TOKEN_ROUTE, 0),
                 "routes": dict(self.routes),
                 "handling_seconds": self.handling_seconds,
+                "cpu_seconds": time.process_time() - self._cpu_at_reset,
             }
 
     def reset(self) -> None:
         with self.counter_lock:
             self.routes.clear()
             self.handling_seconds = 0.0
+            self._cpu_at_reset = time.process_time()
 
 
 def install_order_cache(hub: BenchHub) -> bool:
@@ -184,9 +167,6 @@ def main(argv: list[str] | None = None) -> None:
             elif command[0] == "reset":
                 hub.reset()
                 print(json.dumps({"ok": True}), flush=True)
-            elif command[0] == "page-cache":
-                hub.page_cache_enabled = command[1:] == ["on"]
-                print(json.dumps({"page_cache": hub.page_cache_enabled}), flush=True)
             elif command[0] == "quit":
                 break
             else:
