@@ -287,7 +287,7 @@ def test_explicit_auth_base_url_wins(authup: ScriptedAuthup) -> None:
 
 def test_no_derivable_auth_url_is_a_configuration_error() -> None:
     with pytest.raises(ConfigurationError, match="auth_url"):
-        CoreClient("http://api.example/v1/", PasswordAuth("admin", "pw"))
+        CoreClient("https://api.example/v1/", PasswordAuth("admin", "pw"))
 
 
 def test_flow_in_a_raw_client_without_base_url_never_guesses(authup: ScriptedAuthup) -> None:
