@@ -39,11 +39,13 @@ class StoredRow(dict[str, Any]):
     that belong to nobody.
     """
 
-    __slots__ = ("_table",)
+    __slots__ = ("_id", "_table")
 
     def __init__(self, table: Table | None, row: Row) -> None:
         super().__init__(row)
         self._table = table
+        #: The id it is stored under (kept even if a caller drops the ``id`` key).
+        self._id: str = row["id"]
 
     def _changed(self, keys: Iterable[str]) -> None:
         table = self._table
@@ -125,8 +127,8 @@ class Table:
 
     def row_changed(self, row: StoredRow, keys: Iterable[str]) -> None:
         """A stored row changed ``keys`` (called by :class:`StoredRow`)."""
-        row_id = row.get("id")
-        if not isinstance(row_id, str) or self._rows.get(row_id) is not row:
+        row_id = row._id
+        if self._rows.get(row_id) is not row:
             return  # a detached row (deleted, or replaced by a re-insert)
         self._bump()
         if self._indexes:

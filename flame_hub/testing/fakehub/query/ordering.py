@@ -25,6 +25,23 @@ def rank(value: Any) -> tuple[int, Any]:
     return (2, str(value))
 
 
+def sort_keys(values: list[Any]) -> list[Any]:
+    """Keys ordering ``values`` as :func:`rank` does; cheaper ones where the column allows.
+
+    A column of nothing but strings sorts by the strings themselves, one of nothing but numbers and
+    booleans by their float values (what :func:`rank` compares within those classes); anything mixed,
+    or with NULLs, by :func:`rank`.
+    """
+    if all(type(value) is str for value in values):
+        return values
+    if all(type(value) in _NUMERIC for value in values):
+        return [float(value) for value in values]
+    return [rank(value) for value in values]
+
+
+_NUMERIC = frozenset({int, float, bool})
+
+
 def order(
     rows: Iterable[Row], keys: list[tuple[str, bool]], value_of: Callable[[Row, str], Any]
 ) -> list[Row]:
@@ -32,8 +49,8 @@ def order(
     path)`` reads a possibly relation-qualified value."""
     out = list(rows)
     for path, descending in reversed(keys):
-        if "." in path:
-            out.sort(key=lambda row, path=path: rank(value_of(row, path)), reverse=descending)  # type: ignore[misc]
-        else:
-            out.sort(key=lambda row, name=path: rank(row.get(name)), reverse=descending)  # type: ignore[misc]
+        values = [value_of(row, path) for row in out] if "." in path else [row.get(path) for row in out]
+        ranks = sort_keys(values)
+        positions = sorted(range(len(out)), key=ranks.__getitem__, reverse=descending)
+        out = [out[i] for i in positions]
     return out
