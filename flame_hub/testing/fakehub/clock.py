@@ -34,6 +34,7 @@ class Clock:
         self._offset = 0.0
         self._advanced = 0.0
         self._manual_now = start
+        self._last_iso: tuple[float, str] = (float("nan"), "")
 
     def now(self) -> float:
         """The current time in epoch seconds."""
@@ -60,8 +61,13 @@ class Clock:
     def iso(self, at: float | None = None) -> str:
         """ISO-8601 UTC with milliseconds and ``Z``, as JS ``Date.toISOString()`` writes it."""
         stamp = self.now() if at is None else at
+        last = self._last_iso
+        if last[0] == stamp:
+            return last[1]  # a standing (deterministic) clock asks for the same instant again and again
         moment = datetime.fromtimestamp(stamp, tz=timezone.utc).replace(tzinfo=None)
-        return moment.isoformat(timespec="milliseconds") + "Z"
+        text = moment.isoformat(timespec="milliseconds") + "Z"
+        self._last_iso = (stamp, text)
+        return text
 
 
 class IdSource:

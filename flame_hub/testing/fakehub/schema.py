@@ -243,6 +243,15 @@ class Resource:
 
     def __post_init__(self) -> None:
         self._by_name = {f.name: f for f in self.fields}
+        #: Fields a body may carry, per operation (declaration order), for validation.
+        self._accepted = {
+            "create": tuple(f for f in self.fields if f.create),
+            "update": tuple(f for f in self.fields if f.update),
+        }
+
+    def accepted(self, op: str) -> tuple[Field, ...]:
+        """The fields a body may carry on ``op`` (``"create"`` or ``"update"``), in declaration order."""
+        return self._accepted["create" if op == "create" else "update"]
 
     @property
     def key(self) -> str:

@@ -68,10 +68,7 @@ def validate_body(resource: Resource, body: dict[str, Any], op: str) -> dict[str
     """The accepted, normalised keys of ``body`` for ``op`` (``"create"`` or ``"update"``)."""
     accepted: dict[str, Any] = {}
     issues: list[dict[str, Any]] = []
-    for spec in resource.fields:
-        allowed = spec.create if op == "create" else spec.update
-        if not allowed:
-            continue
+    for spec in resource.accepted(op):
         if spec.name not in body:
             if op == "create" and spec.required:
                 issues.append(
