@@ -46,7 +46,8 @@ class FakeHub:
     """An in-memory Hub v0.14.0 (authup 1.0.0-beta.62, core, storage) for tests and demos.
 
     See ``notes/fakehub-interface.md`` / the README for the public interface: ``transport()``,
-    ``async_transport()``, ``serve()``, ``clock``, ``faults`` and the bootstrap credentials.
+    ``async_transport()``, ``serve()``, ``clock``, ``faults``, the bootstrap credentials and
+    ``bulk_create()`` (many records at once, each as ``POST`` would create it).
     """
 
     admin_username = "admin"
