@@ -382,18 +382,9 @@ def test_a_stream_cut_off_raises_a_connection_error(
 # -- timeouts -----------------------------------------------------------------------------------------
 
 
-def needs_sockets(backend: HubBackend) -> None:
-    if backend.kind == "fake":
-        pytest.skip(
-            "httpx enforces timeouts in its network layer; the in-process transport has no sockets "
-            "(the loopback run of this test shows the behaviour)"
-        )
-
-
 def test_a_slow_answer_is_a_timeout_naming_the_url_and_the_timeout(
     mode: Mode, fake_hub: FakeHub, backend: HubBackend
 ) -> None:
-    needs_sockets(backend)
 
     async def scenario() -> None:
         await mode.call(mode.hub.core, "get_nodes")
@@ -415,7 +406,6 @@ def test_a_slow_answer_is_a_timeout_naming_the_url_and_the_timeout(
 def test_a_create_that_timed_out_is_not_repeated_and_may_have_happened(
     mode: Mode, fake_hub: FakeHub, backend: HubBackend, unique: Callable[[str], str]
 ) -> None:
-    needs_sockets(backend)
     name = unique("late")
 
     async def scenario() -> None:

@@ -70,6 +70,20 @@ def _answer(hub: FakeHub, request: httpx.Request, ours: Request) -> tuple[Respon
     return response, _chunks(response, cut, request)
 
 
+def _read_timeout(request: httpx.Request, delay: float) -> float | None:
+    """The client's read timeout when the injected latency exceeds it (so the wait ends in a timeout).
+
+    Over a socket httpx enforces timeouts itself; in-process there is no socket, so the transport honours
+    ``request.extensions["timeout"]`` the way httpx's network layer would.
+    """
+    timeout = request.extensions.get("timeout", {}).get("read")
+    return timeout if timeout is not None and delay > timeout else None
+
+
+def _timed_out(request: httpx.Request, timeout: float) -> httpx.ReadTimeout:
+    return httpx.ReadTimeout(f"no answer within the read timeout of {timeout} s", request=request)
+
+
 class FakeHubTransport(httpx.BaseTransport):
     """Synchronous in-process transport."""
 
@@ -81,7 +95,11 @@ class FakeHubTransport(httpx.BaseTransport):
         ours = to_request(request, body)
         delay = self.hub.faults.delay_for(ours)
         if delay > 0:
-            time.sleep(delay)
+            timeout = _read_timeout(request, delay)
+            time.sleep(delay if timeout is None else timeout)
+            if timeout is not None:
+                _answer(self.hub, request, ours)  # the Hub still carries it out; only the answer is lost
+                raise _timed_out(request, timeout)
         response, chunks = _answer(self.hub, request, ours)
         return httpx.Response(response.status, headers=response.headers, stream=_SyncStream(chunks))
 
@@ -97,6 +115,10 @@ class AsyncFakeHubTransport(httpx.AsyncBaseTransport):
         ours = to_request(request, body)
         delay = self.hub.faults.delay_for(ours)
         if delay > 0:
-            await anyio.sleep(delay)
+            timeout = _read_timeout(request, delay)
+            await anyio.sleep(delay if timeout is None else timeout)
+            if timeout is not None:
+                _answer(self.hub, request, ours)  # the Hub still carries it out; only the answer is lost
+                raise _timed_out(request, timeout)
         response, chunks = _answer(self.hub, request, ours)
         return httpx.Response(response.status, headers=response.headers, stream=_AsyncStream(chunks))
