@@ -168,3 +168,33 @@ def test_uniqueness_is_checked_against_every_row(big: Any) -> None:
         f"/core/nodes/{records[0]['id']}", json={"name": last["name"].upper()}, headers=headers
     )
     assert rename.status_code == 409
+
+
+def test_filtered_pages_follow_writes_to_the_table_and_to_related_tables(small: Any) -> None:
+    hub, http, headers = small
+    nodes = hub.bulk_create("core:nodes", ({"name": f"f-{i:03d}", "hidden": i % 2 == 0} for i in range(200)))
+    page, total = fetch(
+        http, headers, "/core/nodes", sort="-name", **{"filter[hidden]": "true", "page[limit]": 2}
+    )
+    assert total == 100 and page == [nodes[198]["id"], nodes[196]["id"]]
+    assert (
+        http.post(f"/core/nodes/{nodes[199]['id']}", json={"hidden": True}, headers=headers).status_code
+        == 202
+    )
+    page, total = fetch(
+        http, headers, "/core/nodes", sort="-name", **{"filter[hidden]": "true", "page[limit]": 2}
+    )
+    assert total == 101 and page == [nodes[199]["id"], nodes[198]["id"]]
+
+    (project,) = hub.bulk_create("core:projects", [{"name": "filtered-members"}])
+    hub.bulk_create(
+        "core:project-nodes", ({"projectId": project["id"], "nodeId": n["id"]} for n in nodes[:30])
+    )
+    params = {"include": "node", "filter[node.name]": "renamed~", "page[limit]": 50}
+    assert fetch(http, headers, "/core/project-nodes", **params)[1] == 0
+    assert (
+        http.post(f"/core/nodes/{nodes[7]['id']}", json={"name": "renamed-7"}, headers=headers).status_code
+        == 202
+    )
+    found = http.get("/core/project-nodes", params=params, headers=headers).json()["data"]
+    assert [row["node"]["id"] for row in found] == [nodes[7]["id"]]

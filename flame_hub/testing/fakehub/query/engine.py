@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from ..errors import HubError, issue, rejected
@@ -308,31 +308,57 @@ def _related_versions(catalog: Catalog, resource: Resource, paths: list[str]) ->
     return tuple(out)
 
 
+def _matches(catalog: Catalog, resource: Resource, rows: list[Row], plan: QueryPlan) -> list[Row]:
+    """Every row that passes the filter, in sort order (or in the given order when unsorted)."""
+    value_of = _value_of(catalog, resource)
+    base = order(rows, list(plan.sort), value_of) if plan.sort else rows
+    if plan.filter is None:
+        return base
+    test = predicate(plan.filter, value_of)
+    return [row for row in base if test(row)]
+
+
+def _hashable(node: Node) -> bool:
+    try:
+        hash(node)
+    except TypeError:
+        return False
+    return True
+
+
 def select(
     catalog: Catalog, resource: Resource, rows: Table | list[Row], plan: QueryPlan
 ) -> tuple[list[Row], int]:
     """Filter, sort and page ``rows``; returns (the page, the total before paging).
 
-    Given the resource's :class:`~..store.Table` (what the list handler passes), a sorted order is
-    computed once per state of the table (and of the tables a relation sort key reads) and kept in
-    the table's memo, so paging through a large collection sorts it once. The filter runs over that
-    order: filtering a stably sorted sequence keeps the order sorting the filtered rows would give.
+    Given the resource's :class:`~..store.Table` (what the list handler passes), the sorted order and
+    the filtered matches are computed once per state of the table (and of the tables a relation path
+    of the sort or filter reads) and kept in the table's memo, so paging through a large collection
+    sorts and filters it once; each page is then a slice. The filter runs over the sorted order:
+    filtering a stably sorted sequence keeps the order sorting the filtered rows would give.
     """
-    if plan.sort:
-        keys = list(plan.sort)
-        value_of = _value_of(catalog, resource)
-        if isinstance(rows, Table):
-            table = rows
-            memo_key = ("order", tuple(keys), _related_versions(catalog, resource, [p for p, _ in keys]))
-            base = table.memo(memo_key, lambda: order(table.rows(), keys, value_of))
-        else:
-            base = order(rows, keys, value_of)
+    if not isinstance(rows, Table):
+        matched = _matches(catalog, resource, rows, plan)
+    elif not plan.sort and plan.filter is None:
+        matched = rows.rows()
     else:
-        base = rows.rows() if isinstance(rows, Table) else rows
-    matched = base
-    if plan.filter is not None:
-        test = predicate(plan.filter, _value_of(catalog, resource))
-        matched = [row for row in base if test(row)]
+        table = rows
+        sort_key = tuple(plan.sort)
+        sort_paths = [path for path, _ in sort_key]
+        ordered = table.memo(
+            ("order", sort_key, _related_versions(catalog, resource, sort_paths)),
+            lambda: _matches(catalog, resource, table.rows(), replace(plan, filter=None)),
+        )
+        matched = ordered
+        if plan.filter is not None and not _hashable(plan.filter):
+            matched = _matches(catalog, resource, ordered, replace(plan, sort=[]))
+        elif plan.filter is not None:
+            node = plan.filter
+            versions = _related_versions(catalog, resource, sort_paths + fields_of(node))
+            matched = table.memo(
+                ("matches", sort_key, node, versions),
+                lambda: _matches(catalog, resource, ordered, replace(plan, sort=[])),
+            )
     total = len(matched)
     return matched[plan.offset : plan.offset + plan.limit], total
 
