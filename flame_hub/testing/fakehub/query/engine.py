@@ -55,19 +55,27 @@ def _key_issue(code: str, key: str, parameter: str, message: str | None = None) 
     return rejected([issue(code, [key], text, meta={"parameter": parameter, "key": key})])
 
 
-def _guard_keys(value: Any, parameter: str) -> None:
+def _guard_keys(value: Any, parameter: str, *, values: bool = False) -> None:
+    """Refuse prototype-polluting *keys* (core-and-storage.md §2.1): object keys, the names in ``sort``,
+    ``fields`` and ``include``, and the unquoted words of a filter expression. Filter *values* (a bracket
+    filter's value, a quoted expression literal) are data and may be any word."""
     if isinstance(value, dict):
         for key, child in value.items():
             if key in _FORBIDDEN_KEYS:
                 raise _key_issue("keyInvalid", key, parameter, f"The key {key} is not allowed.")
-            _guard_keys(child, parameter)
+            _guard_keys(child, parameter, values=parameter == "filters")
     elif isinstance(value, list):
         for child in value:
-            _guard_keys(child, parameter)
-    elif isinstance(value, str):
-        for token in re.split(r"[,.()\s'+\-]+", value):
+            _guard_keys(child, parameter, values=values)
+    elif isinstance(value, str) and not values:
+        unquoted = _QUOTED.sub(" ", value) if parameter == "filters" else value
+        for token in re.split(r"[,.()\s'+\-]+", unquoted):
             if token in _FORBIDDEN_KEYS:
                 raise _key_issue("keyInvalid", token, parameter, f"The key {token} is not allowed.")
+
+
+#: A quoted expression literal ('' is an escaped quote inside it).
+_QUOTED = re.compile(r"'(?:[^']|'')*'")
 
 
 def _tokens(value: Any) -> list[str]:
@@ -340,7 +348,7 @@ def select(
     if not isinstance(rows, Table):
         matched = _matches(catalog, resource, rows, plan)
     elif not plan.sort and plan.filter is None:
-        matched = rows.rows()
+        matched = rows.memo(("rows",), rows.rows)
     else:
         table = rows
         sort_key = tuple(plan.sort)
