@@ -51,6 +51,7 @@ __all__ = [
     "create_call",
     "delete_call",
     "list_call",
+    "list_calls",
     "record_id",
     "record_parser",
     "retrieve_call",
@@ -146,8 +147,47 @@ def list_call(
     client: object = None,
 ) -> Call[Page[ResourceT]]:
     """``GET /<path>`` with the compiled query; raises ``EmptyResultSet`` when no request is needed."""
+    if limit is None and offset is None:
+        _check_operation(model, "list")
+        params = compile_query(model, query)
+        return Call(
+            "GET",
+            core.url(lit(model.meta.path)),
+            _page_parser(model, params, client),
+            params=params,
+            auth=auth,
+        )
+    return list_calls(core, model, query, [(limit, offset)], auth=auth, client=client)[0]
+
+
+def list_calls(
+    core: ServiceCore,
+    model: type[ResourceT],
+    query: Query,
+    windows: Sequence[tuple[int | None, int | None]],
+    *,
+    auth: AuthArg = USE_CLIENT_AUTH,
+    client: object = None,
+) -> list[Call[Page[ResourceT]]]:
+    """One list call per ``(limit, offset)`` window, all from a single compilation of the query."""
     _check_operation(model, "list")
-    params = compile_query(model, query, limit=limit, offset=offset)
+    params = compile_query(model, query)
+    parse = _page_parser(model, params, client)
+    url = core.url(lit(model.meta.path))
+    calls: list[Call[Page[ResourceT]]] = []
+    for limit, offset in windows:
+        page = [
+            (key, str(value))
+            for key, value in (("page[limit]", limit), ("page[offset]", offset))
+            if value is not None
+        ]
+        calls.append(Call("GET", url, parse, params=[*page, *params], auth=auth))
+    return calls
+
+
+def _page_parser(
+    model: type[ResourceT], params: Sequence[tuple[str, str]], client: object
+) -> Callable[[httpx.Response], Page[ResourceT]]:
     includes = next((v.split(",") for k, v in params if k == "include"), [])
     adapter = list_adapter(model)
 
@@ -158,7 +198,7 @@ def list_call(
         meta = envelope.meta
         return Page(envelope.data, meta.total, meta.limit, meta.offset, meta)
 
-    return Call("GET", core.url(lit(model.meta.path)), parse, params=params, auth=auth)
+    return parse
 
 
 def retrieve_call(

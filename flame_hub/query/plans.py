@@ -19,7 +19,15 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from flame_hub._sync import as_coroutine, iterate_sync, run_sync
 from flame_hub.clients.base import ServiceCore
-from flame_hub.clients.engine import Call, create_call, delete_call, list_call, retrieve_call, update_call
+from flame_hub.clients.engine import (
+    Call,
+    create_call,
+    delete_call,
+    list_call,
+    list_calls,
+    retrieve_call,
+    update_call,
+)
 from flame_hub.clients.params import MAX_PAGE_LIMIT
 from flame_hub.exceptions import FieldError, MultipleObjectsReturned, NotSupportedError, ObjectDoesNotExist
 from flame_hub.models.base import (
@@ -122,12 +130,8 @@ def page_plan(
             return
         if concurrency > 1 and page.total is not None:
             end = page.total if high is None else min(page.total, high)
-            yield Fanout(
-                [
-                    list_call(core, model, query, limit=min(size, end - start), offset=start, client=client)
-                    for start in range(offset, end, size)
-                ]
-            )
+            windows = [(min(size, end - start), start) for start in range(offset, end, size)]
+            yield Fanout(list_calls(core, model, query, windows, client=client))
             return
 
 
