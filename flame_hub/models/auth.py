@@ -17,7 +17,6 @@ so the client's ``accessPolicy`` relation is not offered as an include.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, ClassVar
 from uuid import UUID
 
@@ -29,9 +28,9 @@ from flame_hub.models.base import (
     REQUIRED,
     REQUIRED_CREATE_ONLY,
     SECRET,
+    Entity,
     FieldSpec,
     Operation,
-    Resource,
     ResourceMeta,
 )
 from flame_hub.types import ClientAuthMethod, DecisionStrategy, RealmScope, TokenBindingMethod
@@ -93,7 +92,7 @@ def _authup(
     )
 
 
-class Realm(Resource):
+class Realm(Entity):
     """A tenant: users, clients, roles and permissions live in a realm (``master`` is built in)."""
 
     meta: ClassVar[ResourceMeta] = _authup(
@@ -106,16 +105,13 @@ class Realm(Resource):
         by_name=True,
     )
 
-    id: Annotated[UUID | None, READ_ONLY] = None
     name: Annotated[str | None, REQUIRED] = None
     display_name: str | None = None
     description: str | None = None
     built_in: Annotated[bool | None, READ_ONLY] = None
-    created_at: Annotated[datetime | None, READ_ONLY] = None
-    updated_at: Annotated[datetime | None, READ_ONLY] = None
 
 
-class User(Resource):
+class User(Entity):
     """A person who logs in with a password; user attributes arrive as extra keys (``model_extra``)."""
 
     meta: ClassVar[ResourceMeta] = _authup(
@@ -129,7 +125,6 @@ class User(Resource):
         record_query=True,
     )
 
-    id: Annotated[UUID | None, READ_ONLY] = None
     name: Annotated[str | None, REQUIRED] = None
     name_locked: bool | None = None
     first_name: str | None = None
@@ -144,12 +139,10 @@ class User(Resource):
     status: str | None = None
     status_message: str | None = None
     realm_id: Annotated[UUID | None, CREATE_ONLY] = None
-    created_at: Annotated[datetime | None, READ_ONLY] = None
-    updated_at: Annotated[datetime | None, READ_ONLY] = None
     realm: Annotated[Realm | None, INCLUDE] = None
 
 
-class Role(Resource):
+class Role(Entity):
     """A named set of permissions granted to users and clients (``admin``, ``realm_admin`` are built in)."""
 
     meta: ClassVar[ResourceMeta] = _authup(
@@ -162,7 +155,6 @@ class Role(Resource):
         by_name=True,
     )
 
-    id: Annotated[UUID | None, READ_ONLY] = None
     name: Annotated[str | None, REQUIRED] = None
     display_name: str | None = None
     description: str | None = None
@@ -170,13 +162,11 @@ class Role(Resource):
     built_in: Annotated[bool | None, READ_ONLY] = None
     client_id: UUID | None = None
     realm_id: Annotated[UUID | None, CREATE_ONLY] = None
-    created_at: Annotated[datetime | None, READ_ONLY] = None
-    updated_at: Annotated[datetime | None, READ_ONLY] = None
     # Honoured on the collection only (record routes of roles ignore the query, auth.md §3.4).
     realm: Annotated[Realm | None, INCLUDE] = None
 
 
-class Permission(Resource):
+class Permission(Entity):
     """A named right (``node_create`` ...) checked by authup and the Hub services."""
 
     meta: ClassVar[ResourceMeta] = _authup(
@@ -189,7 +179,6 @@ class Permission(Resource):
         by_name=True,
     )
 
-    id: Annotated[UUID | None, READ_ONLY] = None
     name: Annotated[str | None, REQUIRED] = None
     display_name: str | None = None
     description: str | None = None
@@ -197,13 +186,11 @@ class Permission(Resource):
     built_in: Annotated[bool | None, READ_ONLY] = None
     client_id: UUID | None = None
     realm_id: Annotated[UUID | None, CREATE_ONLY] = None
-    created_at: Annotated[datetime | None, READ_ONLY] = None
-    updated_at: Annotated[datetime | None, READ_ONLY] = None
     # No includes at beta.62: ``include=realm`` is silently dropped (auth.md §3.5), so no ``realm`` field.
     # No ``policy_id`` either: policies attach through /permission-policies.
 
 
-class Scope(Resource):
+class Scope(Entity):
     """An OAuth2 scope a client may request (``global`` is the one that makes permissions count)."""
 
     meta: ClassVar[ResourceMeta] = _authup(
@@ -216,18 +203,15 @@ class Scope(Resource):
         by_name=True,
     )
 
-    id: Annotated[UUID | None, READ_ONLY] = None
     name: Annotated[str | None, REQUIRED] = None
     display_name: str | None = None
     description: str | None = None
     built_in: Annotated[bool | None, READ_ONLY] = None
     realm_id: Annotated[UUID | None, CREATE_ONLY] = None
-    created_at: Annotated[datetime | None, READ_ONLY] = None
-    updated_at: Annotated[datetime | None, READ_ONLY] = None
     realm: Annotated[Realm | None, INCLUDE] = None
 
 
-class Client(Resource):
+class Client(Entity):
     """An OAuth2 client: a machine identity (Hub nodes and analyses each get one) or a login front end."""
 
     meta: ClassVar[ResourceMeta] = _authup(
@@ -242,7 +226,6 @@ class Client(Resource):
         record_query=True,
     )
 
-    id: Annotated[UUID | None, READ_ONLY] = None
     name: Annotated[str | None, REQUIRED] = None
     display_name: str | None = None
     description: str | None = None
@@ -264,13 +247,24 @@ class Client(Resource):
     root_url: str | None = None
     access_policy_id: UUID | None = None
     realm_id: Annotated[UUID | None, CREATE_ONLY] = None
-    created_at: Annotated[datetime | None, READ_ONLY] = None
-    updated_at: Annotated[datetime | None, READ_ONLY] = None
     realm: Annotated[Realm | None, INCLUDE] = None
     # ``accessPolicy`` is includable at authup but Policy is not declared here; see the module docstring.
 
 
-class RolePermission(Resource):
+class _PermissionBinding(Entity):
+    """What every permission grant carries (role, user and client permissions); not a resource itself.
+
+    ``realm_scope`` and ``policy_id`` are the only fields authup lets an update change.
+    """
+
+    permission_id: Annotated[UUID | None, REQUIRED_CREATE_ONLY] = None
+    policy_id: UUID | None = None
+    realm_scope: RealmScope | str | None = None
+    permission_realm_id: Annotated[UUID | None, READ_ONLY] = None
+    permission: Annotated[Permission | None, INCLUDE] = None
+
+
+class RolePermission(_PermissionBinding):
     """Grants a permission to a role."""
 
     meta: ClassVar[ResourceMeta] = _authup(
@@ -282,20 +276,12 @@ class RolePermission(Resource):
         sorts=_JUNCTION_SORTS,
     )
 
-    id: Annotated[UUID | None, READ_ONLY] = None
     role_id: Annotated[UUID | None, REQUIRED_CREATE_ONLY] = None
-    permission_id: Annotated[UUID | None, REQUIRED_CREATE_ONLY] = None
-    policy_id: UUID | None = None
-    realm_scope: RealmScope | str | None = None
     role_realm_id: Annotated[UUID | None, READ_ONLY] = None
-    permission_realm_id: Annotated[UUID | None, READ_ONLY] = None
-    created_at: Annotated[datetime | None, READ_ONLY] = None
-    updated_at: Annotated[datetime | None, READ_ONLY] = None
     role: Annotated[Role | None, INCLUDE] = None
-    permission: Annotated[Permission | None, INCLUDE] = None
 
 
-class UserPermission(Resource):
+class UserPermission(_PermissionBinding):
     """Grants a permission to a user directly."""
 
     meta: ClassVar[ResourceMeta] = _authup(
@@ -307,20 +293,12 @@ class UserPermission(Resource):
         sorts=_JUNCTION_SORTS,
     )
 
-    id: Annotated[UUID | None, READ_ONLY] = None
     user_id: Annotated[UUID | None, REQUIRED_CREATE_ONLY] = None
-    permission_id: Annotated[UUID | None, REQUIRED_CREATE_ONLY] = None
-    policy_id: UUID | None = None
-    realm_scope: RealmScope | str | None = None
     user_realm_id: Annotated[UUID | None, READ_ONLY] = None
-    permission_realm_id: Annotated[UUID | None, READ_ONLY] = None
-    created_at: Annotated[datetime | None, READ_ONLY] = None
-    updated_at: Annotated[datetime | None, READ_ONLY] = None
     user: Annotated[User | None, INCLUDE] = None
-    permission: Annotated[Permission | None, INCLUDE] = None
 
 
-class ClientPermission(Resource):
+class ClientPermission(_PermissionBinding):
     """Grants a permission to a client (how the Hub lets a node's client update analyses)."""
 
     meta: ClassVar[ResourceMeta] = _authup(
@@ -332,20 +310,12 @@ class ClientPermission(Resource):
         sorts=_JUNCTION_SORTS,
     )
 
-    id: Annotated[UUID | None, READ_ONLY] = None
     client_id: Annotated[UUID | None, REQUIRED_CREATE_ONLY] = None
-    permission_id: Annotated[UUID | None, REQUIRED_CREATE_ONLY] = None
-    policy_id: UUID | None = None
-    realm_scope: RealmScope | str | None = None
     client_realm_id: Annotated[UUID | None, READ_ONLY] = None
-    permission_realm_id: Annotated[UUID | None, READ_ONLY] = None
-    created_at: Annotated[datetime | None, READ_ONLY] = None
-    updated_at: Annotated[datetime | None, READ_ONLY] = None
     client: Annotated[Client | None, INCLUDE] = None
-    permission: Annotated[Permission | None, INCLUDE] = None
 
 
-class UserRole(Resource):
+class UserRole(Entity):
     """Assigns a role to a user."""
 
     meta: ClassVar[ResourceMeta] = _authup(
@@ -358,18 +328,15 @@ class UserRole(Resource):
         operations=_JUNCTION_OPS,
     )
 
-    id: Annotated[UUID | None, READ_ONLY] = None
     user_id: Annotated[UUID | None, REQUIRED_CREATE_ONLY] = None
     role_id: Annotated[UUID | None, REQUIRED_CREATE_ONLY] = None
     user_realm_id: Annotated[UUID | None, READ_ONLY] = None
     role_realm_id: Annotated[UUID | None, READ_ONLY] = None
-    created_at: Annotated[datetime | None, READ_ONLY] = None
-    updated_at: Annotated[datetime | None, READ_ONLY] = None
     user: Annotated[User | None, INCLUDE] = None
     role: Annotated[Role | None, INCLUDE] = None
 
 
-class ClientRole(Resource):
+class ClientRole(Entity):
     """Assigns a role to a client."""
 
     meta: ClassVar[ResourceMeta] = _authup(
@@ -382,18 +349,15 @@ class ClientRole(Resource):
         operations=_JUNCTION_OPS,
     )
 
-    id: Annotated[UUID | None, READ_ONLY] = None
     client_id: Annotated[UUID | None, REQUIRED_CREATE_ONLY] = None
     role_id: Annotated[UUID | None, REQUIRED_CREATE_ONLY] = None
     client_realm_id: Annotated[UUID | None, READ_ONLY] = None
     role_realm_id: Annotated[UUID | None, READ_ONLY] = None
-    created_at: Annotated[datetime | None, READ_ONLY] = None
-    updated_at: Annotated[datetime | None, READ_ONLY] = None
     client: Annotated[Client | None, INCLUDE] = None
     role: Annotated[Role | None, INCLUDE] = None
 
 
-class ClientScope(Resource):
+class ClientScope(Entity):
     """Allows a client to request a scope."""
 
     meta: ClassVar[ResourceMeta] = _authup(
@@ -415,14 +379,11 @@ class ClientScope(Resource):
         operations=_JUNCTION_OPS,
     )
 
-    id: Annotated[UUID | None, READ_ONLY] = None
     client_id: Annotated[UUID | None, REQUIRED_CREATE_ONLY] = None
     scope_id: Annotated[UUID | None, REQUIRED_CREATE_ONLY] = None
     # Always false when created through the API (auth.md §3.8).
     default: Annotated[bool | None, READ_ONLY] = None
     client_realm_id: Annotated[UUID | None, READ_ONLY] = None
     scope_realm_id: Annotated[UUID | None, READ_ONLY] = None
-    created_at: Annotated[datetime | None, READ_ONLY] = None
-    updated_at: Annotated[datetime | None, READ_ONLY] = None
     client: Annotated[Client | None, INCLUDE] = None
     scope: Annotated[Scope | None, INCLUDE] = None

@@ -27,6 +27,7 @@ compiler checks keys against, and the parsers (one ``TypeAdapter`` per envelope 
 from __future__ import annotations
 
 import copy
+import datetime
 import functools
 import typing
 import uuid
@@ -50,7 +51,9 @@ __all__ = [
     "OPT_IN",
     "READ_ONLY",
     "REQUIRED",
+    "REQUIRED_CREATE_ONLY",
     "SECRET",
+    "Entity",
     "FieldSpec",
     "ItemEnvelope",
     "ListEnvelope",
@@ -333,6 +336,17 @@ class Resource(BaseModel):
     def wire_dump(self, *, include: set[str] | None = None, exclude_unset: bool = True) -> dict[str, Any]:
         """The record in the Hub's wire form (camelCase keys, JSON values); what the engine sends."""
         return self.model_dump(mode="json", by_alias=True, include=include, exclude_unset=exclude_unset)
+
+
+class Entity(Resource):
+    """A Hub record with the columns every database entity has: its id and its timestamps (all server-set).
+
+    Resources declare only their own fields on top of it.
+    """
+
+    id: Annotated[uuid.UUID | None, READ_ONLY] = None
+    created_at: Annotated[datetime.datetime | None, READ_ONLY] = None
+    updated_at: Annotated[datetime.datetime | None, READ_ONLY] = None
 
 
 ResourceT = TypeVar("ResourceT", bound=Resource)

@@ -24,6 +24,7 @@ from flame_hub.models.base import (
     REQUIRED,
     REQUIRED_CREATE_ONLY,
     SECRET,
+    Entity,
     FieldSpec,
     Operation,
     Resource,
@@ -126,7 +127,7 @@ class Log(Payload):
 # -- registries and images ----------------------------------------------------------------------------
 
 
-class MasterImageGroup(Resource):
+class MasterImageGroup(Entity):
     """A folder of the master-image catalog (``python``, ``r`` ...)."""
 
     meta: ClassVar[ResourceMeta] = ResourceMeta(
@@ -142,15 +143,12 @@ class MasterImageGroup(Resource):
         plural="master_image_groups",
     )
 
-    id: Annotated[UUID | None, READ_ONLY] = None
     name: Annotated[str | None, READ_ONLY] = None
     path: Annotated[str | None, READ_ONLY] = None
     virtual_path: Annotated[str | None, READ_ONLY] = None
-    created_at: Annotated[datetime | None, READ_ONLY] = None
-    updated_at: Annotated[datetime | None, READ_ONLY] = None
 
 
-class MasterImage(Resource):
+class MasterImage(Entity):
     """A base image analyses build on; a read-only catalog synced from GitHub (``sync_master_images``)."""
 
     meta: ClassVar[ResourceMeta] = ResourceMeta(
@@ -165,7 +163,6 @@ class MasterImage(Resource):
         plural="master_images",
     )
 
-    id: Annotated[UUID | None, READ_ONLY] = None
     name: Annotated[str | None, READ_ONLY] = None
     path: Annotated[str | None, READ_ONLY] = None
     virtual_path: Annotated[str | None, READ_ONLY] = None
@@ -176,11 +173,9 @@ class MasterImage(Resource):
     build_progress: Annotated[int | None, READ_ONLY] = None
     build_hash: Annotated[str | None, READ_ONLY] = None
     build_size: Annotated[int | None, READ_ONLY] = None
-    created_at: Annotated[datetime | None, READ_ONLY] = None
-    updated_at: Annotated[datetime | None, READ_ONLY] = None
 
 
-class Registry(Resource):
+class Registry(Entity):
     """A Harbor registry analyses are pushed to and nodes pull from."""
 
     meta: ClassVar[ResourceMeta] = ResourceMeta(
@@ -194,16 +189,13 @@ class Registry(Resource):
         plural="registries",
     )
 
-    id: Annotated[UUID | None, READ_ONLY] = None
     name: Annotated[str | None, REQUIRED] = None
     host: Annotated[str | None, REQUIRED] = None
     account_name: str | None = None
     account_secret: Annotated[str | None, SECRET] = None
-    created_at: Annotated[datetime | None, READ_ONLY] = None
-    updated_at: Annotated[datetime | None, READ_ONLY] = None
 
 
-class RegistryProject(Resource):
+class RegistryProject(Entity):
     """A Harbor project inside a registry (one per node, plus the shared incoming/outgoing ones)."""
 
     meta: ClassVar[ResourceMeta] = ResourceMeta(
@@ -217,7 +209,6 @@ class RegistryProject(Resource):
         plural="registry_projects",
     )
 
-    id: Annotated[UUID | None, READ_ONLY] = None
     registry_id: Annotated[UUID | None, REQUIRED_CREATE_ONLY] = None
     name: Annotated[str | None, REQUIRED] = None
     external_name: Annotated[str | None, REQUIRED] = None
@@ -233,15 +224,13 @@ class RegistryProject(Resource):
     webhook_name: Annotated[str | None, READ_ONLY] = None
     webhook_exists: Annotated[bool | None, READ_ONLY] = None
     realm_id: Annotated[UUID | None, READ_ONLY] = None
-    created_at: Annotated[datetime | None, READ_ONLY] = None
-    updated_at: Annotated[datetime | None, READ_ONLY] = None
     registry: Annotated[Registry | None, INCLUDE] = None
 
 
 # -- nodes and projects -------------------------------------------------------------------------------
 
 
-class Node(Resource):
+class Node(Entity):
     """A site taking part in analyses (``default``) or aggregating their results (``aggregator``)."""
 
     meta: ClassVar[ResourceMeta] = ResourceMeta(
@@ -255,7 +244,6 @@ class Node(Resource):
         plural="nodes",
     )
 
-    id: Annotated[UUID | None, READ_ONLY] = None
     name: Annotated[str | None, REQUIRED] = None
     type: NodeType | str | None = None
     hidden: bool | None = None
@@ -271,13 +259,11 @@ class Node(Resource):
     # Deprecated robot-era link, kept because it is still a filter key.
     robot_id: Annotated[UUID | None, READ_ONLY] = None
     realm_id: Annotated[UUID | None, CREATE_ONLY] = None
-    created_at: Annotated[datetime | None, READ_ONLY] = None
-    updated_at: Annotated[datetime | None, READ_ONLY] = None
     registry: Annotated[Registry | None, INCLUDE] = None
     registry_project: Annotated[RegistryProject | None, INCLUDE] = None
 
 
-class Project(Resource):
+class Project(Entity):
     """A study: the nodes that take part (project-nodes) and the analyses run over them."""
 
     meta: ClassVar[ResourceMeta] = ResourceMeta(
@@ -291,7 +277,6 @@ class Project(Resource):
         plural="projects",
     )
 
-    id: Annotated[UUID | None, READ_ONLY] = None
     # Not required: the Hub generates ``adjective-noun-xxxxxx`` when it is omitted.
     name: str | None = None
     display_name: str | None = None
@@ -304,12 +289,10 @@ class Project(Resource):
     user_id: Annotated[UUID | None, READ_ONLY] = None
     robot_id: Annotated[UUID | None, READ_ONLY] = None
     client_id: Annotated[UUID | None, READ_ONLY] = None
-    created_at: Annotated[datetime | None, READ_ONLY] = None
-    updated_at: Annotated[datetime | None, READ_ONLY] = None
     master_image: Annotated[MasterImage | None, INCLUDE] = None
 
 
-class ProjectNode(Resource):
+class ProjectNode(Entity):
     """A node's membership in a project, with the node's approval of it."""
 
     meta: ClassVar[ResourceMeta] = ResourceMeta(
@@ -323,7 +306,6 @@ class ProjectNode(Resource):
         plural="project_nodes",
     )
 
-    id: Annotated[UUID | None, READ_ONLY] = None
     project_id: Annotated[UUID | None, REQUIRED_CREATE_ONLY] = None
     node_id: Annotated[UUID | None, REQUIRED_CREATE_ONLY] = None
     # Update only (§3.3, by the node's realm with ``project_approve``); None = pending.
@@ -331,8 +313,6 @@ class ProjectNode(Resource):
     comment: Annotated[str | None, _UPDATE_ONLY] = None
     project_realm_id: Annotated[UUID | None, READ_ONLY] = None
     node_realm_id: Annotated[UUID | None, READ_ONLY] = None
-    created_at: Annotated[datetime | None, READ_ONLY] = None
-    updated_at: Annotated[datetime | None, READ_ONLY] = None
     node: Annotated[Node | None, INCLUDE] = None
     project: Annotated[Project | None, INCLUDE] = None
 
@@ -340,7 +320,7 @@ class ProjectNode(Resource):
 # -- analyses -----------------------------------------------------------------------------------------
 
 
-class Analysis(Resource):
+class Analysis(Entity):
     """A piece of code run on a project's nodes: configured, locked, built, distributed and executed."""
 
     meta: ClassVar[ResourceMeta] = ResourceMeta(
@@ -365,7 +345,6 @@ class Analysis(Resource):
         plural="analyses",
     )
 
-    id: Annotated[UUID | None, READ_ONLY] = None
     project_id: Annotated[UUID | None, REQUIRED_CREATE_ONLY] = None
     # Not required: generated when omitted.
     name: str | None = None
@@ -397,14 +376,12 @@ class Analysis(Resource):
     client_id: Annotated[UUID | None, READ_ONLY] = None
     realm_id: Annotated[UUID | None, READ_ONLY] = None
     user_id: Annotated[UUID | None, READ_ONLY] = None
-    created_at: Annotated[datetime | None, READ_ONLY] = None
-    updated_at: Annotated[datetime | None, READ_ONLY] = None
     # The existing client also asks for ``registry``; the Hub's allow-list has only these two (§3.4).
     project: Annotated[Project | None, INCLUDE] = None
     master_image: Annotated[MasterImage | None, INCLUDE] = None
 
 
-class AnalysisNode(Resource):
+class AnalysisNode(Entity):
     """A node's part in an analysis: its approval and its execution status."""
 
     meta: ClassVar[ResourceMeta] = ResourceMeta(
@@ -425,7 +402,6 @@ class AnalysisNode(Resource):
         plural="analysis_nodes",
     )
 
-    id: Annotated[UUID | None, READ_ONLY] = None
     analysis_id: Annotated[UUID | None, REQUIRED_CREATE_ONLY] = None
     node_id: Annotated[UUID | None, REQUIRED_CREATE_ONLY] = None
     # The Hub's create validator accepts these four too, but the reference says not to send them on
@@ -438,13 +414,11 @@ class AnalysisNode(Resource):
     artifact_digest: Annotated[str | None, READ_ONLY] = None
     analysis_realm_id: Annotated[UUID | None, READ_ONLY] = None
     node_realm_id: Annotated[UUID | None, READ_ONLY] = None
-    created_at: Annotated[datetime | None, READ_ONLY] = None
-    updated_at: Annotated[datetime | None, READ_ONLY] = None
     analysis: Annotated[Analysis | None, INCLUDE] = None
     node: Annotated[Node | None, INCLUDE] = None
 
 
-class AnalysisNodeEvent(Resource):
+class AnalysisNodeEvent(Entity):
     """A telemetry event recorded for a node's part in an analysis (read-only; no writer at v0.14)."""
 
     meta: ClassVar[ResourceMeta] = ResourceMeta(
@@ -459,14 +433,11 @@ class AnalysisNodeEvent(Resource):
         plural="analysis_node_events",
     )
 
-    id: Annotated[UUID | None, READ_ONLY] = None
     event_id: Annotated[UUID | None, READ_ONLY] = None
     analysis_id: Annotated[UUID | None, READ_ONLY] = None
     analysis_realm_id: Annotated[UUID | None, READ_ONLY] = None
     node_id: Annotated[UUID | None, READ_ONLY] = None
     node_realm_id: Annotated[UUID | None, READ_ONLY] = None
-    created_at: Annotated[datetime | None, READ_ONLY] = None
-    updated_at: Annotated[datetime | None, READ_ONLY] = None
     analysis: Annotated[Analysis | None, INCLUDE] = None
     node: Annotated[Node | None, INCLUDE] = None
 
@@ -527,7 +498,7 @@ class AnalysisNodeLog(Log, Resource):
 # -- analysis storage ---------------------------------------------------------------------------------
 
 
-class AnalysisBucket(Resource):
+class AnalysisBucket(Entity):
     """Links an analysis to one of its storage buckets (code, results, temporary files)."""
 
     meta: ClassVar[ResourceMeta] = ResourceMeta(
@@ -543,17 +514,14 @@ class AnalysisBucket(Resource):
         plural="analysis_buckets",
     )
 
-    id: Annotated[UUID | None, READ_ONLY] = None
     type: Annotated[_BucketType, REQUIRED_CREATE_ONLY] = None
     bucket_id: Annotated[UUID | None, REQUIRED_CREATE_ONLY] = None
     analysis_id: Annotated[UUID | None, REQUIRED_CREATE_ONLY] = None
     realm_id: Annotated[UUID | None, READ_ONLY] = None
-    created_at: Annotated[datetime | None, READ_ONLY] = None
-    updated_at: Annotated[datetime | None, READ_ONLY] = None
     analysis: Annotated[Analysis | None, INCLUDE] = None
 
 
-class AnalysisBucketFile(Resource):
+class AnalysisBucketFile(Entity):
     """A storage file registered to an analysis bucket; ``root`` marks the code entrypoint."""
 
     meta: ClassVar[ResourceMeta] = ResourceMeta(
@@ -567,7 +535,6 @@ class AnalysisBucketFile(Resource):
         plural="analysis_bucket_files",
     )
 
-    id: Annotated[UUID | None, READ_ONLY] = None
     analysis_bucket_id: Annotated[UUID | None, REQUIRED_CREATE_ONLY] = None
     # The storage bucket (not the analysis bucket) and the storage bucket-file.
     bucket_id: Annotated[UUID | None, REQUIRED_CREATE_ONLY] = None
@@ -580,7 +547,5 @@ class AnalysisBucketFile(Resource):
     user_id: Annotated[UUID | None, READ_ONLY] = None
     robot_id: Annotated[UUID | None, READ_ONLY] = None
     client_id: Annotated[UUID | None, READ_ONLY] = None
-    created_at: Annotated[datetime | None, READ_ONLY] = None
-    updated_at: Annotated[datetime | None, READ_ONLY] = None
     analysis: Annotated[Analysis | None, INCLUDE] = None
     analysis_bucket: Annotated[AnalysisBucket | None, INCLUDE] = None

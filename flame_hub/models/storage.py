@@ -6,7 +6,6 @@ Files are not created through ``bucket-files`` (there is no such route): they co
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, ClassVar
 from uuid import UUID
 
@@ -15,8 +14,8 @@ from flame_hub.models.base import (
     INCLUDE,
     READ_ONLY,
     REQUIRED_CREATE_ONLY,
+    Entity,
     Operation,
-    Resource,
     ResourceMeta,
 )
 from flame_hub.types import ActorType
@@ -24,7 +23,7 @@ from flame_hub.types import ActorType
 __all__ = ["Bucket", "BucketFile"]
 
 
-class Bucket(Resource):
+class Bucket(Entity):
     """An object-store bucket holding files (an analysis has three: code, results, temporary files)."""
 
     meta: ClassVar[ResourceMeta] = ResourceMeta(
@@ -44,18 +43,15 @@ class Bucket(Resource):
         plural="buckets",
     )
 
-    id: Annotated[UUID | None, READ_ONLY] = None
     name: Annotated[str | None, REQUIRED_CREATE_ONLY] = None
     region: Annotated[str | None, CREATE_ONLY] = None
     realm_id: Annotated[UUID | None, CREATE_ONLY] = None
     # [inferred] may stay null for buckets created through the API (§4.1).
     actor_id: Annotated[UUID | None, READ_ONLY] = None
     actor_type: Annotated[ActorType | str | None, READ_ONLY] = None
-    created_at: Annotated[datetime | None, READ_ONLY] = None
-    updated_at: Annotated[datetime | None, READ_ONLY] = None
 
 
-class BucketFile(Resource):
+class BucketFile(Entity):
     """A file stored in a bucket; its ``path`` is the filename given at upload."""
 
     meta: ClassVar[ResourceMeta] = ResourceMeta(
@@ -71,7 +67,6 @@ class BucketFile(Resource):
         plural="bucket_files",
     )
 
-    id: Annotated[UUID | None, READ_ONLY] = None
     name: Annotated[str | None, READ_ONLY] = None
     path: Annotated[str | None, READ_ONLY] = None
     directory: Annotated[str | None, READ_ONLY] = None
@@ -83,6 +78,4 @@ class BucketFile(Resource):
     actor_id: Annotated[UUID | None, READ_ONLY] = None
     realm_id: Annotated[UUID | None, READ_ONLY] = None
     bucket_id: Annotated[UUID | None, READ_ONLY] = None
-    created_at: Annotated[datetime | None, READ_ONLY] = None
-    updated_at: Annotated[datetime | None, READ_ONLY] = None
     bucket: Annotated[Bucket | None, INCLUDE] = None
