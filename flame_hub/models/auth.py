@@ -315,7 +315,15 @@ class ClientPermission(_PermissionBinding):
     client: Annotated[Client | None, INCLUDE] = None
 
 
-class UserRole(Entity):
+class _RoleBinding(Entity):
+    """What every role assignment carries (user and client roles); not a resource itself."""
+
+    role_id: Annotated[UUID | None, REQUIRED_CREATE_ONLY] = None
+    role_realm_id: Annotated[UUID | None, READ_ONLY] = None
+    role: Annotated[Role | None, INCLUDE] = None
+
+
+class UserRole(_RoleBinding):
     """Assigns a role to a user."""
 
     meta: ClassVar[ResourceMeta] = _authup(
@@ -329,14 +337,11 @@ class UserRole(Entity):
     )
 
     user_id: Annotated[UUID | None, REQUIRED_CREATE_ONLY] = None
-    role_id: Annotated[UUID | None, REQUIRED_CREATE_ONLY] = None
     user_realm_id: Annotated[UUID | None, READ_ONLY] = None
-    role_realm_id: Annotated[UUID | None, READ_ONLY] = None
     user: Annotated[User | None, INCLUDE] = None
-    role: Annotated[Role | None, INCLUDE] = None
 
 
-class ClientRole(Entity):
+class ClientRole(_RoleBinding):
     """Assigns a role to a client."""
 
     meta: ClassVar[ResourceMeta] = _authup(
@@ -350,11 +355,8 @@ class ClientRole(Entity):
     )
 
     client_id: Annotated[UUID | None, REQUIRED_CREATE_ONLY] = None
-    role_id: Annotated[UUID | None, REQUIRED_CREATE_ONLY] = None
     client_realm_id: Annotated[UUID | None, READ_ONLY] = None
-    role_realm_id: Annotated[UUID | None, READ_ONLY] = None
     client: Annotated[Client | None, INCLUDE] = None
-    role: Annotated[Role | None, INCLUDE] = None
 
 
 class ClientScope(Entity):
