@@ -169,7 +169,6 @@ def run(quick: bool, tmp: str) -> dict[str, Any]:
     nodes = 2_000 if quick else 10_000
     results: dict[str, Any] = {"nodes": nodes, "latency": LATENCY, "has_concurrency": HAS_CONCURRENCY}
     with FakeHubProcess(nodes, LATENCY, tmp=tmp) as server:
-        results["order_cache"] = server.info["order_cache"]
         results["sorted_page_seconds"] = server.info["sorted_page_seconds"]
         sequential_httpx(server)  # untimed: FakeHub's ordering is computed once, connections are warm
         rows: list[dict[str, Any]] = []
@@ -223,12 +222,7 @@ def report(results: dict[str, Any]) -> str:
     ]
     lines = [
         f"(b) reading all {results['nodes']:,} nodes, {results['latency'] * 1000:.0f} ms latency per "
-        f"/core/nodes request, pages of {PAGE}; FakeHub in its own process, "
-        + (
-            "FakeHub's ordering computed once (order cache)"
-            if results["order_cache"]
-            else "FakeHub as it is (no order cache)"
-        ),
+        f"/core/nodes request, pages of {PAGE}; FakeHub in its own process",
         f"FakeHub's own time for one sorted page of {results['nodes']:,} nodes, in-process: "
         f"{results['sorted_page_seconds'] * 1000:.1f} ms",
         table(headers, cells),

@@ -14,13 +14,8 @@ URL, then answers one JSON line per command read from stdin:
 * ``reset``  -- zero the counters;
 * ``quit``   -- stop serving and exit (FakeHub removes its spooled files).
 
-One shortcut may stand in for what a database does (the reports say whether it did): the **order
-cache**. FakeHub used to sort every row of a collection on each list request (about 160 ms for 10,000
-nodes sorted by ``createdAt``, under its one store lock, so no client could page faster than that); a
-database answers ``ORDER BY created_at LIMIT 50 OFFSET n`` from an index. The server times one sorted
-page first; when that takes more than ``SLOW_SORT_SECONDS`` it computes FakeHub's own order once
-(with FakeHub's own ``select``) per state of the data and slices it: same records, same order. Any
-write (a non-GET request) starts a new state.
+FakeHub sorts and pages from orderings it keeps per state of the data, as a database answers
+``ORDER BY … LIMIT … OFFSET …`` from an index; the report shows how long one sorted page takes.
 """
 
 from __future__ import annotations
@@ -34,11 +29,9 @@ import threading
 import time
 import uuid
 from collections import Counter
-from dataclasses import replace
 from typing import Any
 
 from flame_hub.testing import FakeHub
-from flame_hub.testing.fakehub import crud as fakehub_crud
 from flame_hub.testing.fakehub.http import Request, Response
 
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -53,16 +46,12 @@ class BenchHub(FakeHub):
         self.counter_lock = threading.Lock()
         self.routes: Counter[str] = Counter()
         self.handling_seconds = 0.0
-        #: Bumped by every write; the order cache belongs to one generation.
-        self.generation = 0
         self._cpu_at_reset = time.process_time()
 
     def handle(self, request: Request) -> tuple[Response, int | None]:
         started = time.perf_counter()
         route = f"{request.method.upper()} {_UUID.sub(':id', request.path)}"
         answer = super().handle(request)
-        if request.method.upper() not in ("GET", "HEAD"):
-            self.generation += 1
         with self.counter_lock:
             self.routes[route] += 1
             self.handling_seconds += time.perf_counter() - started
@@ -86,28 +75,6 @@ class BenchHub(FakeHub):
             self._cpu_at_reset = time.process_time()
 
 
-def install_order_cache(hub: BenchHub) -> bool:
-    """Make FakeHub's list handler slice a cached full ordering instead of sorting on every request."""
-    original = getattr(fakehub_crud, "select", None)
-    if original is None:  # FakeHub's layout changed: run without the shortcut (and say so)
-        return False
-    orders: dict[tuple[str, tuple[Any, ...], int], list[Any]] = {}
-
-    def select(catalog: Any, resource: Any, rows: list[Any], plan: Any) -> tuple[list[Any], int]:
-        if plan.filter is not None or not plan.sort or catalog is not hub:
-            return original(catalog, resource, rows, plan)  # type: ignore[no-any-return]
-        key = (resource.key, tuple(plan.sort), hub.generation)
-        ordered = orders.get(key)
-        if ordered is None or len(ordered) != len(rows):
-            orders.clear()
-            ordered, _ = original(catalog, resource, rows, replace(plan, limit=len(rows), offset=0))
-            orders[key] = ordered
-        return ordered[plan.offset : plan.offset + plan.limit], len(ordered)
-
-    fakehub_crud.select = select
-    return True
-
-
 def sorted_page_seconds(hub: FakeHub) -> float:
     """How long FakeHub takes to answer one sorted page of nodes (in-process, best of three)."""
     with hub.client() as http:
@@ -125,10 +92,6 @@ def sorted_page_seconds(hub: FakeHub) -> float:
             ).raise_for_status()
             timings.append(time.perf_counter() - started)
     return min(timings)
-
-
-#: Above this, FakeHub's per-page sorting would dominate the benchmarks: the order cache is installed.
-SLOW_SORT_SECONDS = 0.02
 
 
 def seed_nodes(hub: FakeHub, count: int, prefix: str = "bench-node") -> None:
@@ -169,7 +132,6 @@ def main(argv: list[str] | None = None) -> None:
     seed_nodes(hub, args.nodes)
     seeded = time.perf_counter() - started
     sort_seconds = sorted_page_seconds(hub) if args.nodes else 0.0
-    order_cache = sort_seconds > SLOW_SORT_SECONDS and install_order_cache(hub)
     hub.reset()
     if args.latency > 0:
         hub.faults.add_latency(args.latency_pattern, args.latency)
@@ -179,7 +141,6 @@ def main(argv: list[str] | None = None) -> None:
             "url": server.url,
             "nodes": args.nodes,
             "seed_seconds": seeded,
-            "order_cache": order_cache,
             "sorted_page_seconds": sort_seconds,
             "username": hub.admin_username,
             "password": hub.admin_password,
