@@ -59,11 +59,3 @@ def redact_mapping(data: Mapping[Any, Any]) -> dict[Any, Any]:
 def redact_text(text: str) -> str:
     """Mask bearer tokens and JWT-shaped strings inside free text."""
     return _JWT.sub(MASK, _BEARER.sub(lambda m: m.group(1) + MASK, text))
-
-
-def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
-    """Copy headers with credentials masked (``Authorization``, cookies, anything secret-named)."""
-    return {
-        key: (MASK if is_secret_key(key) or key.lower() in ("cookie", "set-cookie") else value)
-        for key, value in headers.items()
-    }

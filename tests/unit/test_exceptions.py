@@ -127,6 +127,11 @@ def test_blank_message_says_so() -> None:
     )
 
 
+def test_issue_codes_include_nested_issues() -> None:
+    body = {"code": "bad_request", "issues": [{"code": "a", "issues": [{"code": "b"}]}, {"code": "c"}]}
+    assert error_for(400, json=body).issue_codes == {"a", "b", "c"}
+
+
 def test_nested_issue_paths_are_listed() -> None:
     body = {
         "code": "bad_request",

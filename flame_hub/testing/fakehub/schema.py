@@ -126,11 +126,6 @@ def NAME(value: Any) -> Any:
     return value.strip().lower() if isinstance(value, str) else value
 
 
-def TRIM(value: Any) -> Any:
-    """Trim surrounding whitespace."""
-    return value.strip() if isinstance(value, str) else value
-
-
 #: authup names (auth.md §3.0): 3-128 chars of ``[a-z0-9-_.]`` after lower-casing.
 NAME_PATTERN = r"^[a-z0-9-_.]+$"
 
