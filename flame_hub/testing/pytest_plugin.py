@@ -2,6 +2,8 @@
 
 * ``fakehub``: a fresh :class:`~flame_hub.testing.FakeHub` per test (in-process).
 * ``fakehub_server``: a fresh FakeHub served on loopback; the handle has ``.url`` and ``.hub``.
+* ``fakehub_hub``: a :class:`flame_hub.Hub` logged in as the admin of ``fakehub`` (in-process, no sockets).
+* ``fakehub_async_hub``: the same as an :class:`flame_hub.AsyncHub` (use it inside your test's event loop).
 * ``hub_backend``: a :class:`~flame_hub.testing.HubBackend` chosen by ``--hub-backend`` or
   ``FLAME_HUB_TEST_BACKEND``: ``fake`` (default), ``loopback``, ``url`` (``FLAME_HUB_TEST_URL``,
   ``FLAME_HUB_TEST_USERNAME``, ``FLAME_HUB_TEST_PASSWORD``) or ``docker`` (the pinned Hub v0.14.0
@@ -21,6 +23,8 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
+    from flame_hub import AsyncHub, Hub
+
     from .backend import HubBackend
     from .fakehub.app import FakeHub
     from .server import ServerHandle
@@ -63,6 +67,34 @@ def fakehub_server(fakehub: FakeHub) -> Iterator[ServerHandle]:
     """A fresh FakeHub served on a loopback port (``.url``, ``.hub``)."""
     with fakehub.serve() as server:
         yield server
+
+
+@pytest.fixture
+def fakehub_hub(fakehub: FakeHub) -> Iterator[Hub]:
+    """A ``flame_hub.Hub`` logged in as the admin of ``fakehub``, over the in-process transport."""
+    from flame_hub import Hub
+    from flame_hub.auth import PasswordAuth
+
+    with Hub(
+        fakehub.base_url,
+        PasswordAuth(fakehub.admin_username, fakehub.admin_password),
+        transport=fakehub.transport(),
+    ) as hub:
+        yield hub
+
+
+@pytest.fixture
+def fakehub_async_hub(fakehub: FakeHub) -> AsyncHub:
+    """A ``flame_hub.AsyncHub`` logged in as the admin of ``fakehub`` (in-process; ``async with`` it, or
+    ``await hub.aclose()``, inside the test's event loop)."""
+    from flame_hub import AsyncHub
+    from flame_hub.auth import PasswordAuth
+
+    return AsyncHub(
+        fakehub.base_url,
+        PasswordAuth(fakehub.admin_username, fakehub.admin_password),
+        transport=fakehub.async_transport(),
+    )
 
 
 @pytest.fixture(scope="session")
