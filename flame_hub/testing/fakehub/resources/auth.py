@@ -58,15 +58,14 @@ def _reads(*names: str) -> dict[str, tuple[str, ...]]:
     return {"list": names, "get": names}
 
 
+def _writes(entity: str, *operations: str) -> dict[str, tuple[str, ...]]:
+    """authup names write permissions ``<entity>_<operation>``; an upsert needs ``<entity>_update``."""
+    return {op: (f"{entity}_{'update' if op == 'upsert' else op}",) for op in operations}
+
+
 def _crud_perms(entity: str, reads: tuple[str, ...] | None = None) -> dict[str, tuple[str, ...]]:
     read = reads or (f"{entity}_read", f"{entity}_update", f"{entity}_delete")
-    return {
-        **_reads(*read),
-        "create": (f"{entity}_create",),
-        "update": (f"{entity}_update",),
-        "upsert": (f"{entity}_update",),
-        "delete": (f"{entity}_delete",),
-    }
+    return {**_reads(*read), **_writes(entity, "create", "update", "upsert", "delete")}
 
 
 # -- declarations -------------------------------------------------------------------------------------
@@ -88,12 +87,7 @@ REALMS = Resource(
     operations=frozenset({"list", "get", "create", "update", "upsert", "delete"}),
     name_field="name",
     public=frozenset({"list", "get"}),
-    permissions={
-        "create": ("realm_create",),
-        "update": ("realm_update",),
-        "upsert": ("realm_update",),
-        "delete": ("realm_delete",),
-    },
+    permissions=_writes("realm", "create", "update", "upsert", "delete"),
     record_query=False,
     multi_key_sort=False,
     hooks=Hooks(
@@ -378,9 +372,7 @@ ROLE_PERMISSIONS = _junction(
     ("permissionId", "auth:permissions", "permission"),
     {
         **_reads("role_permission_read", "role_permission_delete"),
-        "create": ("role_permission_create",),
-        "update": ("role_permission_update",),
-        "delete": ("role_permission_delete",),
+        **_writes("role_permission", "create", "update", "delete"),
     },
     binding=True,
     extra_filters=("policyId",),
@@ -393,9 +385,7 @@ USER_PERMISSIONS = _junction(
     ("permissionId", "auth:permissions", "permission"),
     {
         **_reads("user_permission_create", "user_permission_delete", "user_permission_read"),
-        "create": ("user_permission_create",),
-        "update": ("user_permission_update",),
-        "delete": ("user_permission_delete",),
+        **_writes("user_permission", "create", "update", "delete"),
     },
     binding=True,
     extra_filters=("policyId",),
@@ -408,9 +398,7 @@ CLIENT_PERMISSIONS = _junction(
     ("permissionId", "auth:permissions", "permission"),
     {
         **_reads("client_permission_create", "client_permission_delete"),
-        "create": ("client_permission_create",),
-        "update": ("client_permission_update",),
-        "delete": ("client_permission_delete",),
+        **_writes("client_permission", "create", "update", "delete"),
     },
     binding=True,
     extra_filters=("policyId",),
@@ -423,8 +411,7 @@ USER_ROLES = _junction(
     ("roleId", "auth:roles", "role"),
     {
         **_reads("user_role_read", "user_role_create", "user_role_update"),
-        "create": ("user_role_create",),
-        "delete": ("user_role_delete",),
+        **_writes("user_role", "create", "delete"),
     },
     binding=False,
     guard=rules.holds_role,
@@ -436,8 +423,7 @@ CLIENT_ROLES = _junction(
     ("roleId", "auth:roles", "role"),
     {
         **_reads("client_role_read", "client_role_update", "client_role_delete"),
-        "create": ("client_role_create",),
-        "delete": ("client_role_delete",),
+        **_writes("client_role", "create", "delete"),
     },
     binding=False,
     guard=rules.holds_role,
@@ -447,7 +433,7 @@ _client_scopes = _junction(
     "clientScope",
     ("clientId", "auth:clients", "client"),
     ("scopeId", "auth:scopes", "scope"),
-    {"create": ("client_scope_create",), "delete": ("client_scope_delete",)},
+    _writes("client_scope", "create", "delete"),
     binding=False,
     extra_filters=("default",),
 )
@@ -462,8 +448,7 @@ CLIENT_SCOPES = replace(
     public=frozenset({"list", "get"}),
     permissions={
         **_reads("client_scope_read", "client_read", "client_update", "client_delete"),
-        "create": ("client_scope_create",),
-        "delete": ("client_scope_delete",),
+        **_writes("client_scope", "create", "delete"),
     },
 )
 
