@@ -42,6 +42,13 @@ __all__ = [
 ]
 
 
+#: The existing client's query arguments (shared by the sync and async signatures).
+FieldsArg = str | list[str] | tuple[str, ...] | FieldSelection | None
+IncludeArg = str | list[str] | tuple[str, ...] | None
+FilterArg = Mapping[str, Any] | None
+PageArg = Mapping[str, Any] | None
+
+
 class Executor(Protocol):
     """What the methods need from a client: URLs/auth (ServiceCore) and a way to run a call."""
 
@@ -60,14 +67,10 @@ def _as_core(client: object) -> ServiceCore:
 
 
 class _Method(Generic[ResourceT]):
-    """Base descriptor: remembers the resource and the attribute name (for docs and errors)."""
+    """Base descriptor: remembers the resource its methods serve."""
 
     def __init__(self, model: type[ResourceT]) -> None:
         self.model = model
-        self.name = ""
-
-    def __set_name__(self, owner: type, name: str) -> None:
-        self.name = name
 
 
 # -- find_* and get_<plural> --------------------------------------------------------------------------
@@ -84,11 +87,11 @@ class BoundFind(Generic[ResourceT]):
     def __call__(
         self,
         *,
-        filter: Mapping[str, Any] | None = ...,
-        page: Mapping[str, Any] | None = ...,
+        filter: FilterArg = ...,
+        page: PageArg = ...,
         sort: Any = ...,
-        fields: str | list[str] | tuple[str, ...] | FieldSelection | None = ...,
-        include: str | list[str] | tuple[str, ...] | None = ...,
+        fields: FieldsArg = ...,
+        include: IncludeArg = ...,
         meta: Literal[False] = ...,
         auth: AuthArg = ...,
     ) -> list[ResourceT]: ...
@@ -97,11 +100,11 @@ class BoundFind(Generic[ResourceT]):
     def __call__(
         self,
         *,
-        filter: Mapping[str, Any] | None = ...,
-        page: Mapping[str, Any] | None = ...,
+        filter: FilterArg = ...,
+        page: PageArg = ...,
         sort: Any = ...,
-        fields: str | list[str] | tuple[str, ...] | FieldSelection | None = ...,
-        include: str | list[str] | tuple[str, ...] | None = ...,
+        fields: FieldsArg = ...,
+        include: IncludeArg = ...,
         meta: Literal[True],
         auth: AuthArg = ...,
     ) -> tuple[list[ResourceT], ListMeta]: ...
@@ -109,11 +112,11 @@ class BoundFind(Generic[ResourceT]):
     def __call__(
         self,
         *,
-        filter: Mapping[str, Any] | None = None,
-        page: Mapping[str, Any] | None = None,
+        filter: FilterArg = None,
+        page: PageArg = None,
         sort: Any = None,
-        fields: str | list[str] | tuple[str, ...] | FieldSelection | None = None,
-        include: str | list[str] | tuple[str, ...] | None = None,
+        fields: FieldsArg = None,
+        include: IncludeArg = None,
         meta: bool = False,
         auth: AuthArg = USE_CLIENT_AUTH,
     ) -> Any:
@@ -174,8 +177,8 @@ class BoundGet(Generic[ResourceT]):
         self,
         id: object,
         *,
-        fields: str | list[str] | tuple[str, ...] | FieldSelection | None = ...,
-        include: str | list[str] | tuple[str, ...] | None = ...,
+        fields: FieldsArg = ...,
+        include: IncludeArg = ...,
         meta: Literal[False] = ...,
         auth: AuthArg = ...,
     ) -> ResourceT | None: ...
@@ -185,8 +188,8 @@ class BoundGet(Generic[ResourceT]):
         self,
         id: object,
         *,
-        fields: str | list[str] | tuple[str, ...] | FieldSelection | None = ...,
-        include: str | list[str] | tuple[str, ...] | None = ...,
+        fields: FieldsArg = ...,
+        include: IncludeArg = ...,
         meta: Literal[True],
         auth: AuthArg = ...,
     ) -> tuple[ResourceT | None, dict[str, Any]]: ...
@@ -195,8 +198,8 @@ class BoundGet(Generic[ResourceT]):
         self,
         id: object,
         *,
-        fields: str | list[str] | tuple[str, ...] | FieldSelection | None = None,
-        include: str | list[str] | tuple[str, ...] | None = None,
+        fields: FieldsArg = None,
+        include: IncludeArg = None,
         meta: bool = False,
         auth: AuthArg = USE_CLIENT_AUTH,
     ) -> Any:
@@ -302,11 +305,6 @@ class ResourceFacade(ServiceCore):
 # -- how the async clients' declared methods look to type checkers ------------------------------------
 # At run time the async clients reuse the descriptors above (their ``_execute`` returns a coroutine);
 # these protocols only give those methods their awaitable types in the generated ``aio.pyi``.
-
-FieldsArg = str | list[str] | tuple[str, ...] | FieldSelection | None
-IncludeArg = str | list[str] | tuple[str, ...] | None
-FilterArg = Mapping[str, Any] | None
-PageArg = Mapping[str, Any] | None
 
 
 ResourceT_co = TypeVar("ResourceT_co", bound=Resource, covariant=True)

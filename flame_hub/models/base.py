@@ -29,7 +29,6 @@ from __future__ import annotations
 import copy
 import datetime
 import functools
-import typing
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -69,7 +68,6 @@ __all__ = [
 Service = Literal["auth", "core", "storage"]
 Operation = Literal["list", "get", "create", "update", "delete"]
 ALL_OPERATIONS: frozenset[Operation] = frozenset({"list", "get", "create", "update", "delete"})
-READ_OPERATIONS: frozenset[Operation] = frozenset({"list", "get"})
 
 
 # -- field markers ------------------------------------------------------------------------------------
@@ -502,30 +500,24 @@ _ADAPTERS: dict[tuple[str, type[Any]], TypeAdapter[Any]] = {}
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
-def list_adapter(model: type[ResourceT]) -> TypeAdapter[ListEnvelope[ResourceT]]:
-    """The one-pass parser of a collection of ``model`` (built once per model)."""
-    key = ("list", model)
+def _adapter(kind: str, model: type[Any], shape: Any) -> TypeAdapter[Any]:
+    """The parser of ``shape``, built once per (kind, model): building one costs far more than a parse."""
+    key = (kind, model)
     if key not in _ADAPTERS:
-        _ADAPTERS[key] = TypeAdapter(ListEnvelope[model])  # type: ignore[valid-type]
+        _ADAPTERS[key] = TypeAdapter(shape)
     return _ADAPTERS[key]
+
+
+def list_adapter(model: type[ResourceT]) -> TypeAdapter[ListEnvelope[ResourceT]]:
+    """The one-pass parser of a collection of ``model``."""
+    return _adapter("list", model, ListEnvelope[model])  # type: ignore[valid-type]
 
 
 def item_adapter(model: type[ResourceT]) -> TypeAdapter[ItemEnvelope[ResourceT]]:
-    """The one-pass parser of one enveloped ``model`` record (built once per model)."""
-    key = ("item", model)
-    if key not in _ADAPTERS:
-        _ADAPTERS[key] = TypeAdapter(ItemEnvelope[model])  # type: ignore[valid-type]
-    return _ADAPTERS[key]
+    """The one-pass parser of one enveloped ``model`` record."""
+    return _adapter("item", model, ItemEnvelope[model])  # type: ignore[valid-type]
 
 
 def bare_adapter(model: type[ModelT]) -> TypeAdapter[ModelT]:
     """Parser of a record that comes without an envelope (credentials routes)."""
-    key = ("bare", model)
-    if key not in _ADAPTERS:
-        _ADAPTERS[key] = TypeAdapter(model)
-    return _ADAPTERS[key]
-
-
-def resolve_annotations(model: type[Resource]) -> dict[str, Any]:
-    """The model's type hints with forward references resolved (for value coercion in the compiler)."""
-    return typing.get_type_hints(model, include_extras=True)
+    return _adapter("bare", model, model)

@@ -59,6 +59,7 @@ __all__ = [
     "get_plan",
     "in_bulk_plan",
     "page_plan",
+    "preview_plan",
     "refresh_plan",
     "save_plan",
     "stream",
@@ -144,10 +145,33 @@ def count_plan(core: ServiceCore, model: type[ResourceT], query: Query, client: 
     except EmptyResultSet:
         return 0
     page: Page[ResourceT] = yield call
-    if page.total is None:
+    total = _in_slice(page.total, query)
+    if total is None:
         raise NotSupportedError(f"the Hub sent no meta.total for {model.meta.path}, so it cannot be counted")
-    total = max(0, page.total - query.low)
-    return total if query.high is None else min(total, query.high - query.low)
+    return total
+
+
+def _in_slice(total: int | None, query: Query) -> int | None:
+    """How many of ``total`` matching records fall inside the query's slice."""
+    if total is None:
+        return None
+    inside = max(0, total - query.low)
+    return inside if query.high is None else min(inside, query.high - query.low)
+
+
+def preview_plan(
+    core: ServiceCore, model: type[ResourceT], query: Query, client: object, rows: int
+) -> Plan[tuple[list[ResourceT], int | None]]:
+    """Up to ``rows`` records for display and how many the slice holds (one request; None: unknown)."""
+    limit = rows if query.high is None else min(rows, query.high - query.low)
+    if limit <= 0:
+        return [], 0
+    try:
+        call = list_call(core, model, query, limit=limit, offset=query.low, client=client)
+    except EmptyResultSet:
+        return [], 0
+    page: Page[ResourceT] = yield call
+    return list(page.items), _in_slice(page.total, query)
 
 
 def exists_plan(core: ServiceCore, model: type[ResourceT], query: Query, client: object) -> Plan[bool]:
@@ -455,19 +479,13 @@ async def astream(
             for item in step.items:
                 yield item
         elif isinstance(step, Fanout):
-            pages = ordered_window(step.calls, fanout) if fanout else _one_by_one(step.calls, execute)
-            async for page in pages:
+            if fanout is None:  # pragma: no cover - only page_plan fans out, and only with a fan-out IO
+                raise TypeError("a plan that fans out needs a driver that can run calls concurrently")
+            async for page in ordered_window(step.calls, fanout):
                 for item in page.items:
                     yield item
         else:
             reply = await execute(step)
-
-
-async def _one_by_one(
-    calls: Sequence[Call[Any]], execute: Callable[[Call[Any]], Awaitable[Any]]
-) -> AsyncIterator[Any]:
-    for call in calls:
-        yield await execute(call)
 
 
 class FanoutIO(Protocol):

@@ -35,6 +35,7 @@ from flame_hub.query.plans import (
     in_bulk_plan,
     ordered,
     page_plan,
+    preview_plan,
     stream,
     update_or_create_plan,
 )
@@ -195,15 +196,8 @@ class QuerySet(Generic[ResourceT]):
         return await adrive(plan_for(client), client._execute)
 
     def _pages(self, client: Any, query: Query, chunk_size: int, concurrency: int) -> Plan[None]:
-        plan = page_plan(
-            client,
-            self.model,
-            ordered(self.model, query),
-            client,
-            chunk_size=chunk_size,
-            concurrency=concurrency,
-        )
-        return plan
+        query = ordered(self.model, query)
+        return page_plan(client, self.model, query, client, chunk_size=chunk_size, concurrency=concurrency)
 
     # -- evaluation (each sync method has an a-prefixed async twin over the same plan) -------------
 
@@ -411,27 +405,8 @@ class QuerySet(Generic[ResourceT]):
         """Up to 21 records for display (one request) and the total when the Hub gave it."""
         if self._result_cache is not None:
             return self._result_cache[: REPR_ROWS + 1], len(self._result_cache)
-        client = self._client("repr")
-        from flame_hub.clients.engine import list_call
-        from flame_hub.query.compiler import EmptyResultSet
-
         query = ordered(self.model, self._query)
-        high = query.high
-        limit = REPR_ROWS + 1 if high is None else min(REPR_ROWS + 1, high - query.low)
-        if limit <= 0:
-            return [], 0
-        try:
-            page = client._execute(
-                list_call(client, self.model, query, limit=limit, offset=query.low, client=client)
-            )
-        except EmptyResultSet:
-            return [], 0
-        total = page.total
-        if total is not None:
-            total = max(0, total - query.low)
-            if high is not None:
-                total = min(total, high - query.low)
-        return list(page.items), total
+        return self._run("repr", lambda c: preview_plan(c, self.model, query, c, REPR_ROWS + 1))
 
     def __repr__(self) -> str:
         if self._result_cache is None and self._is_async():
