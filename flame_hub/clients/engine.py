@@ -55,6 +55,7 @@ __all__ = [
     "record_id",
     "record_parser",
     "retrieve_call",
+    "retrieve_with_meta_call",
     "update_call",
 ]
 
@@ -212,6 +213,31 @@ def retrieve_call(
     client: object = None,
 ) -> Call[ResourceT | None]:
     """``GET /<path>/<id>``; a 404 gives None."""
+    call = retrieve_with_meta_call(
+        core, model, ident, fields=fields, includes=includes, auth=auth, client=client
+    )
+    with_meta = call.parse
+    return Call(
+        call.method,
+        call.url,
+        lambda response: with_meta(response)[0],
+        params=call.params,
+        none_on_404=True,
+        auth=auth,
+    )
+
+
+def retrieve_with_meta_call(
+    core: ServiceCore,
+    model: type[ResourceT],
+    ident: object,
+    *,
+    fields: FieldSelection | None = None,
+    includes: Sequence[str] = (),
+    auth: AuthArg = USE_CLIENT_AUTH,
+    client: object = None,
+) -> Call[tuple[ResourceT | None, dict[str, Any]]]:
+    """:func:`retrieve_call` answering the record and its envelope's ``meta`` (parsed in the same pass)."""
     _check_operation(model, "get")
     params: list[tuple[str, str]] = []
     wire_includes = compile_includes(model, includes)
@@ -232,13 +258,13 @@ def retrieve_call(
         params.append(("fields", field_text))
     adapter = item_adapter(model)
 
-    def parse(response: httpx.Response) -> ResourceT | None:
+    def parse(response: httpx.Response) -> tuple[ResourceT | None, dict[str, Any]]:
         if response.status_code == 404:
-            return None
-        record = adapter.validate_json(response.content).data
-        bind([record], client)
-        _warn_missing_includes(model, [record], wire_includes)
-        return record
+            return None, {}
+        envelope = adapter.validate_json(response.content)
+        bind([envelope.data], client)
+        _warn_missing_includes(model, [envelope.data], wire_includes)
+        return envelope.data, envelope.meta
 
     url = core.url(lit(model.meta.path), segment)
     return Call("GET", url, parse, params=params or None, none_on_404=True, auth=auth)

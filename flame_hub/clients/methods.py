@@ -16,7 +16,15 @@ from typing_extensions import Self
 
 from flame_hub._unset import UNSET
 from flame_hub.clients.base import USE_CLIENT_AUTH, AuthArg, ServiceCore
-from flame_hub.clients.engine import Call, create_call, delete_call, list_call, retrieve_call, update_call
+from flame_hub.clients.engine import (
+    Call,
+    create_call,
+    delete_call,
+    list_call,
+    retrieve_call,
+    retrieve_with_meta_call,
+    update_call,
+)
 from flame_hub.clients.params import page_window, query_from_find
 from flame_hub.models.base import ListMeta, Page, Resource, ResourceT
 from flame_hub.query.compiler import EmptyResultSet
@@ -204,7 +212,8 @@ class BoundGet(Generic[ResourceT]):
         auth: AuthArg = USE_CLIENT_AUTH,
     ) -> Any:
         query = query_from_find(self._model, fields=fields, include=include)
-        call = retrieve_call(
+        build = retrieve_with_meta_call if meta else retrieve_call
+        call = build(
             _as_core(self._client),
             self._model,
             id,
@@ -213,18 +222,7 @@ class BoundGet(Generic[ResourceT]):
             auth=auth,
             client=self._client,
         )
-        if not meta:
-            return self._client._execute(call)
-        inner = call.parse
-
-        def parse(response: httpx.Response) -> Any:
-            record = inner(response)
-            body = response.json() if record is not None else {}
-            return record, (body.get("meta") or {}) if isinstance(body, dict) else {}
-
-        return self._client._execute(
-            Call(call.method, call.url, parse, params=call.params, none_on_404=True, auth=call.auth)
-        )
+        return self._client._execute(call)
 
 
 class GetMethod(_Method[ResourceT]):
