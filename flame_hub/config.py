@@ -35,7 +35,6 @@ __all__ = [
     "DEFAULT_CORE_URL",
     "DEFAULT_STORAGE_URL",
     "DEFAULT_TIMEOUT",
-    "ENV_VARS",
     "ServiceURLs",
     "auth_from_env",
     "derive_auth_url",
@@ -50,22 +49,6 @@ DEFAULT_STORAGE_URL = "https://storage.privateaim.dev/"
 
 #: Connect quickly or fail; give slow endpoints (registry projects, uploads) time to answer.
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
-
-ENV_VARS = (
-    "FLAME_HUB_URL",
-    "FLAME_HUB_AUTH_URL",
-    "FLAME_HUB_CORE_URL",
-    "FLAME_HUB_STORAGE_URL",
-    "FLAME_HUB_USERNAME",
-    "FLAME_HUB_PASSWORD",
-    "FLAME_HUB_REALM",
-    "FLAME_HUB_CLIENT_ID",
-    "FLAME_HUB_CLIENT_SECRET",
-    "FLAME_HUB_TOKEN",
-    "FLAME_HUB_TIMEOUT",
-)
-
-SERVICES = ("auth", "core", "storage")
 
 
 def normalize_url(url: str | httpx.URL, *, what: str = "URL") -> str:

@@ -48,10 +48,6 @@ class Condition:
     lookup: str
     value: Any
 
-    @property
-    def key(self) -> str:
-        return "__".join(self.path)
-
 
 def did_you_mean(name: str, choices: Iterable[str]) -> str:
     """`` Did you mean 'x'?`` for the closest choice, or an empty string."""
