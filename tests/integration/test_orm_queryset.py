@@ -69,16 +69,19 @@ def data(module_backend: HubBackend) -> Iterator[Data]:
         prefix = f"lk-{uuid.uuid4().hex[:8]}"
         realm = RealmFactory(using=hub)
         registry = RegistryFactory(using=hub)
-        nodes = {
-            suffix: NodeFactory(
+        nodes = {}
+        for suffix in SUFFIXES:
+            nodes[suffix] = NodeFactory(
                 using=hub,
                 name=f"{prefix}-{suffix}",
                 realm_id=realm.id,
                 hidden=suffix == "beta1",
                 registry_id=registry.id if suffix == "alpha1" else None,
             )
-            for suffix in SUFFIXES
-        }
+            if module_backend.fakehub is not None:
+                # FakeHub's clock moves one second per node, so ordering by created_at is total there. A real
+                # Hub stamps whole seconds and these nodes usually tie: the ordering tests hold either way.
+                module_backend.fakehub.clock.advance(1)
         project = ProjectFactory(using=hub)
         memberships = [
             ProjectNodeFactory(using=hub, project=project, node=nodes[s]) for s in ("alpha1", "alpha2")
@@ -223,18 +226,29 @@ def test_two_conditions_on_one_field_are_both_applied(data: Data, nodes: Any) ->
 # -- ordering, only, include, values -------------------------------------------------------------------
 
 
+def _stamp(record: Any) -> float:
+    return float(record.created_at.timestamp())
+
+
 def test_order_by_several_keys_and_descending(data: Data, nodes: Any, log: RequestLog) -> None:
     assert [r.name for r in nodes.order_by("-name")] == [data.name(s) for s in sorted(SUFFIXES, reverse=True)]
-    created = [data.nodes[s] for s in SUFFIXES]
-    assert list(nodes.order_by("-created_at", "name")) == created[::-1]
+    # newest first, ties (a Hub stamps whole seconds) broken by name: a total order, whatever the stamps
+    wanted = sorted(data.nodes.values(), key=lambda n: (-_stamp(n), n.name))
+    assert [r.id for r in nodes.order_by("-created_at", "name")] == [n.id for n in wanted]
     assert [s.params["sort"] for s in log] == ["-name", "-createdAt,name"]
 
 
 def test_first_last_and_reverse_use_the_default_ordering(data: Data, nodes: Any, log: RequestLog) -> None:
-    created = [data.nodes[s] for s in SUFFIXES]  # created in this order
-    assert nodes.first() == created[0]
-    assert nodes.last() == created[-1]
-    assert list(nodes.reverse()) == created[::-1]
+    stamps = sorted(_stamp(n) for n in data.nodes.values())
+    first, last = nodes.first(), nodes.last()
+    reversed_ = list(nodes.reverse())
+
+    # Among records that share the oldest (newest) created_at any one may come first (last): the
+    # database orders ties as it likes. On FakeHub the module's stamps are distinct, so these pin one node.
+    assert _stamp(first) == stamps[0]
+    assert _stamp(last) == stamps[-1]
+    assert [_stamp(r) for r in reversed_] == stamps[::-1]
+    assert {r.id for r in reversed_} == {n.id for n in data.nodes.values()}
     assert [s.params["sort"] for s in log] == ["createdAt", "-createdAt", "-createdAt"]
 
 

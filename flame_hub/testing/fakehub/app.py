@@ -62,10 +62,11 @@ class FakeHub:
         refresh_token_lifetime: int = 259200,
         seed: int | None = None,
         rate_limit: bool = True,
+        timestamp_precision: str = "seconds",
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.seed = seed
-        self.clock = Clock(manual=seed is not None)
+        self.clock = Clock(manual=seed is not None, precision=timestamp_precision)
         self.ids = IdSource(seed)
         self.store = Store()
         self.router = Router()

@@ -24,12 +24,25 @@ _CANONICAL_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9
 #: Where a deterministic clock starts: 2026-01-01T00:00:00Z.
 DETERMINISTIC_EPOCH = 1767225600.0
 
+#: How finely FakeHub stamps ``createdAt``/``updatedAt``. A real Hub v0.14.0 on sqlite stores whole
+#: seconds and writes them as ``...T21:32:07.000Z`` (observed), so records made within one second tie
+#: on every timestamp sort; ``"seconds"`` (the default) reproduces that, ``"milliseconds"`` is what a
+#: Postgres-backed Hub's ``timestamp`` columns keep (inferred from the column type, not observed).
+TIMESTAMP_PRECISIONS = ("seconds", "milliseconds")
+
 
 class Clock:
     """Seconds since the Unix epoch, movable with :meth:`advance`."""
 
-    def __init__(self, *, manual: bool = False, start: float = DETERMINISTIC_EPOCH) -> None:
+    def __init__(
+        self, *, manual: bool = False, start: float = DETERMINISTIC_EPOCH, precision: str = "seconds"
+    ) -> None:
+        if precision not in TIMESTAMP_PRECISIONS:
+            raise ValueError(
+                f"timestamp precision {precision!r} is not one of {', '.join(map(repr, TIMESTAMP_PRECISIONS))}"
+            )
         self.manual = manual
+        self.precision = precision
         self._lock = threading.Lock()
         self._offset = 0.0
         self._advanced = 0.0
@@ -59,8 +72,11 @@ class Clock:
                 self._offset += seconds
 
     def iso(self, at: float | None = None) -> str:
-        """ISO-8601 UTC with milliseconds and ``Z``, as JS ``Date.toISOString()`` writes it."""
+        """ISO-8601 UTC with milliseconds and ``Z``, as JS ``Date.toISOString()`` writes it; with whole-second
+        precision the milliseconds are always ``000``, as the Hub's sqlite columns give them back."""
         stamp = self.now() if at is None else at
+        if self.precision == "seconds":
+            stamp = float(int(stamp))
         last = self._last_iso
         if last[0] == stamp:
             return last[1]  # a standing (deterministic) clock asks for the same instant again and again
