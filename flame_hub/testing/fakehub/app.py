@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import random
 import traceback
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -38,6 +39,12 @@ logger = logging.getLogger("flame_hub.testing.fakehub")
 SERVICES: tuple[Service, ...] = ("auth", "core", "storage")
 AUTHUP_VERSION = "1.0.0-beta.62"
 HUB_VERSION = "0.14.0"
+#: How rows tied on every sort key are ordered: ``"stable"`` keeps their insertion order in every
+#: answer, as the sqlite-backed Hub v0.14.0 did (150 tied nodes paged consistently, observed);
+#: ``"shuffled"`` draws a new order among ties for every request, which is what SQL allows and what
+#: Postgres or MySQL may do under ``LIMIT``/``OFFSET`` -- an emulation choice for testing clients
+#: against repeated and skipped rows, not observed behaviour of a particular Hub.
+TIE_ORDERS = ("stable", "shuffled")
 #: What routup answers for a path no route matches (observed.md: PATCH/PUT on core).
 ROUTE_NOT_FOUND: dict[str, Any] = {"status": 404, "message": "Not Found"}
 
@@ -63,9 +70,22 @@ class FakeHub:
         seed: int | None = None,
         rate_limit: bool = True,
         timestamp_precision: str = "seconds",
+        skip_project_approval: bool = False,
+        skip_analysis_approval: bool = False,
+        tie_order: str = "stable",
     ) -> None:
+        if tie_order not in TIE_ORDERS:
+            raise ValueError(f"tie_order {tie_order!r} is not one of {', '.join(map(repr, TIE_ORDERS))}")
         self.base_url = base_url.rstrip("/")
         self.seed = seed
+        #: The Hub core's SKIP_PROJECT_APPROVAL / SKIP_ANALYSIS_APPROVAL (both off by default, as in
+        #: Hub v0.14.0; PrivateAIM/hub-deployment turns both on): project and analysis memberships of
+        #: every node are approved at once, and the approvals stop gating the analysis build.
+        self.skip_project_approval = skip_project_approval
+        self.skip_analysis_approval = skip_analysis_approval
+        self.tie_order = tie_order
+        #: Where a shuffled tie order draws from (seeded with ``seed``, so runs repeat).
+        self.tie_shuffle = random.Random(seed) if tie_order == "shuffled" else None
         self.clock = Clock(manual=seed is not None, precision=timestamp_precision)
         self.ids = IdSource(seed)
         self.store = Store()

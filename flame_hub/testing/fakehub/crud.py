@@ -159,7 +159,7 @@ class Crud:
         """``GET /<collection>``."""
         self.authorize(ctx, "list", None)
         plan = self._readable(ctx, QueryDecoder(self.resource, self.hub).decode(ctx.query))
-        rows, total = select(self.hub, self.resource, self.table, plan)
+        rows, total = select(self.hub, self.resource, self.table, plan, self.hub.tie_shuffle)
         memo: dict[Any, list[Column]] = {}
         data = [self.present(ctx, row, plan, memo=memo) for row in rows]
         meta = {

@@ -9,6 +9,7 @@ expression dialect answers 400 ``bad_request`` (``keyNotAllowed``/``keyPathInval
 
 from __future__ import annotations
 
+import random
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -20,7 +21,7 @@ from ..store import Table
 from .bracket import parse_bracket_value
 from .conditions import Group, Node, fields_of, predicate
 from .expression import SyntaxIssue, parse_expression
-from .ordering import order
+from .ordering import order, shuffle_ties
 
 _FORBIDDEN_KEYS = frozenset({"__proto__", "constructor", "prototype"})
 _PARAMETERS = ("filter", "fields", "page", "include", "sort")
@@ -335,9 +336,16 @@ def _hashable(node: Node) -> bool:
 
 
 def select(
-    catalog: Catalog, resource: Resource, rows: Table | list[Row], plan: QueryPlan
+    catalog: Catalog,
+    resource: Resource,
+    rows: Table | list[Row],
+    plan: QueryPlan,
+    shuffle: random.Random | None = None,
 ) -> tuple[list[Row], int]:
     """Filter, sort and page ``rows``; returns (the page, the total before paging).
+
+    With ``shuffle``, rows that tie on every sort key come in an order drawn anew for this request
+    (:func:`~.ordering.shuffle_ties`), as a database may order them.
 
     Given the resource's :class:`~..store.Table` (what the list handler passes), the sorted order and
     the filtered matches are computed once per state of the table (and of the tables a relation path
@@ -367,6 +375,8 @@ def select(
                 ("matches", sort_key, node, versions),
                 lambda: _matches(catalog, resource, ordered, replace(plan, sort=[])),
             )
+    if shuffle is not None:
+        matched = shuffle_ties(matched, list(plan.sort), _value_of(catalog, resource), shuffle)
     total = len(matched)
     return matched[plan.offset : plan.offset + plan.limit], total
 

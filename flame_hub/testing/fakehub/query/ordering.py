@@ -10,6 +10,7 @@ its own, which is exactly the lexicographic order over the keys.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -53,4 +54,33 @@ def order(
         ranks = sort_keys(values)
         positions = sorted(range(len(out)), key=ranks.__getitem__, reverse=descending)
         out = [out[i] for i in positions]
+    return out
+
+
+def shuffle_ties(
+    rows: list[Row], keys: list[tuple[str, bool]], value_of: Callable[[Row, str], Any], rng: random.Random
+) -> list[Row]:
+    """``rows`` (in sort order) with every run of rows that tie on all sort keys in a random order.
+
+    SQL leaves the order among ties unspecified: Postgres and MySQL may return them differently for each
+    ``LIMIT``/``OFFSET`` query, so a row can show up on two pages and another on none. This emulates that
+    (``FakeHub(tie_order="shuffled")``); without sort keys every row ties with every other.
+    """
+    if not keys:
+        everything = list(rows)
+        rng.shuffle(everything)
+        return everything
+    out: list[Row] = []
+    run: list[Row] = []
+    last: tuple[Any, ...] | None = None
+    for row in rows:
+        key = tuple(rank(value_of(row, path)) for path, _ in keys)
+        if key != last and run:
+            rng.shuffle(run)
+            out.extend(run)
+            run = []
+        last = key
+        run.append(row)
+    rng.shuffle(run)
+    out.extend(run)
     return out

@@ -299,8 +299,10 @@ def project_node_before_create(ctx: RequestContext, row: Row) -> None:
     require_realm_of(ctx, project.get("realmId"))
     row["projectRealmId"] = project.get("realmId")
     row["nodeRealmId"] = node.get("realmId")
-    # Aggregator nodes are approved at once. Unsure: SKIP_PROJECT_APPROVAL is off in FakeHub.
-    row["approvalStatus"] = "approved" if node.get("type") == "aggregator" else None
+    # Hub v0.14.0 ProjectNodeService.create: approved at once for an aggregator node, or for every node
+    # when the deployment sets SKIP_PROJECT_APPROVAL (FakeHub(skip_project_approval=True)).
+    approved = ctx.hub.skip_project_approval or node.get("type") == "aggregator"
+    row["approvalStatus"] = "approved" if approved else None
 
 
 def project_node_changed(ctx: RequestContext, row: Row) -> None:
@@ -414,7 +416,9 @@ def derived_analysis_state(hub: FakeHub, analysis: Row) -> Row:
         "configurationNodeAggregatorValid": aggregator,
         "configurationNodeDefaultValid": default,
         "configurationNodesValid": aggregator and default,
-        "buildNodesValid": bool(participations) and approved == len(participations),
+        # AnalysisNodeMetadataRecalculator: SKIP_ANALYSIS_APPROVAL ignores the approvals
+        "buildNodesValid": bool(participations)
+        and (hub.skip_analysis_approval or approved == len(participations)),
     }
 
 
@@ -444,8 +448,9 @@ def analysis_node_before_create(ctx: RequestContext, row: Row) -> None:
     node = hub.table(NODES).get(row["nodeId"]) or {}
     row["analysisRealmId"] = analysis.get("realmId")
     row["nodeRealmId"] = node.get("realmId")
-    if node.get("type") == "aggregator":
-        # Aggregator nodes are approved at once. Unsure: SKIP_ANALYSIS_APPROVAL is off in FakeHub.
+    if hub.skip_analysis_approval or node.get("type") == "aggregator":
+        # Hub v0.14.0 AnalysisNodeService.create / AnalysisService.assignProjectNodes: approved at once
+        # for an aggregator node, or for every node with SKIP_ANALYSIS_APPROVAL.
         row["approvalStatus"] = "approved"
 
 

@@ -161,7 +161,7 @@ def _delete(ctx: RequestContext, resource: Resource, ref_type: str, required: tu
     values, _ = _filters(ctx, resource, required)
     doomed = {id(entry) for entry in _matching(ctx, ref_type, values, with_level=False)}
     ctx.store.extra["core.telemetry-logs"] = [e for e in _entries(ctx) if id(e) not in doomed]
-    return Response.json(None, status=202)
+    return Response.empty(202)  # no body (observed on Hub v0.14.0)
 
 
 def node_logs(ctx: RequestContext) -> Response:

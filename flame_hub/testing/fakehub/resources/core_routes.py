@@ -233,7 +233,10 @@ def _unlock(ctx: RequestContext, analysis: Row) -> Row:
         raise fx.analysis_error("The analysis build is in progress.")
     nodes = ctx.hub.table(fx.NODES)
     for participation in ctx.hub.table(fx.ANALYSIS_NODES).where(analysisId=analysis["id"]):
-        if (nodes.get(participation["nodeId"]) or {}).get("type") != "aggregator":
+        # AnalysisConfigurator.unlock: approvals are withdrawn, except an aggregator's, and none at all
+        # with SKIP_ANALYSIS_APPROVAL
+        aggregator = (nodes.get(participation["nodeId"]) or {}).get("type") == "aggregator"
+        if not aggregator and not ctx.hub.skip_analysis_approval:
             participation["approvalStatus"] = None
     return {"configurationLocked": False, "buildStatus": None}
 
@@ -371,17 +374,51 @@ def _service(ctx: RequestContext) -> None:
 
 
 def service_hook(ctx: RequestContext) -> Response:
-    """``POST /services/registry/hook`` (Harbor webhooks) -> 202 ``null`` for any logged-in caller."""
+    """``POST /services/registry/hook`` (Harbor webhooks) -> 202 without a body for any logged-in caller
+    (observed on Hub v0.14.0: routup sends nothing for the controller's ``null``)."""
     _service(ctx)
-    return Response.json(None, status=202)
+    return Response.empty(202)
+
+
+#: The Harbor projects ``setup`` records for a registry: (name, type, public); ``None`` as the external
+#: name means a generated one (Hub v0.14.0 RegistrySetupHandler; observed: 21 characters of [a-z0-9]).
+SETUP_PROJECTS = (("incoming", "incoming", False, None), ("outgoing", "outgoing", False, None))
+MASTER_IMAGES_PROJECT = ("master", "masterImages", True, "master")
 
 
 def service_command(ctx: RequestContext) -> Response:
-    """``POST /services/registry/command`` -> 202 ``null`` (registry_manage; the body is not validated).
-    FakeHub has no Harbor: setup/cleanup/delete/projectLink/projectUnlink change nothing."""
+    """``POST /services/registry/command`` -> 202 without a body (registry_manage; the body is not
+    validated). ``setup`` records the registry's incoming, outgoing and master-images projects, as the
+    Hub does in core before it links them at Harbor; FakeHub has no Harbor, so the links and
+    cleanup/delete/projectLink/projectUnlink change nothing."""
     _service(ctx)
     ctx.require_any_permission("registry_manage")
-    return Response.json(None, status=202)
+    body = ctx.body()
+    if body.get("command") == "setup":
+        registry = ctx.hub.table(fx.REGISTRIES).get(str(body.get("id")))
+        if registry is not None:
+            _setup_registry(ctx, registry)
+    return Response.empty(202)
+
+
+def _setup_registry(ctx: RequestContext, registry: Row) -> None:
+    projects = ctx.hub.table(fx.REGISTRY_PROJECTS)
+    for name, kind, public, external in (*SETUP_PROJECTS, MASTER_IMAGES_PROJECT):
+        if external is not None:
+            existing = projects.first(registryId=registry["id"], externalName=external)
+        else:
+            existing = projects.first(registryId=registry["id"], name=name)
+        if existing is not None:
+            continue
+        ctx.hub.seed_row(
+            fx.REGISTRY_PROJECTS,
+            {
+                "registryId": registry["id"], "name": name, "type": kind, "public": public,
+                "externalName": external or ctx.hub.ids.token(21, fx.EXTERNAL_NAME_ALPHABET),
+                "externalId": None, "accountId": None, "accountName": None, "accountSecret": None,
+                "webhookName": None, "webhookExists": False, "realmId": None,
+            },
+        )  # fmt: skip
 
 
 def install(hub: FakeHub) -> None:
