@@ -26,4 +26,5 @@ class _UnsetType(enum.Enum):
 #: The type of :data:`UNSET`, for annotations: ``hidden: bool | Unset = UNSET``.
 Unset = Literal[_UnsetType.UNSET]
 
+#: "Leave this field as it is": the default of optional update arguments, never sent.
 UNSET: Final = _UnsetType.UNSET

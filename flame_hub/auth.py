@@ -460,7 +460,8 @@ class PasswordAuth(TokenAuth):
         username: the user's name (or id).
         password: the user's password (never shown in reprs or logs).
         base_url: authup's base URL; derived from the client's Hub URL when left out.
-        realm_id, realm_name: the user's realm when it is not ``master``.
+        realm_id: the id of the user's realm, when it is not ``master``.
+        realm_name: the name of the user's realm, when it is not ``master``.
     """
 
     def __init__(

@@ -44,7 +44,9 @@ __all__ = [
 
 #: The public Hub's service URLs (the existing client's defaults).
 DEFAULT_AUTH_URL = "https://auth.privateaim.dev/"
+#: The public Hub's core service.
 DEFAULT_CORE_URL = "https://core.privateaim.dev/"
+#: The public Hub's storage service.
 DEFAULT_STORAGE_URL = "https://storage.privateaim.dev/"
 
 #: Connect quickly or fail; give slow endpoints (registry projects, uploads) time to answer.

@@ -106,5 +106,7 @@ def retry_after(response: httpx.Response) -> float | None:
     return max(0.0, moment.timestamp() - time.time())
 
 
+#: The policy of ``retry=None`` and ``retry=True``: ``Retry()``'s defaults.
 DEFAULT_RETRY = Retry()
+#: The policy of ``retry=False``: every request is sent once.
 NO_RETRY = Retry(attempts=0)

@@ -72,6 +72,7 @@ class SortParams(TypedDict, total=False):
 #: ``{"name": "x"}``, ``{"name": (FilterOperator.like, "x")}``, ``{"id": [a, b]}``, ``{"registry_id": None}``.
 FilterParams = dict[str, Any]
 
+#: The default page, 50 records from the first (the name flame-hub-client 0.5.5 exports it under).
 DEFAULT_PAGE_PARAMS: PageParams = {"limit": 50, "offset": 0}
 
 
@@ -85,7 +86,9 @@ NodeType = Literal["aggregator", "default"]
 ProcessStatus = Literal["starting", "started", "stopping", "stopped", "executing", "executed", "failed"]
 #: Approval of a project-node or analysis-node; ``None`` on the record means pending.
 ApprovalStatus = Literal["approved", "rejected"]
+#: ``projectNode.approvalStatus`` (flame-hub-client 0.5.5's name).
 ProjectNodeApprovalStatus = ApprovalStatus
+#: ``analysisNode.approvalStatus`` (flame-hub-client 0.5.5's name).
 AnalysisNodeApprovalStatus = ApprovalStatus
 #: ``registryProject.type``.
 RegistryProjectType = Literal["default", "aggregator", "incoming", "outgoing", "masterImages", "node"]

@@ -72,6 +72,7 @@ class _UseClientAuth:
         return "USE_CLIENT_AUTH"
 
 
+#: The default of every method's ``auth=``: the client's own auth flow (``auth=None`` sends no auth).
 USE_CLIENT_AUTH: Final = _UseClientAuth()
 
 #: Per-request auth: a flow, a raw bearer token, None for no Authorization at all, or the client's own.
@@ -112,11 +113,10 @@ def user_agent() -> str:
 class ServiceCore:
     """The IO-free part of a service client: where it points, how it authenticates, how it checks answers.
 
-    Args:
-        base_url: the service's URL (``https://host/core/``); defaults to the public Hub's.
-        auth: an auth flow (``PasswordAuth``, ``ClientAuth``, ``StaticAuth``, any ``httpx.Auth``) or a raw
-            bearer token string.
-        auth_url: authup's URL for token requests; derived from ``base_url`` when left out.
+    A client is configured with ``base_url``, the service's URL (``https://host/core/``; the public Hub's
+    by default), ``auth``, an auth flow (``PasswordAuth``, ``ClientAuth``, ``StaticAuth``, any
+    ``httpx.Auth``) or a raw bearer token string, and ``auth_url``, authup's URL for token requests
+    (derived from ``base_url`` when left out).
     """
 
     #: The service this client talks to (``auth``, ``core``, ``storage``).

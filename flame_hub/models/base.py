@@ -347,6 +347,7 @@ class Entity(Resource):
     updated_at: Annotated[datetime.datetime | None, READ_ONLY] = None
 
 
+#: A resource model class, for code generic over resources (``Manager[ResourceT]``).
 ResourceT = TypeVar("ResourceT", bound=Resource)
 
 

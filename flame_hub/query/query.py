@@ -111,6 +111,7 @@ class Query:
     empty: bool = False
 
     def filter(self, q: Q) -> Query:
+        """This query narrowed by ``q`` (AND-ed with what it has): a new query, as queries are immutable."""
         return replace(self, where=self.where & q if self.where else q)
 
     def sliced(self, low: int, high: int | None) -> Query:
@@ -127,4 +128,5 @@ class Query:
 
     @property
     def is_sliced(self) -> bool:
+        """Whether a slice was taken: Django's rule then forbids filtering or ordering further."""
         return self.low != 0 or self.high is not None

@@ -149,6 +149,8 @@ class ResourceFactory(Factory[Resource]):
 
 
 class RealmFactory(ResourceFactory):
+    """A realm with a unique name."""
+
     class Meta:
         model = Realm
 
@@ -166,6 +168,8 @@ class UserFactory(ResourceFactory):
 
 
 class RoleFactory(ResourceFactory):
+    """A role with a unique name."""
+
     class Meta:
         model = Role
 
@@ -173,6 +177,8 @@ class RoleFactory(ResourceFactory):
 
 
 class PermissionFactory(ResourceFactory):
+    """A permission with a unique name."""
+
     class Meta:
         model = Permission
 
@@ -183,6 +189,8 @@ class PermissionFactory(ResourceFactory):
 
 
 class RegistryFactory(ResourceFactory):
+    """A registry with a unique name and a host under ``example.org`` (nothing is contacted)."""
+
     class Meta:
         model = Registry
 
@@ -191,6 +199,8 @@ class RegistryFactory(ResourceFactory):
 
 
 class RegistryProjectFactory(ResourceFactory):
+    """A ``default`` project of a new registry (``registry=`` to use one)."""
+
     class Meta:
         model = RegistryProject
         exclude = ("registry",)
@@ -250,6 +260,8 @@ class AnalysisFactory(ResourceFactory):
 
 
 class BucketFactory(ResourceFactory):
+    """A storage bucket with a unique name."""
+
     class Meta:
         model = Bucket
 
