@@ -8,7 +8,10 @@ from typing import TYPE_CHECKING, Any, Literal
 import httpx
 
 if TYPE_CHECKING:
+    from flame_hub.auth import PasswordAuth
+
     from .fakehub.app import FakeHub
+    from .usage import HubUsage
 
 BackendKind = Literal["fake", "loopback", "url", "docker"]
 
@@ -17,8 +20,13 @@ BackendKind = Literal["fake", "loopback", "url", "docker"]
 class HubBackend:
     """A Hub to test against: in-process FakeHub, FakeHub on loopback, a Hub by URL, or testcontainers.
 
-    ``transport``/``async_transport`` are set only for the in-process kind; build clients with
-    :meth:`client` / :meth:`async_client`, which use them when present and the network otherwise.
+    ``transport``/``async_transport`` are set for the in-process kind and, counting every request into
+    ``usage``, for a real Hub (``url``, ``docker``); build clients with them (or with :meth:`client` /
+    :meth:`async_client`), which falls back to the network when they are ``None``.
+
+    :attr:`admin_auth` is one login shared by every client of this backend: a real Hub's authup counts
+    each token request against a budget of 1,200 requests a minute per address, so a session logs in
+    once per identity instead of once per test.
     """
 
     kind: BackendKind
@@ -28,6 +36,13 @@ class HubBackend:
     transport: httpx.BaseTransport | None = field(default=None, repr=False)
     async_transport: httpx.AsyncBaseTransport | None = field(default=None, repr=False)
     fakehub: FakeHub | None = field(default=None, repr=False)
+    usage: HubUsage | None = field(default=None, repr=False, compare=False)
+    admin_auth: PasswordAuth = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        from flame_hub.auth import PasswordAuth
+
+        object.__setattr__(self, "admin_auth", PasswordAuth(self.admin_username, self.admin_password))
 
     def client(self, **kwargs: Any) -> httpx.Client:
         """A raw ``httpx.Client`` for this backend (base URL set)."""

@@ -9,6 +9,12 @@
   ``FLAME_HUB_TEST_USERNAME``, ``FLAME_HUB_TEST_PASSWORD``) or ``docker`` (the pinned Hub v0.14.0
   images in testcontainers, one stack per session; skipped when no Docker engine answers).
 
+A real Hub (``url``, ``docker``) is one backend object per session: its ``admin_auth`` logs in once
+and serves every test, and its transports count what the session asked of the Hub. The terminal
+summary reports it (requests per service, token requests per identity, how close authup's rate limit
+of 1,200 requests a minute per address came), because a suite that exhausts that budget fails with
+429 answers, and with core's 500 "429" for what core could not ask authup.
+
 This module is imported by every pytest session of anyone who installs the package, so it imports
 nothing heavy at module level.
 """
@@ -18,7 +24,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -28,8 +34,10 @@ if TYPE_CHECKING:
     from .backend import HubBackend
     from .fakehub.app import FakeHub
     from .server import ServerHandle
+    from .usage import HubUsage
 
 BACKENDS = ("fake", "loopback", "url", "docker")
+_USAGE = pytest.StashKey[list["HubUsage"]]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -108,9 +116,41 @@ def _docker_hub_url() -> Iterator[str]:
         yield url
 
 
+@pytest.fixture(scope="session")
+def _real_hub_backends(request: pytest.FixtureRequest) -> Iterator[dict[str, HubBackend]]:
+    """One :class:`HubBackend` per real-Hub kind for the whole session (filled by :func:`open_backend`)."""
+    backends: dict[str, HubBackend] = {}
+    yield backends
+    for backend in backends.values():
+        from .usage import CountingTransport
+
+        if isinstance(backend.transport, CountingTransport):
+            backend.transport.shutdown()
+
+
+def _real_hub(kind: str, url: str, username: str, password: str, config: pytest.Config) -> HubBackend:
+    from .backend import HubBackend
+    from .usage import AsyncCountingTransport, CountingTransport, HubUsage
+
+    usage = HubUsage(url)
+    config.stash.setdefault(_USAGE, []).append(usage)
+    return HubBackend(
+        kind,  # type: ignore[arg-type]
+        url,
+        username,
+        password,
+        transport=CountingTransport(usage),
+        async_transport=AsyncCountingTransport(usage),
+        usage=usage,
+    )
+
+
 @contextmanager
 def open_backend(kind: str, request: pytest.FixtureRequest) -> Iterator[HubBackend]:
-    """The Hub of one backend kind, for a fixture of any scope (``hub_backend``, module-scoped ones)."""
+    """The Hub of one backend kind, for a fixture of any scope (``hub_backend``, module-scoped ones).
+
+    A FakeHub is fresh each time; a real Hub is the same :class:`HubBackend` for the whole session.
+    """
     from .backend import HubBackend
     from .fakehub.app import FakeHub
 
@@ -129,19 +169,21 @@ def open_backend(kind: str, request: pytest.FixtureRequest) -> Iterator[HubBacke
         hub = FakeHub()
         with hub.serve() as server:
             yield HubBackend("loopback", server.url, hub.admin_username, hub.admin_password, fakehub=hub)
-    elif kind == "url":
-        url = os.environ.get("FLAME_HUB_TEST_URL")
-        if not url:
-            pytest.fail("--hub-backend url needs FLAME_HUB_TEST_URL (and FLAME_HUB_TEST_USERNAME/_PASSWORD)")
-        yield HubBackend(
-            "url",
-            url.rstrip("/"),
-            os.environ.get("FLAME_HUB_TEST_USERNAME", "admin"),
-            os.environ.get("FLAME_HUB_TEST_PASSWORD", "start123"),
-        )
     else:
-        url = request.getfixturevalue("_docker_hub_url")
-        yield HubBackend("docker", url, "admin", "start123")
+        backends: dict[str, HubBackend] = request.getfixturevalue("_real_hub_backends")
+        if kind not in backends:
+            if kind == "url":
+                url = os.environ.get("FLAME_HUB_TEST_URL")
+                if not url:
+                    pytest.fail(
+                        "--hub-backend url needs FLAME_HUB_TEST_URL (and FLAME_HUB_TEST_USERNAME/_PASSWORD)"
+                    )
+                username = os.environ.get("FLAME_HUB_TEST_USERNAME", "admin")
+                password = os.environ.get("FLAME_HUB_TEST_PASSWORD", "start123")
+            else:
+                url, username, password = request.getfixturevalue("_docker_hub_url"), "admin", "start123"
+            backends[kind] = _real_hub(kind, url.rstrip("/"), username, password, request.config)
+        yield backends[kind]
 
 
 @pytest.fixture
@@ -149,3 +191,22 @@ def hub_backend(request: pytest.FixtureRequest) -> Iterator[HubBackend]:
     """The Hub under test, as selected by ``--hub-backend`` / ``FLAME_HUB_TEST_BACKEND``."""
     with open_backend(selected_backend(request.config), request) as backend:
         yield backend
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item: pytest.Item) -> Iterator[None]:
+    """Attribute a real Hub's authup requests to the test (setup and teardown included) that sent them."""
+    usages = item.config.stash.get(_USAGE, [])
+    for usage in usages:
+        usage.test_id = item.nodeid
+    yield
+    for usage in item.config.stash.get(_USAGE, []):
+        usage.test_id = None
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    """What the session asked of each real Hub (see the module docstring)."""
+    for usage in config.stash.get(_USAGE, []):
+        terminalreporter.write_sep("-", "flame-hub: requests to the Hub under test")
+        for line in usage.summary():
+            terminalreporter.write_line(line)

@@ -16,7 +16,6 @@ from typing import Any
 import pytest
 
 from flame_hub import Hub
-from flame_hub.auth import PasswordAuth
 from flame_hub.exceptions import NotFoundError
 from flame_hub.testing import HubBackend
 from flame_hub.testing.pytest_plugin import open_backend, selected_backend
@@ -50,7 +49,7 @@ def hub(backend: HubBackend) -> Iterator[Hub]:
     """A ``Hub`` logged in as the backend's admin."""
     with Hub(
         backend.base_url,
-        PasswordAuth(backend.admin_username, backend.admin_password),
+        backend.admin_auth,
         transport=backend.transport,
     ) as client:
         yield client

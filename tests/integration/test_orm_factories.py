@@ -11,7 +11,6 @@ import pytest
 
 import flame_hub
 from flame_hub import Hub
-from flame_hub.auth import PasswordAuth
 from flame_hub.connection import reset
 from flame_hub.exceptions import ConfigurationError
 from flame_hub.models import MasterImage, Node, Project, Registry
@@ -54,7 +53,7 @@ SIMPLE = [
 def hub(module_backend: HubBackend) -> Iterator[Hub]:
     with Hub(
         module_backend.base_url,
-        PasswordAuth(module_backend.admin_username, module_backend.admin_password),
+        module_backend.admin_auth,
         transport=module_backend.transport,
     ) as client:
         yield client

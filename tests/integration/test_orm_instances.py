@@ -13,7 +13,6 @@ import httpx
 import pytest
 
 from flame_hub import Hub
-from flame_hub.auth import PasswordAuth
 from flame_hub.exceptions import BadRequestError, ConflictError, FieldError, NotFoundError, NotSupportedError
 from flame_hub.models import Analysis, Node, Project, ProjectNode, Registry
 from flame_hub.models.core import MasterImageCommandArgument
@@ -27,7 +26,7 @@ from .request_log import RequestLog
 def hub(module_backend: HubBackend) -> Iterator[Hub]:
     with Hub(
         module_backend.base_url,
-        PasswordAuth(module_backend.admin_username, module_backend.admin_password),
+        module_backend.admin_auth,
         transport=module_backend.transport,
     ) as client:
         yield client
@@ -306,7 +305,7 @@ def test_get_or_create_reads_again_when_someone_else_created_it(
 
     with Hub(
         module_backend.base_url,
-        PasswordAuth(module_backend.admin_username, module_backend.admin_password),
+        module_backend.admin_auth,
         transport=module_backend.transport,
     ) as other:
 

@@ -227,7 +227,7 @@ def test_no_secret_appears_in_reprs_logs_or_errors(
 
         # a failed request whose error body echoes the password it was sent
         async with mode.open_hub(
-            PasswordAuth(backend.admin_username, backend.admin_password),
+            backend.admin_auth,
             transport=echoing_transport(mode, backend),
         ) as echo_hub:
             with pytest.raises(BadRequestError) as rejected:

@@ -1,7 +1,9 @@
 """The seed (flame-hub-client v0.1.1) README examples, verbatim except for URLs and ids.
 
 They construct clients from URLs alone (no transport), so against FakeHub they run over its loopback
-server. Each example's ``print`` is kept and its ``# =>`` claim turned into an assertion.
+server. Each example's ``print`` is kept and its ``# =>`` claim turned into an assertion. The README's
+``auth = PasswordAuth(...)`` line is the ``auth`` fixture: built as the README builds it, once for the
+module, so the examples share one login (a real Hub's authup counts every token request).
 """
 
 from __future__ import annotations
@@ -12,36 +14,50 @@ from collections.abc import Callable, Iterator
 import pytest
 
 import flame_hub
+from flame_hub.auth import PasswordAuth
 from flame_hub.testing import HubBackend
 
 
-@pytest.fixture
-def hub_url(backend: HubBackend) -> Iterator[str]:
-    """A URL the seed's examples can reach with a plain httpx client."""
-    if backend.kind == "fake":
-        assert backend.fakehub is not None
-        with backend.fakehub.serve() as server:
+@pytest.fixture(scope="module")
+def hub_url(module_backend: HubBackend) -> Iterator[str]:
+    """A URL the seed's examples can reach with a plain httpx client (one Hub for the module)."""
+    if module_backend.kind == "fake":
+        assert module_backend.fakehub is not None
+        with module_backend.fakehub.serve() as server:
             yield server.url.rstrip("/")
     else:
-        yield backend.base_url.rstrip("/")
+        yield module_backend.base_url.rstrip("/")
 
 
-@pytest.fixture
-def many_nodes(hub_url: str, unique: Callable[[str], str], cleanup: Callable[..., None]) -> str:
-    """25 nodes named ``<prefix>-0`` … ``<prefix>-24``; many share a ``createdAt`` (whole seconds)."""
-    auth = flame_hub.auth.PasswordAuth(username="admin", password="start123", base_url=f"{hub_url}/auth/")
+@pytest.fixture(scope="module")
+def auth(hub_url: str, module_backend: HubBackend) -> PasswordAuth:
+    """The README's ``auth = flame_hub.auth.PasswordAuth(...)``: one login serves the module's examples."""
+    return flame_hub.auth.PasswordAuth(
+        username=module_backend.admin_username,
+        password=module_backend.admin_password,
+        base_url=f"{hub_url}/auth/",
+    )
+
+
+@pytest.fixture(scope="module")
+def many_nodes(hub_url: str, auth: PasswordAuth) -> Iterator[str]:
+    """25 nodes named ``<prefix>-0`` … ``<prefix>-24``; many share a ``createdAt`` (whole seconds).
+
+    Made once for the module: a node costs a real Hub's authup about seven requests (core provisions
+    and removes the node's client), so 25 per test would eat into its rate limit."""
     core_client = flame_hub.CoreClient(base_url=f"{hub_url}/core/", auth=auth)
     auth_client = flame_hub.AuthClient(base_url=f"{hub_url}/auth/", auth=auth)
     realm = auth_client.find_realms(filter={"name": "master"}).pop()
-    prefix = unique("my-node")
-    for i in range(25):
-        node = core_client.create_node(name=f"{prefix}-{i}", realm_id=realm.id)
-        cleanup(lambda node=node: core_client.delete_node(node))
-    return prefix
+    prefix = f"my-node-{uuid.uuid4().hex[:8]}"
+    made = [core_client.create_node(name=f"{prefix}-{i}", realm_id=realm.id) for i in range(25)]
+    yield prefix
+    for node in made:
+        core_client.delete_node(node)
 
 
-def test_quickstart_master_realm(hub_url: str, capsys: pytest.CaptureFixture[str]) -> None:
-    auth = flame_hub.auth.PasswordAuth(username="admin", password="start123", base_url=f"{hub_url}/auth/")
+def test_quickstart_master_realm(
+    hub_url: str, auth: PasswordAuth, capsys: pytest.CaptureFixture[str]
+) -> None:
     auth_client = flame_hub.AuthClient(base_url=f"{hub_url}/auth/", auth=auth)
 
     master_realms = auth_client.find_realms(filter={"name": "master"})
@@ -53,8 +69,7 @@ def test_quickstart_master_realm(hub_url: str, capsys: pytest.CaptureFixture[str
     assert str(master_realm.id) in capsys.readouterr().out
 
 
-def test_quickstart_node_lifecycle(hub_url: str, unique: Callable[[str], str]) -> None:
-    auth = flame_hub.auth.PasswordAuth(username="admin", password="start123", base_url=f"{hub_url}/auth/")
+def test_quickstart_node_lifecycle(hub_url: str, auth: PasswordAuth, unique: Callable[[str], str]) -> None:
     core_client = flame_hub.CoreClient(base_url=f"{hub_url}/core/", auth=auth)
     auth_client = flame_hub.AuthClient(base_url=f"{hub_url}/auth/", auth=auth)
     master_realm_id = str(auth_client.find_realms(filter={"name": "master"}).pop().id)
@@ -77,8 +92,7 @@ def test_quickstart_node_lifecycle(hub_url: str, unique: Callable[[str], str]) -
     assert core_client.get_node(my_node.id) is None
 
 
-def test_find_versus_get(hub_url: str, many_nodes: str) -> None:
-    auth = flame_hub.auth.PasswordAuth(username="admin", password="start123", base_url=f"{hub_url}/auth/")
+def test_find_versus_get(hub_url: str, auth: PasswordAuth, many_nodes: str) -> None:
     core_client = flame_hub.CoreClient(base_url=f"{hub_url}/core/", auth=auth)
 
     nodes_lst_find = core_client.find_nodes(page={"limit": 50, "offset": 0})
@@ -88,8 +102,7 @@ def test_find_versus_get(hub_url: str, many_nodes: str) -> None:
     assert len(nodes_lst_get) >= 25
 
 
-def test_page(hub_url: str, many_nodes: str) -> None:
-    auth = flame_hub.auth.PasswordAuth(username="admin", password="start123", base_url=f"{hub_url}/auth/")
+def test_page(hub_url: str, auth: PasswordAuth, many_nodes: str) -> None:
     core_client = flame_hub.CoreClient(base_url=f"{hub_url}/core/", auth=auth)
 
     nodes_first_25 = core_client.find_nodes(page={"limit": 25})
@@ -99,8 +112,7 @@ def test_page(hub_url: str, many_nodes: str) -> None:
     assert nodes_first_25[10:20] == nodes_next_10
 
 
-def test_filter(hub_url: str, many_nodes: str) -> None:
-    auth = flame_hub.auth.PasswordAuth(username="admin", password="start123", base_url=f"{hub_url}/auth/")
+def test_filter(hub_url: str, auth: PasswordAuth, many_nodes: str) -> None:
     core_client = flame_hub.CoreClient(base_url=f"{hub_url}/core/", auth=auth)
 
     found = core_client.find_nodes(filter={"name": f"{many_nodes}-4"}).pop().model_dump(mode="json")
@@ -116,8 +128,7 @@ def test_filter(hub_url: str, many_nodes: str) -> None:
     assert [n.name for n in nodes_with_4_in_name] == [f"{many_nodes}-4"]
 
 
-def test_sort(hub_url: str, many_nodes: str) -> None:
-    auth = flame_hub.auth.PasswordAuth(username="admin", password="start123", base_url=f"{hub_url}/auth/")
+def test_sort(hub_url: str, auth: PasswordAuth, many_nodes: str) -> None:
     core_client = flame_hub.CoreClient(base_url=f"{hub_url}/core/", auth=auth)
 
     nodes = core_client.find_nodes(sort={"by": "created_at"})
@@ -133,8 +144,7 @@ def test_sort(hub_url: str, many_nodes: str) -> None:
         assert {n.id for n in sedon} == {n.id for n in nodes}
 
 
-def test_exceptions(hub_url: str, capsys: pytest.CaptureFixture[str]) -> None:
-    auth = flame_hub.auth.PasswordAuth(username="admin", password="start123", base_url=f"{hub_url}/auth/")
+def test_exceptions(hub_url: str, auth: PasswordAuth, capsys: pytest.CaptureFixture[str]) -> None:
     core_client = flame_hub.CoreClient(base_url=f"{hub_url}/core/", auth=auth)
 
     with pytest.raises(flame_hub.HubAPIError) as info:

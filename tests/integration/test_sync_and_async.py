@@ -15,7 +15,6 @@ import pytest
 
 import flame_hub
 from flame_hub import AsyncHub, Hub
-from flame_hub.auth import PasswordAuth
 from flame_hub.models import Node, Permission, Realm
 from flame_hub.testing import HubBackend
 
@@ -156,7 +155,7 @@ def test_a_sync_method_on_an_async_client_names_its_twin(backend: HubBackend) ->
 def test_an_async_method_on_a_sync_client_names_its_twin(backend: HubBackend) -> None:
     hub = Hub(
         backend.base_url,
-        PasswordAuth(backend.admin_username, backend.admin_password),
+        backend.admin_auth,
         transport=backend.transport,
     )
 
@@ -171,7 +170,7 @@ def test_sync_calls_work_inside_a_running_event_loop(backend: HubBackend) -> Non
     """A notebook cell runs inside an event loop; the sync client still works there."""
     hub = Hub(
         backend.base_url,
-        PasswordAuth(backend.admin_username, backend.admin_password),
+        backend.admin_auth,
         transport=backend.transport,
     )
 
@@ -191,7 +190,7 @@ def test_every_async_reader_answers_what_its_sync_twin_answers(backend: HubBacke
 
     from flame_hub.clients.methods import FindMethod
 
-    auth = PasswordAuth(backend.admin_username, backend.admin_password)
+    auth = backend.admin_auth
     sync_hub = Hub(backend.base_url, auth, transport=backend.transport)
     readers = {
         service: sorted(

@@ -20,7 +20,6 @@ from typing import Any
 import httpx
 
 from flame_hub import AsyncHub, Hub
-from flame_hub.auth import PasswordAuth
 from flame_hub.testing import HubBackend
 
 ORM_TWINS = {
@@ -54,7 +53,7 @@ class Mode:
         ``timeout``, ``transport`` …) go to the ``Hub``/``AsyncHub``.
         """
         backend = self.backend
-        auth = auth or PasswordAuth(backend.admin_username, backend.admin_password)
+        auth = auth or backend.admin_auth
 
         async def main() -> None:
             async with self.open_hub(auth, **hub_options) as hub:

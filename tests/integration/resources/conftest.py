@@ -9,7 +9,6 @@ import httpx
 import pytest
 
 from flame_hub import Hub
-from flame_hub.auth import PasswordAuth
 from flame_hub.testing import HubBackend
 
 from .support import RecordingTransport, Records, login
@@ -31,6 +30,6 @@ def recorder(backend: HubBackend) -> RecordingTransport:
 @pytest.fixture
 def recorded_hub(backend: HubBackend, recorder: RecordingTransport) -> Iterator[Hub]:
     """The admin's ``Hub`` sending through ``recorder``."""
-    admin = PasswordAuth(backend.admin_username, backend.admin_password)
+    admin = backend.admin_auth
     with login(backend, admin, transport=recorder) as client:
         yield client

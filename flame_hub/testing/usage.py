@@ -1,0 +1,190 @@
+"""What a test session asks of a real Hub, counted on the wire: ``HubUsage`` and its counting transports.
+
+A Hub's authup allows 1,200 requests a minute per caller address, token requests included, and a test
+suite that logs in per test or creates nodes in loops (core provisions an authup client for each) runs
+into 429 answers, then into core's 500 "429". The ``url`` and ``docker`` backends of the pytest plugin
+send every request through :class:`CountingTransport` / :class:`AsyncCountingTransport`, so the
+terminal summary can say how many token requests a run made, for which identities, and how close
+authup's budget came to running out (its ``ratelimit-remaining`` header, which also counts what the
+Hub's own services asked of authup from the same address).
+
+Nothing here ever records a password, secret or token: a token request is counted under its grant type
+and the user name or client id it names.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+import time
+import weakref
+from collections import Counter, deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qs
+
+import httpx
+
+__all__ = ["AsyncCountingTransport", "CountingTransport", "HubUsage"]
+
+#: authup's budget per caller address and minute (observed.md).
+AUTHUP_BUDGET = 1200
+WINDOW_SECONDS = 60.0
+
+
+def _service(path: str) -> str:
+    """``auth``, ``core``, ``storage`` from a Hub path (``/auth/token``), else ``other``."""
+    head = path.lstrip("/").split("/", 1)[0]
+    return head if head in ("auth", "core", "storage") else "other"
+
+
+def _identity(request: httpx.Request) -> str:
+    """``<grant>:<user name or client id>`` of a token request; never the password or secret."""
+    try:
+        content = request.content
+    except httpx.RequestNotRead:  # a streamed body: nothing to name
+        return "unknown"
+    body: dict[str, Any] = {}
+    try:
+        if request.headers.get("content-type", "").startswith("application/json"):
+            loaded = json.loads(content or b"{}")
+            body = loaded if isinstance(loaded, dict) else {}
+        else:
+            body = {k: v[0] for k, v in parse_qs(content.decode("utf-8", "replace")).items()}
+    except ValueError:
+        return "unknown"
+    grant = str(body.get("grant_type") or "password")
+    who = body.get("username") or body.get("client_id") or body.get("id") or "?"
+    return f"{grant}:{who}"
+
+
+@dataclass
+class HubUsage:
+    """Requests one test session sent to one Hub, and what authup's rate-limit headers said."""
+
+    base_url: str
+    requests: Counter[str] = field(default_factory=Counter)
+    token_requests: Counter[str] = field(default_factory=Counter)
+    too_many: int = 0
+    #: The smallest ``ratelimit-remaining`` authup answered with, and its ``ratelimit-limit``.
+    lowest_remaining: tuple[int, int] | None = None
+    #: authup requests per test (``test_id`` set by the plugin around each test).
+    per_test: Counter[str] = field(default_factory=Counter)
+    test_id: str | None = None
+    clock: Callable[[], float] = field(default=time.monotonic, repr=False)
+    _recent: deque[float] = field(default_factory=deque, repr=False)
+    busiest_minute: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def record(self, request: httpx.Request, response: httpx.Response) -> None:
+        """Count one exchange (called by the counting transports once the answer's headers are in)."""
+        service = _service(request.url.path)
+        with self._lock:
+            self.requests[service] += 1
+            if response.status_code == 429:
+                self.too_many += 1
+            if service != "auth":
+                return
+            if request.method == "POST" and request.url.path.rstrip("/").endswith("/token"):
+                self.token_requests[_identity(request)] += 1
+            if self.test_id is not None:
+                self.per_test[self.test_id] += 1
+            now = self.clock()
+            self._recent.append(now)
+            while self._recent and now - self._recent[0] > WINDOW_SECONDS:
+                self._recent.popleft()
+            self.busiest_minute = max(self.busiest_minute, len(self._recent))
+            remaining, limit = (
+                response.headers.get("ratelimit-remaining"),
+                response.headers.get("ratelimit-limit"),
+            )
+            if remaining is not None and limit is not None and remaining.isdigit() and limit.isdigit():
+                pair = (int(remaining), int(limit))
+                if self.lowest_remaining is None or pair[0] < self.lowest_remaining[0]:
+                    self.lowest_remaining = pair
+
+    @property
+    def total(self) -> int:
+        """Every request counted."""
+        return sum(self.requests.values())
+
+    def summary(self) -> list[str]:
+        """Lines for the pytest terminal summary."""
+        by_service = ", ".join(f"{name} {count}" for name, count in sorted(self.requests.items()))
+        logins = sum(self.token_requests.values())
+        lines = [
+            f"{self.total} requests to {self.base_url} ({by_service or 'none'})",
+            f"token requests: {logins} for {len(self.token_requests)} identities"
+            + (f" (most for one identity: {max(self.token_requests.values())})" if logins else ""),
+            f"authup requests from this process: at most {self.busiest_minute} within 60 s "
+            f"(authup allows {AUTHUP_BUDGET} a minute per address)",
+        ]
+        if self.lowest_remaining is not None:
+            remaining, limit = self.lowest_remaining
+            lines.append(
+                f"authup's own count (includes what the Hub's services asked from the same address): "
+                f"lowest ratelimit-remaining {remaining} of {limit}"
+            )
+        if self.per_test:
+            name, count = self.per_test.most_common(1)[0]
+            lines.append(f"most authup requests in one test: {count} ({name})")
+        lines.append(f"429 answers: {self.too_many}")
+        return lines
+
+
+class CountingTransport(httpx.BaseTransport):
+    """An ``httpx.HTTPTransport`` shared by every sync client of a session, counting into ``usage``.
+
+    Clients close their transport when they close; this one stays open for the next client (one
+    connection pool for the session) and is closed by :meth:`shutdown`.
+    """
+
+    def __init__(self, usage: HubUsage, **options: Any) -> None:
+        self.usage = usage
+        self._inner = httpx.HTTPTransport(**options)
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = self._inner.handle_request(request)
+        self.usage.record(request, response)
+        return response
+
+    def close(self) -> None:
+        """Kept open for the session's other clients (see the class docstring)."""
+
+    def shutdown(self) -> None:
+        """Close the connection pool (end of the session)."""
+        self._inner.close()
+
+
+class AsyncCountingTransport(httpx.AsyncBaseTransport):
+    """The async twin of :class:`CountingTransport`: one ``httpx.AsyncHTTPTransport`` per event loop.
+
+    Async connections belong to the loop that opened them, so the pool is kept per loop; a client
+    closing closes the pool of its loop, and the next client in that loop opens a fresh one.
+    """
+
+    def __init__(self, usage: HubUsage, **options: Any) -> None:
+        self.usage = usage
+        self._options = options
+        self._inner: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, httpx.AsyncHTTPTransport] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def _for_loop(self) -> httpx.AsyncHTTPTransport:
+        loop = asyncio.get_running_loop()
+        inner = self._inner.get(loop)
+        if inner is None:
+            inner = self._inner[loop] = httpx.AsyncHTTPTransport(**self._options)
+        return inner
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self._for_loop().handle_async_request(request)
+        self.usage.record(request, response)
+        return response
+
+    async def aclose(self) -> None:
+        inner = self._inner.pop(asyncio.get_running_loop(), None)
+        if inner is not None:
+            await inner.aclose()
