@@ -5,7 +5,7 @@ also be used one by one, exactly like the existing ``flame-hub-client``.
 """
 
 from flame_hub import auth, models, types
-from flame_hub._version import __version__
+from flame_hub._version import __version__, __version_info__
 from flame_hub.clients import AuthClient, CoreClient, StorageClient
 from flame_hub.clients.aio import AsyncAuthClient, AsyncCoreClient, AsyncStorageClient
 from flame_hub.clients.engine import IncludeNotReturnedWarning
@@ -32,6 +32,7 @@ from flame_hub.exceptions import (
 from flame_hub.hub import AsyncHub, Hub
 from flame_hub.models.base import get_field_names, get_includable_names
 from flame_hub.query import Q
+from flame_hub.query.plans import IncompleteListingWarning
 from flame_hub.retry import Retry
 
 __all__ = [
@@ -53,6 +54,7 @@ __all__ = [
     "HubConnectionError",
     "HubTimeoutError",
     "IncludeNotReturnedWarning",
+    "IncompleteListingWarning",
     "InvalidIdError",
     "NotFoundError",
     "NotSupportedError",
@@ -64,6 +66,7 @@ __all__ = [
     "StorageClient",
     "UnauthorizedError",
     "__version__",
+    "__version_info__",
     "auth",
     "configure",
     "get_field_names",

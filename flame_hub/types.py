@@ -2,40 +2,60 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterable
 from enum import Enum
-from typing import Any, Literal
+from typing import IO, TYPE_CHECKING, Any, Literal, Protocol, TypeVar, Union
 
-from typing_extensions import TypedDict
+import httpx
+from typing_extensions import NotRequired, TypedDict
 
 from flame_hub._unset import UNSET, Unset
 from flame_hub.query.query import FieldSelection
 
+if TYPE_CHECKING:  # the models import this module; at run time these names are only forward references
+    from flame_hub.models.base import ListMeta, Resource, SingleResourceMeta
+
 __all__ = [
     "DEFAULT_PAGE_PARAMS",
     "UNSET",
+    "UNSET_T",
     "ActorType",
     "AnalysisBucketType",
     "AnalysisCommand",
     "AnalysisNodeApprovalStatus",
     "ApprovalStatus",
+    "AuthParam",
+    "BaseKwargs",
     "ClientAuthMethod",
     "CommandArgumentPosition",
     "DecisionStrategy",
+    "FieldParams",
     "FilterOperator",
     "FilterParams",
+    "FindAllKwargs",
+    "GetKwargs",
+    "IncludeParams",
     "LogChannel",
     "LogLevel",
     "MasterImageCommand",
+    "MasterImageCommandArgument",
     "NodeType",
     "PageParams",
     "ProcessStatus",
     "ProjectNodeApprovalStatus",
+    "ReadableBinary",
     "RealmScope",
     "RegistryCommand",
     "RegistryProjectType",
+    "ResourceListResult",
+    "ResourceT",
+    "SingleResourceResult",
     "SortParams",
     "TokenBindingMethod",
     "Unset",
+    "UploadFile",
+    "UuidIdentifiable",
     "only",
 ]
 
@@ -140,3 +160,80 @@ def only(*names: str) -> FieldSelection:
     """``fields=only("id", "name")``: ask for exactly these columns (plus ``id``) instead of adding to the
     default projection as plain ``fields=["email"]`` does."""
     return FieldSelection(only=tuple(names))
+
+
+# -- flame-hub-client 0.5.5's typing names ---------------------------------------------------------------
+# Kept so that annotations written against 0.5.5 still resolve; the clients' own signatures are typed
+# with the same shapes.
+
+#: ``UNSET``'s type, for annotations (``hidden: bool | UNSET_T = UNSET``).
+UNSET_T = Unset
+
+#: A record type.
+ResourceT = TypeVar("ResourceT", bound="Resource")
+
+#: Whatever addresses a record: the record itself, its UUID, or its id as text.
+UuidIdentifiable = Union["Resource", uuid.UUID, str]
+
+#: Per-request auth: a flow, a raw bearer token, or None for no ``Authorization`` header.
+AuthParam = httpx.Auth | str | None
+
+#: ``include="realm"`` or ``include=["realm", …]``.
+IncludeParams = str | Iterable[str]
+
+#: ``fields="email"`` or ``fields=["email", …]`` (``-name`` removes a column, see :func:`only`).
+FieldParams = str | Iterable[str] | FieldSelection
+
+#: What ``find_<plural>(meta=…)`` returns: the records, or the records and the list's meta.
+ResourceListResult = list[ResourceT] | tuple[list[ResourceT], "ListMeta"]
+
+#: What ``get_<singular>(id, meta=…)`` returns: the record, or it and its meta; None when it does not exist.
+SingleResourceResult = Union[ResourceT, tuple[ResourceT, "SingleResourceMeta"], None]  # noqa: UP007 - see above
+
+
+class BaseKwargs(TypedDict, total=False):
+    """The keyword every method takes: ``auth`` for this one request."""
+
+    auth: AuthParam
+
+
+class GetKwargs(BaseKwargs, total=False):
+    """The keywords of ``get_<singular>``: extra ``fields``, the relations to ``include``, ``meta``."""
+
+    fields: FieldParams | None
+    include: IncludeParams | None
+    meta: bool
+
+
+class FindAllKwargs(GetKwargs, total=False):
+    """The keywords of ``find_<plural>`` (and ``get_<plural>``): those of a get, and the query."""
+
+    filter: FilterParams | None
+    page: PageParams | None
+    sort: SortParams | list[SortParams] | str | None
+
+
+class MasterImageCommandArgument(TypedDict):
+    """One command argument as a dict (``create_analysis(..., image_command_arguments=[...])``).
+
+    Records carry them parsed, as :class:`flame_hub.models.MasterImageCommandArgument`.
+    """
+
+    value: str
+    position: NotRequired[CommandArgumentPosition | None]
+
+
+class ReadableBinary(Protocol):
+    """Anything with a binary ``read`` (an open file, a socket's file object …)."""
+
+    def read(self, size: int = -1, /) -> bytes:
+        """Up to ``size`` bytes (all that is left when -1); empty at the end."""
+        ...
+
+
+class UploadFile(TypedDict):
+    """One file to upload: ``file_name`` becomes the stored path; ``content_type`` is guessed when left out."""
+
+    file_name: str
+    content: bytes | str | IO[bytes] | ReadableBinary
+    content_type: NotRequired[str]

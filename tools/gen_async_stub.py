@@ -1,12 +1,16 @@
-"""Generate ``flame_hub/clients/aio.pyi``: the async clients' types, derived from the sync declarations.
+"""Generate the clients' type stubs from their declarations: ``signatures.pyi`` and ``aio.pyi``.
 
-The async clients reuse the sync clients' method declarations at run time (their ``_execute`` awaits),
-so there is nothing to write twice; type checkers only need to be told that each method is a
-coroutine. This script reads ``AuthMethods``, ``CoreMethods`` and ``StorageMethods`` and writes one
-``async def`` line per public method, and an awaitable protocol per declared read/delete method.
+The seed-style methods are declared once (``declare(...)`` in flame_hub/clients/{auth,core,storage}.py)
+and become functions at import time, so a type checker cannot see their signatures in the source.
+This script writes them down:
 
-Run ``python tools/gen_async_stub.py`` after changing a sync client; ``tests/unit/test_async_stub.py``
-fails while the stub is out of date.
+* ``flame_hub/clients/signatures.pyi``: the declared methods of the sync clients (``AuthSignatures`` …,
+  which the method classes inherit when type checking);
+* ``flame_hub/clients/aio.pyi``: the async clients, every method as a coroutine — the declared ones,
+  the hand-written ``@special`` ones (read from the source) and the managers.
+
+Run ``python tools/gen_async_stub.py`` after changing a client or a resource declaration;
+``tests/unit/test_async_stub.py`` fails while a stub is out of date.
 """
 
 from __future__ import annotations
@@ -18,40 +22,50 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from flame_hub.clients.methods import Operation  # noqa: E402
+
 CLIENTS = ROOT / "flame_hub" / "clients"
 STUB = CLIENTS / "aio.pyi"
+SIGNATURES = CLIENTS / "signatures.pyi"
 
-#: sync declarations → (async class, its base, the module the base comes from)
+#: sync method class → (its module file, the sync signatures class, the async class, its base and module)
 SOURCES = {
-    "auth.py": ("AuthMethods", "AsyncAuthClient", "AsyncBaseClient", "flame_hub.clients.base"),
-    "core.py": ("CoreMethods", "AsyncCoreClient", "AsyncBaseClient", "flame_hub.clients.base"),
-    "storage.py": ("StorageMethods", "AsyncStorageClient", "AsyncStorageIO", "flame_hub.clients.storage"),
+    "AuthMethods": (
+        "auth.py",
+        "AuthSignatures",
+        "AsyncAuthClient",
+        "AsyncBaseClient",
+        "flame_hub.clients.base",
+    ),
+    "CoreMethods": (
+        "core.py",
+        "CoreSignatures",
+        "AsyncCoreClient",
+        "AsyncBaseClient",
+        "flame_hub.clients.base",
+    ),
+    "StorageMethods": (
+        "storage.py",
+        "StorageSignatures",
+        "AsyncStorageClient",
+        "AsyncStorageIO",
+        "flame_hub.clients.storage",
+    ),
 }
-
-DESCRIPTORS = {
-    "GetAllMethod": "AsyncFind",
-    "FindMethod": "AsyncFind",
-    "GetMethod": "AsyncGet",
-    "DeleteMethod": "AsyncDelete",
-    "ClientManager": "Manager",
-}
-PROVIDED = {
-    "AsyncFind": "flame_hub.clients.methods",
-    "AsyncGet": "flame_hub.clients.methods",
-    "AsyncDelete": "flame_hub.clients.methods",
-    "Manager": "flame_hub.query.manager",
-    "ClassVar": "typing",
-}
+PROVIDED = {"Manager": "flame_hub.query.manager", "overload": "typing"}
 
 
 def _origins(tree: ast.Module, module: str) -> dict[str, str]:
     """Where each name a module uses comes from: its imports, or the module itself (its own aliases)."""
     found: dict[str, str] = {}
-    for node in tree.body:
+    for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.module and node.module != "__future__":
             for alias in node.names:
-                found[alias.asname or alias.name] = node.module
-        elif isinstance(node, ast.Assign):
+                found.setdefault(alias.asname or alias.name, node.module)
+    for node in tree.body:
+        if isinstance(node, ast.Assign):
             for target in node.targets:
                 if isinstance(target, ast.Name):
                     found[target.id] = module
@@ -59,7 +73,7 @@ def _origins(tree: ast.Module, module: str) -> dict[str, str]:
 
 
 def _signature(function: ast.FunctionDef) -> str:
-    """The function as a one-line ``async def`` with every default shown as ``...``."""
+    """A hand-written method as a one-line ``async def`` with every default shown as ``...``."""
     args = function.args
     for default in [*args.defaults, *args.kw_defaults]:
         if default is not None:
@@ -71,68 +85,127 @@ def _signature(function: ast.FunctionDef) -> str:
     return f"    async def {function.name}({ast.unparse(args)}) -> {returns}: ...  # fmt: skip"
 
 
-def _names(node: ast.AST) -> set[str]:
-    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+def _names_in(line: str) -> set[str]:
+    text = line.strip()
+    if text.startswith("@"):
+        text = text[1:]
+    header = text.split("  # fmt: skip")[0]
+    tree = ast.parse(header + (" ..." if header.endswith(":") else ""))
+    return {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)} - {"self"}
+
+
+def _import_lines(imports: dict[str, set[str]]) -> list[str]:
+    lines: list[str] = []
+    for group in (False, True):  # the standard library first, then this package (isort's order)
+        for origin in sorted(o for o in imports if o.startswith("flame_hub") is group):
+            lines.append(f"from {origin} import {', '.join(sorted(imports[origin]))}")
+        lines.append("")
+    return lines
+
+
+def _need(names: set[str], where: dict[str, str], imports: dict[str, set[str]], context: str) -> None:
+    for name in names:
+        origin = PROVIDED.get(name) or where.get(name)
+        if origin is None:
+            if hasattr(builtins, name):
+                continue
+            raise SystemExit(f"{context}: cannot tell where {name!r} comes from")
+        imports.setdefault(origin, set()).add(name)
+
+
+def _declared(cls: type, asynchronous: bool, imports: dict[str, set[str]]) -> list[str]:
+    lines: list[str] = []
+    operations: dict[str, Operation] = cls.declared  # type: ignore[attr-defined]
+    for operation in operations.values():
+        for line in operation.stub(asynchronous):
+            if not line.lstrip().startswith('"""'):
+                _need(_names_in(line), operation.stub_imports(), imports, operation.name)
+            lines.append(line)
+    return lines
+
+
+def _header(doc: str, imports: dict[str, set[str]], names: list[str]) -> list[str]:
+    return [
+        f'"""{doc} (generated by tools/gen_async_stub.py from the client declarations; do not edit)."""',
+        "",
+        "from __future__ import annotations",
+        "",
+        *_import_lines(imports),
+        f"__all__ = [{', '.join(repr(n).replace(chr(39), chr(34)) for n in names)}]",
+    ]
+
+
+def _methods_class(name: str) -> type:
+    import flame_hub.clients.auth
+    import flame_hub.clients.core
+    import flame_hub.clients.storage
+
+    for module in (flame_hub.clients.auth, flame_hub.clients.core, flame_hub.clients.storage):
+        if hasattr(module, name):
+            return getattr(module, name)  # type: ignore[no-any-return]
+    raise SystemExit(f"no class {name}")
+
+
+def generate_signatures() -> str:
+    """The text of ``signatures.pyi``."""
+    imports: dict[str, set[str]] = {}
+    classes: list[str] = []
+    names: list[str] = []
+    for source, (_file, signatures, *_rest) in SOURCES.items():
+        body = _declared(_methods_class(source), False, imports)
+        doc = f'    """The declared methods of ``{source}`` as type checkers see them."""'
+        classes.append(f"class {signatures}:\n{doc}\n\n" + "\n".join(body))
+        names.append(signatures)
+    lines = _header("Types of the sync clients' declared methods", imports, names)
+    for text in classes:
+        lines.extend(["", "", text])
+    return _tidy("\n".join(lines) + "\n", SIGNATURES)
 
 
 def generate() -> str:
     """The text of ``aio.pyi``."""
     imports: dict[str, set[str]] = {}
     classes: list[str] = []
-    for filename, (source_class, async_class, base, base_module) in SOURCES.items():
+    names: list[str] = []
+    for source, (filename, _signatures, async_class, base, base_module) in SOURCES.items():
         module = f"flame_hub.clients.{filename[:-3]}"
         tree = ast.parse((CLIENTS / filename).read_text(encoding="utf-8"))
         origins = _origins(tree, module)
-        body: list[str] = []
-        used: set[str] = {base}
         origins[base] = base_module
-        declaration = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == source_class)
+        imports.setdefault(base_module, set()).add(base)
+        body: list[str] = []
+        declaration = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == source)
         for item in declaration.body:
             if (
                 isinstance(item, ast.Assign)
                 and isinstance(item.value, ast.Call)
                 and isinstance(item.value.func, ast.Name)
-                and item.value.func.id in DESCRIPTORS
+                and item.value.func.id == "ClientManager"
             ):
-                kind = DESCRIPTORS[item.value.func.id]
                 model = ast.unparse(item.value.args[0])
                 for target in item.targets:
-                    body.append(f"    {ast.unparse(target)}: {kind}[{model}]")
-                used |= {kind, model}
-            elif isinstance(item, ast.FunctionDef) and not item.name.startswith("_"):
-                body.append(_signature(item))
-                used |= _names(item.args) | (_names(item.returns) if item.returns else set())
-        used.discard("self")
-        for name in sorted(used):
-            origin = PROVIDED.get(name) or origins.get(name)
-            if origin is None:
-                if hasattr(builtins, name):
-                    continue
-                raise SystemExit(f"{filename}: cannot tell where {name!r} comes from")
-            imports.setdefault(origin, set()).add(name)
-        doc = f'    """Async twin of ``{source_class[: -len("Methods")]}Client``: every method is a coroutine."""'
+                    body.append(f"    {ast.unparse(target)}: Manager[{model}]")
+                _need({"Manager", model}, origins, imports, filename)
+        body += _declared(_methods_class(source), True, imports)
+        for item in declaration.body:
+            if isinstance(item, ast.FunctionDef) and not item.name.startswith("_"):
+                line = _signature(item)
+                _need(_names_in(line.replace("async def", "def")), origins, imports, filename)
+                body.append(line)
+        doc = f'    """Async twin of ``{source[: -len("Methods")]}Client``: every method is a coroutine."""'
         classes.append(f"class {async_class}({base}):\n{doc}\n\n" + "\n".join(body))
-    lines = [
-        '"""Types of the async clients (generated by tools/gen_async_stub.py from the sync clients; do not edit)."""',
-        "",
-        "from __future__ import annotations",
-        "",
-    ]
-    for group in (False, True):  # the standard library first, then this package (isort's order)
-        for origin in sorted(o for o in imports if o.startswith("flame_hub") is group):
-            lines.append(f"from {origin} import {', '.join(sorted(imports[origin]))}")
-        lines.append("")
-    lines.append('__all__ = ["AsyncAuthClient", "AsyncCoreClient", "AsyncStorageClient"]')
+        names.append(async_class)
+    lines = _header("Types of the async clients", imports, names)
     for text in classes:
         lines.extend(["", "", text])
-    return _tidy("\n".join(lines) + "\n")
+    return _tidy("\n".join(lines) + "\n", STUB)
 
 
-def _tidy(text: str) -> str:
+def _tidy(text: str, path: Path) -> str:
     """Sort the imports and format the stub with ruff, as the project's checks expect."""
     for args in (["check", "--fix", "--quiet", "--select", "I", "--exit-zero"], ["format", "--quiet"]):
         done = subprocess.run(
-            [sys.executable, "-m", "ruff", *args, "--stdin-filename", str(STUB), "-"],
+            [sys.executable, "-m", "ruff", *args, "--stdin-filename", str(path), "-"],
             input=text,
             capture_output=True,
             text=True,
@@ -144,8 +217,9 @@ def _tidy(text: str) -> str:
 
 
 def main() -> int:
+    SIGNATURES.write_text(generate_signatures(), encoding="utf-8")
     STUB.write_text(generate(), encoding="utf-8")
-    print(f"wrote {STUB.relative_to(ROOT)}")
+    print(f"wrote {SIGNATURES.relative_to(ROOT)} and {STUB.relative_to(ROOT)}")
     return 0
 
 

@@ -319,9 +319,9 @@ class _HTTPClientCore(ServiceCore, Generic[HTTPClientT]):
         base_url: the service URL; defaults to ``client.base_url`` when a client is given, else the
             public Hub's.
         auth: the auth flow or bearer token for every request.
-        client: your own ``httpx.Client`` / ``httpx.AsyncClient`` (its pool, proxies, TLS). ``base_url``
-            and ``auth`` still apply: URLs are built from this object's ``base_url`` and the auth is passed
-            with every request. You keep ownership: closing this object does not close it.
+        client: your own ``httpx.Client`` / ``httpx.AsyncClient`` (its pool, proxies, TLS). Its
+            ``base_url`` and ``auth`` are used unless ``base_url`` / ``auth`` are given here too (then
+            those win). You keep ownership: closing this object does not close it.
         auth_url: authup's URL, when it cannot be derived from ``base_url``.
         timeout: seconds or an ``httpx.Timeout`` (default: connect 10 s, everything else 30 s).
         transport: an httpx transport for the client this object creates (e.g. FakeHub's in-process one).
@@ -362,6 +362,10 @@ class _HTTPClientCore(ServiceCore, Generic[HTTPClientT]):
                 f"{type(self).__name__} needs an {self._http_class.__module__}.{self._http_class.__name__}, "
                 f"got {type(client).__name__}"
             )
+        if client is not None and auth is None and client.auth is not None:
+            # The seed's documented set-up: the given client carries the auth (and the base URL); both
+            # apply unless passed here explicitly. Requests name their auth, so it must be adopted.
+            auth = client.auth
         self._configure(base_url, auth, auth_url, client.base_url if client is not None else None)
         self._owns_client = client is None
         self._timeout: httpx.Timeout | None = None if timeout is None else httpx.Timeout(timeout)

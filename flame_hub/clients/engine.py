@@ -33,6 +33,7 @@ from flame_hub.models.base import (
     Page,
     Resource,
     ResourceT,
+    SingleResourceMeta,
     bare_adapter,
     item_adapter,
     list_adapter,
@@ -46,6 +47,8 @@ from flame_hub.query.query import FieldSelection, Query
 __all__ = [
     "Call",
     "IncludeNotReturnedWarning",
+    "bare",
+    "bare_or_none",
     "bind",
     "command_call",
     "create_call",
@@ -146,19 +149,26 @@ def list_call(
     offset: int | None,
     auth: AuthArg = USE_CLIENT_AUTH,
     client: object = None,
+    warn_includes: bool = True,
 ) -> Call[Page[ResourceT]]:
-    """``GET /<path>`` with the compiled query; raises ``EmptyResultSet`` when no request is needed."""
+    """``GET /<path>`` with the compiled query; raises ``EmptyResultSet`` when no request is needed.
+
+    ``warn_includes=False`` reads includes the Hub dropped without an :class:`IncludeNotReturnedWarning`
+    (for the facade's default includes, which the caller did not ask for).
+    """
     if limit is None and offset is None:
         _check_operation(model, "list")
         params = compile_query(model, query)
         return Call(
             "GET",
             core.url(lit(model.meta.path)),
-            _page_parser(model, params, client),
+            _page_parser(model, params, client, warn_includes),
             params=params,
             auth=auth,
         )
-    return list_calls(core, model, query, [(limit, offset)], auth=auth, client=client)[0]
+    return list_calls(
+        core, model, query, [(limit, offset)], auth=auth, client=client, warn_includes=warn_includes
+    )[0]
 
 
 def list_calls(
@@ -169,11 +179,12 @@ def list_calls(
     *,
     auth: AuthArg = USE_CLIENT_AUTH,
     client: object = None,
+    warn_includes: bool = True,
 ) -> list[Call[Page[ResourceT]]]:
     """One list call per ``(limit, offset)`` window, all from a single compilation of the query."""
     _check_operation(model, "list")
     params = compile_query(model, query)
-    parse = _page_parser(model, params, client)
+    parse = _page_parser(model, params, client, warn_includes)
     url = core.url(lit(model.meta.path))
     calls: list[Call[Page[ResourceT]]] = []
     for limit, offset in windows:
@@ -187,9 +198,9 @@ def list_calls(
 
 
 def _page_parser(
-    model: type[ResourceT], params: Sequence[tuple[str, str]], client: object
+    model: type[ResourceT], params: Sequence[tuple[str, str]], client: object, warn_includes: bool = True
 ) -> Callable[[httpx.Response], Page[ResourceT]]:
-    includes = next((v.split(",") for k, v in params if k == "include"), [])
+    includes = next((v.split(",") for k, v in params if k == "include"), []) if warn_includes else []
     adapter = list_adapter(model)
 
     def parse(response: httpx.Response) -> Page[ResourceT]:
@@ -211,20 +222,26 @@ def retrieve_call(
     includes: Sequence[str] = (),
     auth: AuthArg = USE_CLIENT_AUTH,
     client: object = None,
+    warn_includes: bool = True,
 ) -> Call[ResourceT | None]:
     """``GET /<path>/<id>``; a 404 gives None."""
     call = retrieve_with_meta_call(
-        core, model, ident, fields=fields, includes=includes, auth=auth, client=client
+        core,
+        model,
+        ident,
+        fields=fields,
+        includes=includes,
+        auth=auth,
+        client=client,
+        warn_includes=warn_includes,
     )
     with_meta = call.parse
-    return Call(
-        call.method,
-        call.url,
-        lambda response: with_meta(response)[0],
-        params=call.params,
-        none_on_404=True,
-        auth=auth,
-    )
+
+    def parse(response: httpx.Response) -> ResourceT | None:
+        found = with_meta(response)
+        return None if found is None else found[0]
+
+    return Call(call.method, call.url, parse, params=call.params, none_on_404=True, auth=auth)
 
 
 def retrieve_with_meta_call(
@@ -236,8 +253,10 @@ def retrieve_with_meta_call(
     includes: Sequence[str] = (),
     auth: AuthArg = USE_CLIENT_AUTH,
     client: object = None,
-) -> Call[tuple[ResourceT | None, dict[str, Any]]]:
-    """:func:`retrieve_call` answering the record and its envelope's ``meta`` (parsed in the same pass)."""
+    warn_includes: bool = True,
+) -> Call[tuple[ResourceT, SingleResourceMeta] | None]:
+    """:func:`retrieve_call` answering the record and its envelope's ``meta`` (parsed in the same pass);
+    None when there is no such record (as flame-hub-client 0.5.5 answers ``meta=True`` on a 404)."""
     _check_operation(model, "get")
     params: list[tuple[str, str]] = []
     wire_includes = compile_includes(model, includes)
@@ -258,12 +277,13 @@ def retrieve_with_meta_call(
         params.append(("fields", field_text))
     adapter = item_adapter(model)
 
-    def parse(response: httpx.Response) -> tuple[ResourceT | None, dict[str, Any]]:
+    def parse(response: httpx.Response) -> tuple[ResourceT, SingleResourceMeta] | None:
         if response.status_code == 404:
-            return None, {}
+            return None
         envelope = adapter.validate_json(response.content)
         bind([envelope.data], client)
-        _warn_missing_includes(model, [envelope.data], wire_includes)
+        if warn_includes:
+            _warn_missing_includes(model, [envelope.data], wire_includes)
         return envelope.data, envelope.meta
 
     url = core.url(lit(model.meta.path), segment)
@@ -433,3 +453,9 @@ def bare(model: type[ModelT]) -> Callable[[httpx.Response], ModelT]:
         return adapter.validate_json(response.content)
 
     return parse
+
+
+def bare_or_none(model: type[ModelT]) -> Callable[[httpx.Response], ModelT | None]:
+    """:func:`bare`, reading a 404 as None (for calls made with ``none_on_404=True``)."""
+    parse = bare(model)
+    return lambda response: None if response.status_code == 404 else parse(response)

@@ -1,21 +1,53 @@
-"""The read and delete methods every resource has, declared in one line per method.
+"""The seed-style methods (``find_nodes``, ``create_node`` …), derived from the resource declarations.
 
-``find_nodes = FindMethod(Node)`` on a client class gives ``client.find_nodes(filter=…, page=…, …)``
-with the existing client's arguments, typed for the resource. The bodies exist once, here; a client
-only says which resource each method serves. Each method builds an engine :class:`Call` and hands it
-to the client's ``_execute`` (the sync clients send it with httpx.Client, the async ones await it).
+Every resource's methods come from one mechanism. A client lists them, one line per method::
+
+    declare(
+        CoreMethods,
+        *reads(Node),  # get_nodes, find_nodes, get_node, delete_node
+        Create(Node, "name", "realm_id", "registry_id", "external_name",
+               Arg("node_type", "type", default="default"), Arg("hidden", default=False)),
+        Update(Node, "external_name", "hidden", Arg("node_type", "type"), "realm_id", "registry_id", "public_key"),
+    )
+
+What a line says is what flame-hub-client 0.5.5's method takes (tests/compat/surface-0.5.5.json):
+its positional arguments in order, where an argument's name differs from the field it sets, and
+defaults that do not follow from the declaration. Everything else is derived from the resource's
+declaration (flame_hub.models):
+
+* the method names (``find_<plural>``, ``get_<singular>`` …) and the id argument (``<singular>_id``);
+* defaults: on create, a field the Hub requires is a required argument and the others default to
+  None ("not given": left out of the body, unless ``Arg(..., null=True)`` says 0.5.5 sent null on
+  purpose); on update, every argument defaults to ``UNSET`` ("leave as it is"; None sends null);
+* the fields the Hub accepts that 0.5.5 did not name become keyword-only arguments (``UNSET``);
+* the argument types (for the generated stubs) and every check (the engine refuses a value for a
+  field the Hub would ignore, with a named error);
+* ``get_*`` / ``find_*`` / ``get_<singular>`` include every relation the resource can include, as
+  0.5.5 did: ``include=[...]`` narrows that, ``include=()`` asks for none.
+
+Each declared method becomes a real function with that signature (``inspect.signature`` shows it and
+keyword calls use 0.5.5's names). Through an async client the same declaration gives an ``async def``,
+so ``inspect.iscoroutinefunction`` tells the twins apart; :func:`special` does the same for the few
+hand-written methods (special routes with logic of their own). Type checkers read the signatures from
+stubs generated from these declarations by ``tools/gen_async_stub.py`` (``signatures.pyi`` for the sync
+clients, ``aio.pyi`` for the async ones); a test fails while they are stale.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Generic, Literal, Protocol, TypeVar, overload
+import functools
+import inspect
+import types
+import typing
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar, Union, overload
 
 import httpx
 from typing_extensions import Self
 
 from flame_hub._unset import UNSET
-from flame_hub.clients.base import USE_CLIENT_AUTH, AuthArg, ServiceCore
+from flame_hub.clients.base import USE_CLIENT_AUTH, AsyncBaseClient, ServiceCore
 from flame_hub.clients.engine import (
     Call,
     create_call,
@@ -26,41 +58,72 @@ from flame_hub.clients.engine import (
     update_call,
 )
 from flame_hub.clients.params import page_window, query_from_find
-from flame_hub.models.base import ListMeta, Page, Resource, ResourceT
+from flame_hub.models.base import ListMeta, Page, Resource, ResourceT, schema_of
+from flame_hub.models.payload import Payload
 from flame_hub.query.compiler import EmptyResultSet
 from flame_hub.query.query import FieldSelection
 
 if TYPE_CHECKING:
     from flame_hub.query.manager import Manager
 
-T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])
 
 __all__ = [
-    "AsyncDelete",
-    "AsyncFind",
-    "AsyncGet",
+    "Arg",
     "ClientManager",
-    "DeleteMethod",
-    "Executor",
-    "FindMethod",
-    "GetAllMethod",
-    "GetMethod",
+    "Create",
+    "Delete",
+    "FieldsArg",
+    "FilterArg",
+    "Find",
+    "Get",
+    "GetAll",
+    "IncludeArg",
+    "Operation",
+    "PageArg",
     "ResourceFacade",
+    "SortArg",
+    "Update",
+    "declare",
+    "default_includes",
     "empty_call",
+    "reads",
+    "special",
 ]
 
 
-#: The existing client's query arguments (shared by the sync and async signatures).
-FieldsArg = str | list[str] | tuple[str, ...] | FieldSelection | None
-IncludeArg = str | list[str] | tuple[str, ...] | None
+#: ``fields=``: names to add (``"email"``, ``"+email"``), to leave out (``"-public_key"``), or ``only(...)``.
+FieldsArg = str | Sequence[str] | FieldSelection | None
+#: ``include=``: relation names; None includes every relation, ``()`` none.
+IncludeArg = str | Sequence[str] | None
+#: ``filter=``: field name → value, ``(operator, value)`` or a list (see the README's query table).
 FilterArg = Mapping[str, Any] | None
+#: ``page=``: ``{"limit": …, "offset": …}`` (defaults 50 and 0).
 PageArg = Mapping[str, Any] | None
+#: ``sort=``: ``{"by": name, "order": "ascending" | "descending"}``, ``"-name"``, or a list of them.
+SortArg = Mapping[str, Any] | str | Sequence[Mapping[str, Any] | str] | None
 
+_KEYWORD = inspect.Parameter.KEYWORD_ONLY
+_POSITIONAL = inspect.Parameter.POSITIONAL_OR_KEYWORD
+_REQUIRED = inspect.Parameter.empty
 
-class Executor(Protocol):
-    """What the methods need from a client: URLs/auth (ServiceCore) and a way to run a call."""
-
-    def _execute(self, call: Call[Any]) -> Any: ...
+#: Where the names the generated stubs use come from (model classes are found by their module).
+STUB_IMPORTS: dict[str, str] = {
+    "Any": "typing",
+    "Literal": "typing",
+    "Mapping": "collections.abc",
+    "Sequence": "collections.abc",
+    "AuthArg": "flame_hub.clients.base",
+    "FieldsArg": "flame_hub.clients.methods",
+    "FilterArg": "flame_hub.clients.methods",
+    "IncludeArg": "flame_hub.clients.methods",
+    "PageArg": "flame_hub.clients.methods",
+    "SortArg": "flame_hub.clients.methods",
+    "IdLike": "flame_hub.models.base",
+    "ListMeta": "flame_hub.models.base",
+    "SingleResourceMeta": "flame_hub.models.base",
+    "Unset": "flame_hub._unset",
+}
 
 
 def empty_call(result: Any) -> Call[Any]:
@@ -68,203 +131,551 @@ def empty_call(result: Any) -> Call[Any]:
     return Call("", httpx.URL("about:blank"), lambda _response: result)
 
 
-def _as_core(client: object) -> ServiceCore:
-    if not isinstance(client, ServiceCore):  # pragma: no cover - a programming error in a client class
-        raise TypeError(f"{type(client).__name__} is not a service client")
-    return client
+def default_includes(model: type[Resource]) -> tuple[str, ...]:
+    """What the seed-style readers include when ``include=`` is left out: every relation, as 0.5.5 did."""
+    return tuple(schema_of(model).includes)
 
 
-class _Method(Generic[ResourceT]):
-    """Base descriptor: remembers the resource its methods serve."""
+# -- how a declared method becomes a sync and an async function ---------------------------------------
 
-    def __init__(self, model: type[ResourceT]) -> None:
+
+def _twins(
+    name: str, sync: Callable[..., Any], signature: inspect.Signature, doc: str | None
+) -> tuple[Any, Any]:
+    """The sync function and its ``async def`` twin (which awaits what the async client's ``_execute`` gives)."""
+
+    async def asynchronous(self: Any, /, *args: Any, **kwargs: Any) -> Any:
+        return await sync(self, *args, **kwargs)
+
+    for function in (sync, asynchronous):
+        function.__name__ = name
+        function.__qualname__ = name
+        function.__doc__ = doc
+        function.__signature__ = signature  # type: ignore[union-attr]
+    return sync, asynchronous
+
+
+class _TwinDescriptor:
+    """Gives the sync function to sync clients and the ``async def`` twin to async ones."""
+
+    _sync: Any
+    _async: Any
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        for function in (self._sync, self._async):
+            function.__qualname__ = f"{owner.__qualname__}.{name}"
+            function.__module__ = owner.__module__
+
+    def __get__(self, instance: object, owner: type | None = None) -> Any:
+        cls = owner if owner is not None else type(instance)
+        function = self._async if issubclass(cls, AsyncBaseClient) else self._sync
+        return function if instance is None else types.MethodType(function, instance)
+
+
+class _Special(_TwinDescriptor):
+    def __init__(self, function: Callable[..., Any]) -> None:
+        self.function = function
+        self._sync = function
+
+        @functools.wraps(function)
+        async def asynchronous(self: Any, /, *args: Any, **kwargs: Any) -> Any:
+            return await function(self, *args, **kwargs)
+
+        self._async = asynchronous
+
+
+if TYPE_CHECKING:
+
+    def special(function: F) -> F:
+        """A hand-written method shared by the sync and async clients (see the runtime definition)."""
+        return function
+
+else:
+
+    def special(function):
+        """Mark a hand-written client method: sync clients run it, async clients get an ``async def`` twin.
+
+        The method builds its call and returns ``self._execute(call)``; through an async client that
+        is a coroutine, which the twin awaits. Use it only where a method has logic of its own (a
+        special route, a check no declaration can state); everything else is declared.
+        """
+        return _Special(function)
+
+
+# -- declared methods -----------------------------------------------------------------------------------
+
+
+class _Same:
+    def __repr__(self) -> str:
+        return "<same as the argument>"
+
+
+_SAME: Any = _Same()
+_DERIVED: Any = object()
+
+
+class Arg:
+    """One argument of a declared create/update method, where it is not simply a field of the same name.
+
+    Args:
+        name: the argument's name (flame-hub-client 0.5.5's).
+        field: the field it sets, when the name differs (``Arg("node_type", "type")``); None for an
+            argument that sets no field (only a ``check`` reads it).
+        default: the default, when it does not follow from the declaration (see the module docstring).
+        null: on create, None is sent as null instead of leaving the field out (where null means
+            something, such as a global permission).
+        annotation: the argument's type for the stubs, for an argument that sets no field.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        field: str | None = _SAME,
+        *,
+        default: Any = _DERIVED,
+        null: bool = False,
+        annotation: str | None = None,
+    ) -> None:
+        self.name = name
+        self.field = name if field is _SAME else field
+        self.default = default
+        self.null = null
+        self.annotation = annotation
+
+
+class Operation(_TwinDescriptor):
+    """A declared method of one resource (base of :class:`Find`, :class:`Create` …)."""
+
+    #: The method name is ``<prefix>_<plural>`` or ``<prefix>_<singular>``.
+    prefix: ClassVar[str]
+    plural: ClassVar[bool] = False
+
+    def __init__(self, model: type[Resource]) -> None:
         self.model = model
+        meta = model.meta
+        self.name = f"{self.prefix}_{meta.plural if self.plural else meta.singular}"
+        self.id_arg = f"{meta.singular}_id"
+        #: Where the names in this method's stub types come from (filled as they are written).
+        self.imports: dict[str, str] = {**STUB_IMPORTS, model.__name__: model.__module__}
+
+    # what a subclass provides
+
+    def parameters(self) -> list[inspect.Parameter]:
+        """The parameters after ``self`` (annotations are stub texts)."""
+        raise NotImplementedError
+
+    def call(self, client: ServiceCore, arguments: dict[str, Any]) -> Call[Any]:
+        """The call for one invocation (``arguments``: every parameter, defaults applied)."""
+        raise NotImplementedError
+
+    def variants(self) -> list[tuple[dict[str, str], str]]:
+        """The typed forms for the stubs: (annotation overrides, return annotation) per ``@overload``."""
+        raise NotImplementedError
+
+    def describe(self) -> str:
+        """The method's docstring."""
+        raise NotImplementedError
+
+    # the functions
+
+    def build(self) -> None:
+        """Make the sync function and its ``async def`` twin (``declare`` calls it once)."""
+        signature = inspect.Signature(
+            [inspect.Parameter("self", inspect.Parameter.POSITIONAL_ONLY), *self.parameters()]
+        )
+        operation, name = self, self.name
+
+        def method(client: Any, /, *args: Any, **kwargs: Any) -> Any:
+            try:
+                bound = signature.bind(client, *args, **kwargs)
+            except TypeError as exc:
+                raise TypeError(f"{name}() {exc}") from None
+            bound.apply_defaults()
+            arguments = dict(bound.arguments)
+            del arguments["self"]
+            return client._execute(operation.call(client, arguments))
+
+        self._sync, self._async = _twins(name, method, signature, self.describe())
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        if name != self.name:
+            raise TypeError(f"{type(self).__name__}({self.model.__name__}) is named {self.name}, not {name}")
+        super().__set_name__(owner, name)
+
+    # for the stub generator
+
+    def stub(self, asynchronous: bool) -> list[str]:
+        """This method's lines in a ``.pyi`` (one ``@overload`` per variant)."""
+        variants = self.variants()
+        lines: list[str] = []
+        prefix = "async def" if asynchronous else "def"
+        for overrides, returns in variants:
+            params = _render_parameters(self.parameters(), overrides)
+            if len(variants) > 1:
+                lines.append("    @overload")
+            lines.append(f"    {prefix} {self.name}(self, {params}) -> {returns}:  # fmt: skip")
+            lines.append(f'        """{self.describe()}"""')
+        return lines
+
+    def stub_imports(self) -> dict[str, str]:
+        """Where each name in :meth:`stub` comes from."""
+        self.parameters()  # writes the argument types, noting their imports
+        return self.imports
+
+    def _type_text(self, field: str | None) -> str:
+        if field is None:
+            return "Any"
+        return _render(self.model.model_fields[field].annotation, self.imports)
 
 
-# -- find_* and get_<plural> --------------------------------------------------------------------------
+def _render_parameters(parameters: list[inspect.Parameter], overrides: Mapping[str, str]) -> str:
+    out: list[str] = []
+    star = False
+    for parameter in parameters:
+        if parameter.kind is _KEYWORD and not star:
+            out.append("*")
+            star = True
+        text = overrides.get(parameter.name)
+        if text is None:
+            text = f"{parameter.name}: {parameter.annotation}"
+            if parameter.default is not _REQUIRED:
+                text += " = ..."
+        out.append(text)
+    return ", ".join(out)
 
 
-class BoundFind(Generic[ResourceT]):
-    """``find_<plural>(filter=…, page=…, sort=…, fields=…, include=…, meta=…, auth=…)``."""
+_QUERY = (
+    ("fields", "FieldsArg", None),
+    ("include", "IncludeArg", None),
+    ("meta", "bool", False),
+    ("auth", "AuthArg", USE_CLIENT_AUTH),
+)
 
-    def __init__(self, client: Executor, model: type[ResourceT]) -> None:
-        self._client = client
-        self._model = model
 
-    @overload
-    def __call__(
-        self,
-        *,
-        filter: FilterArg = ...,
-        page: PageArg = ...,
-        sort: Any = ...,
-        fields: FieldsArg = ...,
-        include: IncludeArg = ...,
-        meta: Literal[False] = ...,
-        auth: AuthArg = ...,
-    ) -> list[ResourceT]: ...
+def _keywords(*spec: tuple[str, str, Any]) -> list[inspect.Parameter]:
+    return [inspect.Parameter(name, _KEYWORD, default=default, annotation=ann) for name, ann, default in spec]
 
-    @overload
-    def __call__(
-        self,
-        *,
-        filter: FilterArg = ...,
-        page: PageArg = ...,
-        sort: Any = ...,
-        fields: FieldsArg = ...,
-        include: IncludeArg = ...,
-        meta: Literal[True],
-        auth: AuthArg = ...,
-    ) -> tuple[list[ResourceT], ListMeta]: ...
 
-    def __call__(
-        self,
-        *,
-        filter: FilterArg = None,
-        page: PageArg = None,
-        sort: Any = None,
-        fields: FieldsArg = None,
-        include: IncludeArg = None,
-        meta: bool = False,
-        auth: AuthArg = USE_CLIENT_AUTH,
-    ) -> Any:
-        limit, offset = page_window(page)
-        query = query_from_find(self._model, filter=filter, sort=sort, fields=fields, include=include)
+class Find(Operation):
+    """``find_<plural>(filter=…, page=…, sort=…, fields=…, include=…, meta=…, auth=…)``: one page."""
+
+    prefix = "find"
+    plural = True
+
+    def describe(self) -> str:
+        return (
+            f"One page (50 by default) of the {self.model.__name__} records matching ``filter``, sorted and "
+            "paged as asked, with every includable relation unless ``include=`` narrows it."
+        )
+
+    def parameters(self) -> list[inspect.Parameter]:
+        return _keywords(
+            ("filter", "FilterArg", None),
+            ("page", "PageArg", None),
+            ("sort", "SortArg", None),
+            *_QUERY,
+        )
+
+    def variants(self) -> list[tuple[dict[str, str], str]]:
+        model = self.model.__name__
+        return [
+            ({"meta": "meta: Literal[False] = ..."}, f"list[{model}]"),
+            ({"meta": "meta: Literal[True]"}, f"tuple[list[{model}], ListMeta]"),
+        ]
+
+    def call(self, client: ServiceCore, arguments: dict[str, Any]) -> Call[Any]:
+        model, meta = self.model, bool(arguments["meta"])
+        explicit = arguments["include"] is not None
+        limit, offset = page_window(arguments["page"])
+        query = query_from_find(
+            model,
+            filter=arguments["filter"],
+            sort=arguments["sort"],
+            fields=arguments["fields"],
+            include=arguments["include"] if explicit else default_includes(model),
+        )
         try:
             call = list_call(
-                _as_core(self._client),
-                self._model,
+                client,
+                model,
                 query,
                 limit=limit,
                 offset=offset,
-                auth=auth,
-                client=self._client,
+                auth=arguments["auth"],
+                client=client,
+                warn_includes=explicit,
             )
         except EmptyResultSet:
             empty_meta = ListMeta(total=0, limit=limit, offset=offset)
-            return self._client._execute(empty_call(([], empty_meta) if meta else []))
+            return empty_call(([], empty_meta) if meta else [])
         inner = call.parse
 
         def parse(response: httpx.Response) -> Any:
-            page_: Page[ResourceT] = inner(response)
-            return (page_.items, page_.meta) if meta else page_.items
+            page: Page[Resource] = inner(response)
+            return (page.items, page.meta) if meta else page.items
 
-        return self._client._execute(Call(call.method, call.url, parse, params=call.params, auth=call.auth))
-
-
-class FindMethod(_Method[ResourceT]):
-    """Declares ``find_<plural>``: one page of the records matching ``filter``, sorted and paged."""
-
-    @overload
-    def __get__(self, client: None, owner: type) -> Self: ...
-    @overload
-    def __get__(self, client: Executor, owner: type) -> BoundFind[ResourceT]: ...
-    def __get__(self, client: Executor | None, owner: type) -> Self | BoundFind[ResourceT]:
-        return self if client is None else BoundFind(client, self.model)
+        return Call(call.method, call.url, parse, params=call.params, auth=call.auth)
 
 
-class GetAllMethod(FindMethod[ResourceT]):
-    """Declares ``get_<plural>``: the first page (50 records) with no filter, as the existing client has it.
+class GetAll(Find):
+    """``get_<plural>(…)``: the first page (50 records), as 0.5.5 has it; it takes ``find``'s arguments too."""
 
-    It accepts the same arguments as ``find_<plural>`` (the existing client forwarded them too).
-    """
+    prefix = "get"
+
+    def describe(self) -> str:
+        return (
+            f"The first page (50) of {self.model.__name__} records, with every includable relation; it takes "
+            f"the arguments of ``find_{self.model.meta.plural}`` too."
+        )
 
 
-# -- get_<singular> -----------------------------------------------------------------------------------
+class Get(Operation):
+    """``get_<singular>(<singular>_id, fields=…, include=…, meta=…, auth=…)``: the record, None on 404."""
 
+    prefix = "get"
 
-class BoundGet(Generic[ResourceT]):
-    """``get_<singular>(id, fields=…, include=…, meta=…, auth=…)``: the record, or None when it does not exist."""
+    def describe(self) -> str:
+        return (
+            f"One {self.model.__name__} by id (or name where the Hub allows it); None when it does not exist."
+        )
 
-    def __init__(self, client: Executor, model: type[ResourceT]) -> None:
-        self._client = client
-        self._model = model
+    def parameters(self) -> list[inspect.Parameter]:
+        return [inspect.Parameter(self.id_arg, _POSITIONAL, annotation="IdLike"), *_keywords(*_QUERY)]
 
-    @overload
-    def __call__(
-        self,
-        id: object,
-        *,
-        fields: FieldsArg = ...,
-        include: IncludeArg = ...,
-        meta: Literal[False] = ...,
-        auth: AuthArg = ...,
-    ) -> ResourceT | None: ...
+    def variants(self) -> list[tuple[dict[str, str], str]]:
+        model = self.model.__name__
+        return [
+            ({"meta": "meta: Literal[False] = ..."}, f"{model} | None"),
+            ({"meta": "meta: Literal[True]"}, f"tuple[{model}, SingleResourceMeta] | None"),
+        ]
 
-    @overload
-    def __call__(
-        self,
-        id: object,
-        *,
-        fields: FieldsArg = ...,
-        include: IncludeArg = ...,
-        meta: Literal[True],
-        auth: AuthArg = ...,
-    ) -> tuple[ResourceT | None, dict[str, Any]]: ...
-
-    def __call__(
-        self,
-        id: object,
-        *,
-        fields: FieldsArg = None,
-        include: IncludeArg = None,
-        meta: bool = False,
-        auth: AuthArg = USE_CLIENT_AUTH,
-    ) -> Any:
-        query = query_from_find(self._model, fields=fields, include=include)
-        build = retrieve_with_meta_call if meta else retrieve_call
-        call = build(
-            _as_core(self._client),
-            self._model,
-            id,
+    def call(self, client: ServiceCore, arguments: dict[str, Any]) -> Call[Any]:
+        model, include = self.model, arguments["include"]
+        explicit = include is not None
+        if not explicit:
+            # authup ignores include on the record routes of most resources; 0.5.5 sent it anyway
+            include = default_includes(model) if model.meta.record_query else ()
+        query = query_from_find(model, fields=arguments["fields"], include=include)
+        build = retrieve_with_meta_call if arguments["meta"] else retrieve_call
+        return build(
+            client,
+            model,
+            arguments[self.id_arg],
             fields=query.fields or None,
             includes=query.includes,
-            auth=auth,
-            client=self._client,
-        )
-        return self._client._execute(call)
-
-
-class GetMethod(_Method[ResourceT]):
-    """Declares ``get_<singular>``: one record by id (a 404 gives None)."""
-
-    @overload
-    def __get__(self, client: None, owner: type) -> Self: ...
-    @overload
-    def __get__(self, client: Executor, owner: type) -> BoundGet[ResourceT]: ...
-    def __get__(self, client: Executor | None, owner: type) -> Self | BoundGet[ResourceT]:
-        return self if client is None else BoundGet(client, self.model)
-
-
-# -- delete_<singular> --------------------------------------------------------------------------------
-
-
-class BoundDelete(Generic[ResourceT]):
-    """``delete_<singular>(id, auth=…)``: delete the record; returns None as the existing client does."""
-
-    def __init__(self, client: Executor, model: type[ResourceT]) -> None:
-        self._client = client
-        self._model = model
-
-    def __call__(self, id: object, *, auth: AuthArg = USE_CLIENT_AUTH) -> Any:
-        call = delete_call(_as_core(self._client), self._model, id, auth=auth, client=self._client)
-        return self._client._execute(
-            Call(call.method, call.url, lambda _r: None, expected=call.expected, auth=call.auth)
+            auth=arguments["auth"],
+            client=client,
+            warn_includes=explicit,
         )
 
 
-class DeleteMethod(_Method[ResourceT]):
-    """Declares ``delete_<singular>``."""
+class Delete(Operation):
+    """``delete_<singular>(<singular>_id, auth=…)``: returns None, as 0.5.5 does."""
 
-    @overload
-    def __get__(self, client: None, owner: type) -> Self: ...
-    @overload
-    def __get__(self, client: Executor, owner: type) -> BoundDelete[ResourceT]: ...
-    def __get__(self, client: Executor | None, owner: type) -> Self | BoundDelete[ResourceT]:
-        return self if client is None else BoundDelete(client, self.model)
+    prefix = "delete"
+
+    def describe(self) -> str:
+        return f"Delete one {self.model.__name__} by id."
+
+    def parameters(self) -> list[inspect.Parameter]:
+        return [
+            inspect.Parameter(self.id_arg, _POSITIONAL, annotation="IdLike"),
+            *_keywords(("auth", "AuthArg", USE_CLIENT_AUTH)),
+        ]
+
+    def variants(self) -> list[tuple[dict[str, str], str]]:
+        return [({}, "None")]
+
+    def call(self, client: ServiceCore, arguments: dict[str, Any]) -> Call[Any]:
+        call = delete_call(client, self.model, arguments[self.id_arg], auth=arguments["auth"], client=client)
+        return Call(call.method, call.url, lambda _r: None, expected=call.expected, auth=call.auth)
 
 
-# -- create / update facades ---------------------------------------------------------------------------
+class _Write(Operation):
+    """What create and update share: arguments mapped to fields, and the fields 0.5.5 did not name."""
+
+    operation: ClassVar[Literal["create", "update"]]
+
+    def __init__(
+        self,
+        model: type[Resource],
+        *args: str | Arg,
+        check: Callable[[Mapping[str, Any]], None] | None = None,
+    ) -> None:
+        super().__init__(model)
+        self.args = [arg if isinstance(arg, Arg) else Arg(arg) for arg in args]
+        self.check = check
+        writable = schema_of(model).writable(self.operation)
+        named = {arg.field for arg in self.args}
+        self.additions = [name for name in writable if name not in named]
+
+    def _default(self, arg: Arg) -> Any:
+        if arg.default is not _DERIVED:
+            return arg.default
+        if self.operation == "update":
+            return UNSET
+        if arg.field is not None and arg.field in schema_of(self.model).required:
+            return _REQUIRED
+        return None
+
+    def parameters(self) -> list[inspect.Parameter]:
+        leading = (
+            [inspect.Parameter(self.id_arg, _POSITIONAL, annotation="IdLike")]
+            if self.operation == "update"
+            else []
+        )
+        named = []
+        for arg in self.args:
+            default = self._default(arg)
+            annotation = arg.annotation or self._type_text(arg.field)
+            if default is UNSET:
+                annotation += " | Unset | None"
+            elif default is None and "None" not in annotation.split(" | "):
+                annotation += " | None"
+            named.append(inspect.Parameter(arg.name, _POSITIONAL, default=default, annotation=annotation))
+        extra = [
+            inspect.Parameter(
+                name, _KEYWORD, default=UNSET, annotation=f"{self._type_text(name)} | Unset | None"
+            )
+            for name in self.additions
+        ]
+        return [*leading, *named, *extra, *_keywords(("auth", "AuthArg", USE_CLIENT_AUTH))]
+
+    def variants(self) -> list[tuple[dict[str, str], str]]:
+        return [({}, self.model.__name__)]
+
+    def _data(self, arguments: Mapping[str, Any]) -> dict[str, Any]:
+        if self.check is not None:
+            self.check(arguments)
+        data: dict[str, Any] = {}
+        for arg in self.args:
+            value = arguments[arg.name]
+            if arg.field is None or value is UNSET:
+                continue
+            if value is None and self.operation == "create" and not arg.null:
+                continue  # "not given": the Hub's default applies
+            data[arg.field] = value
+        for name in self.additions:
+            if arguments[name] is not UNSET:
+                data[name] = arguments[name]
+        return data
+
+
+class Create(_Write):
+    """``create_<singular>(…)``: POST the given fields; answers the created record."""
+
+    prefix = "create"
+    operation = "create"
+
+    def __init__(
+        self,
+        model: type[Resource],
+        *args: str | Arg,
+        check: Callable[[Mapping[str, Any]], None] | None = None,
+        expected: tuple[int, ...] = (201,),
+    ) -> None:
+        super().__init__(model, *args, check=check)
+        self.expected = expected
+
+    def describe(self) -> str:
+        return (
+            f"Create a {self.model.__name__}. Arguments left at None are not sent (the Hub's default applies); "
+            "the keyword-only ones set fields flame-hub-client 0.5.5 did not offer."
+        )
+
+    def call(self, client: ServiceCore, arguments: dict[str, Any]) -> Call[Any]:
+        return create_call(
+            client,
+            self.model,
+            self._data(arguments),
+            auth=arguments["auth"],
+            client=client,
+            expected=self.expected,
+        )
+
+
+class Update(_Write):
+    """``update_<singular>(<singular>_id, …)``: POST only the given fields (None sends null)."""
+
+    prefix = "update"
+    operation = "update"
+
+    def describe(self) -> str:
+        return (
+            f"Change only the given fields of a {self.model.__name__} (None clears one); answers the updated "
+            "record. A field the Hub does not let change raises FieldError instead of being dropped."
+        )
+
+    def call(self, client: ServiceCore, arguments: dict[str, Any]) -> Call[Any]:
+        return update_call(
+            client,
+            self.model,
+            arguments[self.id_arg],
+            self._data(arguments),
+            auth=arguments["auth"],
+            client=client,
+        )
+
+
+def reads(model: type[Resource]) -> list[Operation]:
+    """``get_<plural>``, ``find_<plural>``, ``get_<singular>`` and ``delete_<singular>``, as far as the
+    resource has the routes."""
+    operations = model.meta.operations
+    found: list[Operation] = []
+    if "list" in operations:
+        found += [GetAll(model), Find(model)]
+    if "get" in operations:
+        found.append(Get(model))
+    if "delete" in operations:
+        found.append(Delete(model))
+    return found
+
+
+def declare(cls: type, *operations: Operation) -> None:
+    """Install declared methods on a client class (outside its body: type checkers read the stubs)."""
+    for operation in operations:
+        if operation.name in cls.__dict__:
+            raise TypeError(f"{cls.__name__}.{operation.name} is declared twice")
+        operation.build()
+        setattr(cls, operation.name, operation)
+        operation.__set_name__(cls, operation.name)
+    declared = dict(getattr(cls, "declared", {}))
+    declared.update((operation.name, operation) for operation in operations)
+    cls.declared = declared  # type: ignore[attr-defined]
+
+
+# -- argument types for the stubs, derived from the field declarations -----------------------------------
+
+
+def _render(annotation: Any, imports: dict[str, str]) -> str:
+    """A field's type as stub text (None dropped, UUIDs as ``IdLike``), noting the names it needs."""
+    origin = typing.get_origin(annotation)
+    if origin in (Union, types.UnionType):
+        members = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if str in members:  # ``Literal[...] | str``: any string goes
+            members = [a for a in members if typing.get_origin(a) is not Literal]
+        return " | ".join(dict.fromkeys(_render(a, imports) for a in members))
+    if origin is list:
+        (item,) = typing.get_args(annotation)
+        if isinstance(item, type) and issubclass(item, Payload):  # parsed from dicts as well
+            imports[item.__name__] = item.__module__
+            return f"Sequence[{item.__name__} | Mapping[str, Any]]"
+        return f"list[{_render(item, imports)}]"
+    if origin is dict:
+        key, value = typing.get_args(annotation)
+        return f"dict[{_render(key, imports)}, {_render(value, imports)}]"
+    if origin is Literal:
+        return f"Literal[{', '.join(repr(a) for a in typing.get_args(annotation))}]"
+    if annotation is uuid.UUID:
+        return "IdLike"
+    if isinstance(annotation, type):
+        if annotation.__module__ != "builtins":
+            imports[annotation.__name__] = annotation.__module__
+        return annotation.__name__
+    raise TypeError(f"cannot write the type {annotation!r} into a stub")
+
+
+# -- managers and the facade base ---------------------------------------------------------------------
 
 
 class ClientManager(Generic[ResourceT]):
@@ -284,49 +695,5 @@ class ClientManager(Generic[ResourceT]):
 
 
 class ResourceFacade(ServiceCore):
-    """What the hand-written ``create_*``/``update_*`` methods call: argument names → declared fields.
-
-    A facade method only maps its (the existing client's) argument names to the resource's fields;
-    checking, serialising, sending and parsing happen in the engine. ``_execute`` comes from the sync
-    or the async base client (which must come first in the bases).
-    """
-
-    def _create(self, model: type[ResourceT], auth: AuthArg, /, **fields: Any) -> ResourceT:
-        data = {key: value for key, value in fields.items() if value is not UNSET}
-        return self._execute(create_call(self, model, data, auth=auth, client=self))
-
-    def _update(self, model: type[ResourceT], ident: object, auth: AuthArg, /, **fields: Any) -> ResourceT:
-        data = {key: value for key, value in fields.items() if value is not UNSET}
-        return self._execute(update_call(self, model, ident, data, auth=auth, client=self))
-
-
-# -- how the async clients' declared methods look to type checkers ------------------------------------
-# At run time the async clients reuse the descriptors above (their ``_execute`` returns a coroutine);
-# these protocols only give those methods their awaitable types in the generated ``aio.pyi``.
-
-
-ResourceT_co = TypeVar("ResourceT_co", bound=Resource, covariant=True)
-
-
-class AsyncFind(Protocol[ResourceT]):
-    """``await client.find_<plural>(…)`` (and ``get_<plural>``)."""
-
-    @overload
-    async def __call__(self, *, filter: FilterArg = ..., page: PageArg = ..., sort: Any = ..., fields: FieldsArg = ..., include: IncludeArg = ..., meta: Literal[False] = ..., auth: AuthArg = ...) -> list[ResourceT]: ...  # fmt: skip
-    @overload
-    async def __call__(self, *, filter: FilterArg = ..., page: PageArg = ..., sort: Any = ..., fields: FieldsArg = ..., include: IncludeArg = ..., meta: Literal[True], auth: AuthArg = ...) -> tuple[list[ResourceT], ListMeta]: ...  # fmt: skip
-
-
-class AsyncGet(Protocol[ResourceT_co]):
-    """``await client.get_<singular>(id, …)``."""
-
-    @overload
-    async def __call__(self, id: object, *, fields: FieldsArg = ..., include: IncludeArg = ..., meta: Literal[False] = ..., auth: AuthArg = ...) -> ResourceT_co | None: ...  # fmt: skip
-    @overload
-    async def __call__(self, id: object, *, fields: FieldsArg = ..., include: IncludeArg = ..., meta: Literal[True], auth: AuthArg = ...) -> tuple[ResourceT_co | None, dict[str, Any]]: ...  # fmt: skip
-
-
-class AsyncDelete(Protocol[ResourceT_co]):
-    """``await client.delete_<singular>(id)``."""
-
-    async def __call__(self, id: object, *, auth: AuthArg = ...) -> None: ...
+    """Base of the clients' method classes: the declared methods run their calls through ``_execute``,
+    which the sync or the async base client provides (it must come first in the bases)."""

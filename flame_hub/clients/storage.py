@@ -14,10 +14,10 @@ import os
 import tempfile
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any, cast
 
 import httpx
-from typing_extensions import NotRequired, TypedDict, Unpack
+from typing_extensions import TypedDict, Unpack
 
 from flame_hub._sync import iterate_sync, run_sync
 from flame_hub.clients.base import (
@@ -30,18 +30,17 @@ from flame_hub.clients.base import (
     lit,
 )
 from flame_hub.clients.engine import Call, record_id
-from flame_hub.clients.methods import (
-    ClientManager,
-    DeleteMethod,
-    FindMethod,
-    GetAllMethod,
-    GetMethod,
-    ResourceFacade,
-)
+from flame_hub.clients.methods import ClientManager, Create, ResourceFacade, declare, reads
 from flame_hub.config import DEFAULT_STORAGE_URL
 from flame_hub.exceptions import ConfigurationError, HubConnectionError
 from flame_hub.models.base import IdLike, ListEnvelope, Resource, list_adapter
 from flame_hub.models.storage import Bucket, BucketFile
+from flame_hub.types import ReadableBinary, UploadFile
+
+if TYPE_CHECKING:
+    from flame_hub.clients.signatures import StorageSignatures as _Declared
+else:
+    _Declared = object
 
 __all__ = [
     "DEFAULT_CHUNK_SIZE",
@@ -62,15 +61,7 @@ DEFAULT_CHUNK_SIZE = 64 * 1024
 Progress = Callable[[int, "int | None"], None]
 
 
-class UploadFile(TypedDict):
-    """One file to upload, as the existing client takes it. ``file_name`` becomes the stored path."""
-
-    file_name: str
-    content: bytes | str | IO[bytes]
-    content_type: NotRequired[str]
-
-
-Uploadable = UploadFile | str | os.PathLike[str] | tuple[str, bytes | str | IO[bytes]]
+Uploadable = UploadFile | str | os.PathLike[str] | tuple[str, bytes | str | IO[bytes] | ReadableBinary]
 
 
 class _ProgressReader(io.RawIOBase):
@@ -147,7 +138,7 @@ class _UploadParts:
 
     def _prepare(self, item: Uploadable) -> tuple[str, IO[bytes], str, int | None]:
         content_type: str | None = None
-        content: bytes | str | IO[bytes]
+        content: bytes | str | IO[bytes] | ReadableBinary
         if isinstance(item, (str, os.PathLike)):
             path = Path(item)
             if not path.is_file():
@@ -174,10 +165,12 @@ class _UploadParts:
         if isinstance(content, (bytes, bytearray, memoryview)):
             stream = io.BytesIO(bytes(content))
         elif hasattr(content, "read"):
-            stream = content
-            if not (hasattr(stream, "seekable") and stream.seekable()):
+            seekable = getattr(content, "seekable", None)
+            if callable(seekable) and seekable():
+                stream = cast(IO[bytes], content)
+            else:
                 # a pipe or socket: read it once so that a re-sent request (after a token renewal) has it
-                stream = io.BytesIO(stream.read())
+                stream = io.BytesIO(content.read())
         else:
             raise ConfigurationError(f"cannot upload content of type {type(content).__name__} for {name!r}")
         return name, stream, _content_type(name, content_type), _size(stream)
@@ -187,28 +180,16 @@ class _UploadParts:
             stream.close()
 
 
-class StorageMethods(ResourceFacade):
+class StorageMethods(ResourceFacade, _Declared):
     """Every storage operation that is not IO-specific, shared by the sync and the async client."""
 
     # -- managers: ``hub.storage.buckets.filter(…)`` queries through this client -------------------
     buckets = ClientManager(Bucket)
     bucket_files = ClientManager(BucketFile)
 
-    get_buckets = GetAllMethod(Bucket)
-    find_buckets = FindMethod(Bucket)
-    get_bucket = GetMethod(Bucket)
-    delete_bucket = DeleteMethod(Bucket)
 
-    def create_bucket(
-        self, name: str, region: str | None = None, *, auth: AuthArg = USE_CLIENT_AUTH
-    ) -> Bucket:
-        """Create a bucket (names need not be unique; the id addresses it)."""
-        return self._create(Bucket, auth, name=name, region=region)
-
-    get_bucket_files = GetAllMethod(BucketFile)
-    find_bucket_files = FindMethod(BucketFile)
-    get_bucket_file = GetMethod(BucketFile)
-    delete_bucket_file = DeleteMethod(BucketFile)
+# Files are not created through bucket-files: they come from upload_to_bucket.
+declare(StorageMethods, *reads(Bucket), Create(Bucket, "name", "region"), *reads(BucketFile))
 
 
 def _upload_call(

@@ -24,6 +24,7 @@ from flame_hub.models.base import (
     ALL_OPERATIONS,
     CREATE_ONLY,
     INCLUDE,
+    LEGACY,
     READ_ONLY,
     REQUIRED,
     REQUIRED_CREATE_ONLY,
@@ -186,8 +187,10 @@ class Permission(Entity):
     built_in: Annotated[bool | None, READ_ONLY] = None
     client_id: UUID | None = None
     realm_id: Annotated[UUID | None, CREATE_ONLY] = None
-    # No includes at beta.62: ``include=realm`` is silently dropped (auth.md §3.5), so no ``realm`` field.
-    # No ``policy_id`` either: policies attach through /permission-policies.
+    # No includes at beta.62: ``include=realm`` is silently dropped (auth.md §3.5), and no ``policyId``
+    # (policies attach through /permission-policies). 0.5.5 declared both; they stay None.
+    realm: Annotated[Realm | None, LEGACY] = None
+    policy_id: Annotated[UUID | None, LEGACY] = None
 
 
 class Scope(Entity):
@@ -262,6 +265,9 @@ class _PermissionBinding(Entity):
     realm_scope: RealmScope | str | None = None
     permission_realm_id: Annotated[UUID | None, READ_ONLY] = None
     permission: Annotated[Permission | None, INCLUDE] = None
+    # 0.5.5 asked for ``include=permissionRealm`` (and the holder's realm); authup has no such
+    # includes (auth.md §3.9), so these stay None.
+    permission_realm: Annotated[Realm | None, LEGACY] = None
 
 
 class RolePermission(_PermissionBinding):
@@ -279,6 +285,7 @@ class RolePermission(_PermissionBinding):
     role_id: Annotated[UUID | None, REQUIRED_CREATE_ONLY] = None
     role_realm_id: Annotated[UUID | None, READ_ONLY] = None
     role: Annotated[Role | None, INCLUDE] = None
+    role_realm: Annotated[Realm | None, LEGACY] = None  # 0.5.5's; authup has no such include
 
 
 class UserPermission(_PermissionBinding):
@@ -296,6 +303,7 @@ class UserPermission(_PermissionBinding):
     user_id: Annotated[UUID | None, REQUIRED_CREATE_ONLY] = None
     user_realm_id: Annotated[UUID | None, READ_ONLY] = None
     user: Annotated[User | None, INCLUDE] = None
+    user_realm: Annotated[Realm | None, LEGACY] = None  # 0.5.5's; authup has no such include
 
 
 class ClientPermission(_PermissionBinding):
@@ -321,6 +329,7 @@ class _RoleBinding(Entity):
     role_id: Annotated[UUID | None, REQUIRED_CREATE_ONLY] = None
     role_realm_id: Annotated[UUID | None, READ_ONLY] = None
     role: Annotated[Role | None, INCLUDE] = None
+    role_realm: Annotated[Realm | None, LEGACY] = None  # 0.5.5's; authup has no such include
 
 
 class UserRole(_RoleBinding):
@@ -339,6 +348,7 @@ class UserRole(_RoleBinding):
     user_id: Annotated[UUID | None, REQUIRED_CREATE_ONLY] = None
     user_realm_id: Annotated[UUID | None, READ_ONLY] = None
     user: Annotated[User | None, INCLUDE] = None
+    user_realm: Annotated[Realm | None, LEGACY] = None  # 0.5.5's; authup has no such include
 
 
 class ClientRole(_RoleBinding):

@@ -47,6 +47,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CREATE_ONLY",
     "INCLUDE",
+    "LEGACY",
     "OPT_IN",
     "READ_ONLY",
     "REQUIRED",
@@ -54,6 +55,8 @@ __all__ = [
     "SECRET",
     "Entity",
     "FieldSpec",
+    "IsIncludable",
+    "IsOptionalField",
     "ItemEnvelope",
     "ListEnvelope",
     "ListMeta",
@@ -61,6 +64,7 @@ __all__ = [
     "Resource",
     "ResourceMeta",
     "ResourceT",
+    "SingleResourceMeta",
     "get_field_names",
     "get_includable_names",
 ]
@@ -84,6 +88,9 @@ class FieldSpec:
         secret: the value is a secret (never shown in a repr).
         opt_in: not in the default projection; only returned with ``fields=+name``.
         include: the field is an includable relation (``include=name``), not a column.
+        legacy: flame-hub-client 0.5.5 declared the field but the Hub (v0.14) never sends it; the
+            attribute exists (None) so that code written for 0.5.5 still reads it, and nothing else
+            knows it: it is no column, include, filter or writable key.
     """
 
     create: bool = True
@@ -92,6 +99,7 @@ class FieldSpec:
     secret: bool = False
     opt_in: bool = False
     include: bool = False
+    legacy: bool = False
 
 
 #: Server-owned: ignored when sent.
@@ -108,6 +116,22 @@ SECRET = FieldSpec(secret=True, opt_in=True)
 OPT_IN = FieldSpec(opt_in=True)
 #: An includable relation.
 INCLUDE = FieldSpec(create=False, update=False, include=True)
+#: A field only flame-hub-client 0.5.5 knew (see :attr:`FieldSpec.legacy`).
+LEGACY = FieldSpec(create=False, update=False, legacy=True)
+
+
+class IsOptionalField:
+    """flame-hub-client 0.5.5's marker of an opt-in column (``Annotated[str | None, IsOptionalField]``).
+
+    Read as :data:`OPT_IN`, so models written against 0.5.5's markers keep working.
+    """
+
+
+class IsIncludable:
+    """flame-hub-client 0.5.5's marker of an includable relation; read as :data:`INCLUDE`."""
+
+
+_MARKERS: dict[object, FieldSpec] = {IsOptionalField: OPT_IN, IsIncludable: INCLUDE}
 
 
 # -- the resource declaration -------------------------------------------------------------------------
@@ -235,14 +259,12 @@ class Resource(BaseModel):
         ]
         return f"<{type(self).__name__}{' ' if shown else ''}{' '.join(shown)}>"
 
-    def __eq__(self, other: object) -> bool:
-        """Records are equal when they are of one resource and have the same id (as in Django)."""
-        if not isinstance(other, Resource):
-            return NotImplemented
-        mine, theirs = getattr(self, "id", None), getattr(other, "id", None)
-        if mine is None or theirs is None:
-            return self is other if mine is None and theirs is None else False
-        return type(self).meta.path == type(other).meta.path and mine == theirs
+    # Equality is pydantic's: records of one class with the same field values (and extra keys) are
+    # equal, as in flame-hub-client 0.5.5, so ``node != core.update_node(node, name="new")``. A record
+    # is hashable by its id (equal records have equal ids, so this agrees with ``==``): it can key a
+    # dict or sit in a set while its values change. Where code means "the same Hub record", it
+    # compares ids (``a.id == b.id``), never records.
+    __eq__ = BaseModel.__eq__
 
     def __hash__(self) -> int:
         ident = getattr(self, "id", None)
@@ -406,13 +428,14 @@ def _label_fields(model: type[Resource]) -> tuple[str, ...]:
 
 
 def _spec_of(annotation: Any, metadata: list[Any]) -> FieldSpec:
-    for item in metadata:
+    items = list(metadata)
+    if get_origin(annotation) is Annotated:
+        items += get_args(annotation)[1:]
+    for item in items:
         if isinstance(item, FieldSpec):
             return item
-    if get_origin(annotation) is Annotated:
-        for item in get_args(annotation)[1:]:
-            if isinstance(item, FieldSpec):
-                return item
+        if isinstance(item, type) and item in _MARKERS:
+            return _MARKERS[item]
     return FieldSpec()
 
 
@@ -433,6 +456,8 @@ def schema_of(model: type[Resource]) -> Schema:
     includes: dict[str, _FieldInfo] = {}
     for name, info in model.model_fields.items():
         spec = _spec_of(info.annotation, list(info.metadata))
+        if spec.legacy:
+            continue
         related = _related_model(info.annotation) if spec.include else None
         item = _FieldInfo(name, info.alias or to_camel(name), spec, info.annotation, related)
         fields[name] = item
@@ -462,7 +487,16 @@ class ListMeta(BaseModel):
     total: int | None = None
     limit: int | None = None
     offset: int | None = None
-    schema_: dict[str, Any] | None = Field(default=None, alias="schema")
+    # ``schema`` would shadow BaseModel.schema(); the name is flame-hub-client 0.5.5's.
+    response_schema: dict[str, Any] | None = Field(default=None, alias="schema")
+
+
+class SingleResourceMeta(BaseModel):
+    """``meta`` of a single record's envelope (``get_<x>(id, meta=True)``): the resource's schema."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    response_schema: dict[str, Any] | None = Field(default=None, alias="schema")
 
 
 class ListEnvelope(BaseModel, Generic[ResourceT]):
@@ -476,7 +510,7 @@ class ItemEnvelope(BaseModel, Generic[ResourceT]):
     """``{"data": {...}, "meta": {...}}`` of a single record (every Hub service envelopes records)."""
 
     data: ResourceT
-    meta: dict[str, Any] = Field(default_factory=dict)
+    meta: SingleResourceMeta = Field(default_factory=SingleResourceMeta)
 
 
 @dataclass

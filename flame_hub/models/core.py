@@ -15,11 +15,12 @@ from datetime import datetime
 from typing import Annotated, ClassVar
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
 from flame_hub.models.base import (
     CREATE_ONLY,
     INCLUDE,
+    LEGACY,
     READ_ONLY,
     REQUIRED,
     REQUIRED_CREATE_ONLY,
@@ -71,6 +72,10 @@ _NO_UPDATE: frozenset[Operation] = frozenset({"list", "get", "create", "delete"}
 _UPDATE_ONLY = FieldSpec(create=False)
 #: A secret the Hub fills itself and returns only with ``fields=+accountSecret``.
 _READ_ONLY_SECRET = FieldSpec(create=False, update=False, secret=True, opt_in=True)
+
+
+def _none_is_empty(value: object) -> object:
+    return [] if value is None else value
 
 
 #: A known bucket type parses to the AnalysisBucketType enum (tried first); a type added later stays a str.
@@ -352,7 +357,11 @@ class Analysis(Entity):
     description: str | None = None
     # Changing it resets image_command_arguments to null at the Hub.
     master_image_id: UUID | None = None
-    image_command_arguments: list[MasterImageCommandArgument] | None = None
+    # A list, empty when there are none: the Hub answers null after a master-image change, and
+    # flame-hub-client 0.5.5 read (and sent) that as []; so does this model.
+    image_command_arguments: Annotated[
+        list[MasterImageCommandArgument] | None, BeforeValidator(_none_is_empty)
+    ] = None
     # Immutable once set (400); assigned at distribution when null.
     registry_id: UUID | None = None
     nodes: Annotated[int | None, READ_ONLY] = None
@@ -379,6 +388,8 @@ class Analysis(Entity):
     # The existing client also asks for ``registry``; the Hub's allow-list has only these two (§3.4).
     project: Annotated[Project | None, INCLUDE] = None
     master_image: Annotated[MasterImage | None, INCLUDE] = None
+    # 0.5.5's includable ``registry``: the Hub drops that include, so it stays None.
+    registry: Annotated[Registry | None, LEGACY] = None
 
 
 class AnalysisNode(Entity):

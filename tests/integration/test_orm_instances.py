@@ -207,18 +207,26 @@ def test_refresh_from_db_reads_all_fields_or_some(hub: Hub, made: Callable[..., 
 # -- identity and reprs ------------------------------------------------------------------------------
 
 
-def test_records_are_equal_by_id(hub: Hub, made: Callable[..., Any]) -> None:
+def test_records_compare_by_value_and_hash_by_id(hub: Hub, made: Callable[..., Any]) -> None:
     node = made(NodeFactory)
     other = made(NodeFactory)
-    again = Node.objects.using(hub).only("name").get(id=node.id)
+    narrow = Node.objects.using(hub).only("name").get(id=node.id)
+    renamed = hub.core.update_node(node, name=f"{node.name}-x")  # the example
 
-    assert again == node
-    assert hash(again) == hash(node)
+    # equal values are equal records (as pydantic models, and as in flame-hub-client 0.5.5) ...
+    assert node.model_copy() == node
+    assert Node.objects.using(hub).get(id=other.id) == other
+    # ... and the same Hub record read with other values is another value: compare ids for identity
+    assert narrow != node and narrow.id == node.id  # only the name was read
+    assert renamed != node and renamed.id == node.id  # the update changed it
     assert other != node
-    assert len({node, again, other}) == 2
-    assert Project(id=node.id) != node  # another resource
+    assert Project(id=node.id) != Node(id=node.id)  # another resource
+    # hashable by id, which agrees with == (equal records have equal ids)
+    assert hash(narrow) == hash(node) == hash(renamed)
+    assert {node, node.model_copy(), other} == {node, other}
+    assert {n.id for n in (node, narrow, renamed, other)} == {node.id, other.id}
     unsaved = Node(name="x-y-z")
-    assert unsaved == unsaved and unsaved != Node(name="x-y-z")
+    assert unsaved == Node(name="x-y-z") and unsaved != Node(name="x-y-z-2")
     with pytest.raises(TypeError, match="unhashable"):
         hash(unsaved)
 
@@ -267,7 +275,7 @@ def test_get_or_create(hub: Hub, unique_name: Callable[[str], str]) -> None:
         assert first.hidden is True
         second, created_again = nodes.get_or_create(name=name, defaults={"hidden": False})
         assert created_again is False
-        assert second == first and second.hidden is True
+        assert second.id == first.id and second.hidden is True
     finally:
         first.delete()
 
@@ -282,7 +290,7 @@ def test_update_or_create(hub: Hub, unique_name: Callable[[str], str]) -> None:
         with RequestLog(hub) as log:
             updated, created_again = nodes.update_or_create(name=name, defaults={"hidden": False})
         assert created_again is False
-        assert updated == node and updated.hidden is False
+        assert updated.id == node.id and updated.hidden is False
         assert [s.method for s in log] == ["GET", "POST"]
         assert log.sent[1].body == {"hidden": False}
         assert Node.objects.using(hub).get(id=node.id).hidden is False

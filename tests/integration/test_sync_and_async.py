@@ -37,7 +37,7 @@ def test_node_lifecycle_through_the_service_client(mode: Mode, unique: Callable[
             cleared = await mode.call(core, "update_node", node, external_name=None)
             assert cleared.external_name is None and cleared.hidden is True
             fetched = await mode.call(core, "get_node", node.id)
-            assert fetched == node and fetched.hidden is True
+            assert fetched.id == node.id and fetched.hidden is True
             found = await mode.call(core, "find_nodes", filter={"name": node.name, "hidden": True})
             assert [n.id for n in found] == [node.id]
             assert await mode.call(core, "find_nodes", filter={"name": node.name, "hidden": False}) == []
@@ -188,7 +188,7 @@ def test_every_async_reader_answers_what_its_sync_twin_answers(backend: HubBacke
     """Each ``get_<plural>`` and ``find_<plural>`` of the three async clients against its sync twin."""
     import inspect
 
-    from flame_hub.clients.methods import FindMethod
+    from flame_hub.clients.methods import Find
 
     auth = backend.admin_auth
     sync_hub = Hub(backend.base_url, auth, transport=backend.transport)
@@ -197,7 +197,7 @@ def test_every_async_reader_answers_what_its_sync_twin_answers(backend: HubBacke
             name
             for cls in inspect.getmro(type(getattr(sync_hub, service)))
             for name, attr in vars(cls).items()
-            if isinstance(attr, FindMethod) and "logs" not in name  # log lists need id filters
+            if isinstance(attr, Find) and "logs" not in name  # log lists need id filters
         )
         for service in ("auth", "core", "storage")
     }

@@ -316,7 +316,7 @@ def test_a_collection_parses_in_one_pass() -> None:
     envelope = list_adapter(Node).validate_json(body)
     assert [n.name for n in envelope.data] == ["a", "b"]
     assert envelope.meta.total == 7
-    assert envelope.meta.schema_ == {"name": "node"}
+    assert envelope.meta.response_schema == {"name": "node"}
 
 
 def test_an_authup_record_parses_from_its_envelope() -> None:

@@ -15,7 +15,7 @@ import email.parser
 import email.policy
 import itertools
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 from uuid import UUID
@@ -29,6 +29,11 @@ from flame_hub.models.storage import Bucket
 from flame_hub.testing import HubBackend
 
 T = TypeVar("T")
+
+
+def ids(records: Iterable[Any]) -> list[UUID]:
+    """The records' ids, in order: what "the same records" means (records compare by value)."""
+    return [record.id for record in records]
 
 
 class RecordingTransport(httpx.BaseTransport):

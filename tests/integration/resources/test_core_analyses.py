@@ -16,6 +16,7 @@ from flame_hub.models.core import Analysis, AnalysisBucket, AnalysisBucketFile, 
 from flame_hub.testing import HubBackend
 from flame_hub.types import AnalysisBucketType, FilterOperator
 
+from ..deployment import Deployment
 from .support import Records, eventually, login
 
 
@@ -117,22 +118,25 @@ def test_analysis_lifecycle(hub: Hub, records: Records) -> None:
     assert recounted is not None and recounted.analyses == 2  # the other one and the one with a registry
 
 
-def test_analysis_nodes(hub: Hub, records: Records) -> None:
+def test_analysis_nodes(hub: Hub, records: Records, deployment: Deployment) -> None:
     project, node, aggregator = study(records)
     pending = records.node()
-    records.member(project, pending)  # a member that has not approved yet
+    records.member(project, pending)  # a member that has not approved (unless the Hub skips that)
     outsider = records.node()
     analysis = records.analysis(project)
 
     # the approved members are assigned at once
     assigned = hub.core.find_analysis_nodes(filter={"analysis_id": analysis.id}, include="node")
-    assert {a.node_id for a in assigned} == {node.id, aggregator.id}
+    members = {node.id, aggregator.id} | ({pending.id} if deployment.skip_project_approval else set())
+    assert {a.node_id for a in assigned} == members
     assert all(isinstance(a.node, Node) for a in assigned)
 
     participation = hub.core.create_analysis_node(analysis, pending)
     again = hub.core.create_analysis_node(analysis.id, str(pending.id))
     assert again.id == participation.id  # idempotent
-    assert (participation.approval_status, participation.analysis_realm_id) == (None, records.realm_id)
+    # a default node approves its part in an analysis, unless the Hub skips analysis approval
+    joined = "approved" if deployment.skip_analysis_approval else None
+    assert (participation.approval_status, participation.analysis_realm_id) == (joined, records.realm_id)
     with pytest.raises(NotFoundError):  # not a member of the analysis' project
         hub.core.create_analysis_node(analysis, outsider)
 
@@ -140,12 +144,14 @@ def test_analysis_nodes(hub: Hub, records: Records) -> None:
     assert hub.core.get_analysis_node(uuid.uuid4()) is None
     by_analysis = {"analysis_id": analysis.id}
     # analysis approval is separate from project approval: only the aggregator is approved at once
+    # (every node, when the Hub skips analysis approval)
+    waiting = {node.id, pending.id} if not deployment.skip_analysis_approval else set()
     pending_ones = hub.core.find_analysis_nodes(filter={**by_analysis, "approval_status": None})
-    assert {a.node_id for a in pending_ones} == {node.id, pending.id}
+    assert {a.node_id for a in pending_ones} == waiting
     approved_ones = hub.core.find_analysis_nodes(
         filter={**by_analysis, "approval_status": (FilterOperator.neq, None)}
     )
-    assert [a.node_id for a in approved_ones] == [aggregator.id]
+    assert {a.node_id for a in approved_ones} == {node.id, pending.id, aggregator.id} - waiting
     assert (
         hub.core.find_analysis_nodes(filter={**by_analysis, "node_id": pending.id}, include="analysis")[
             0
@@ -153,7 +159,7 @@ def test_analysis_nodes(hub: Hub, records: Records) -> None:
         == analysis
     )
     counted = hub.core.get_analysis(analysis.id)
-    assert counted is not None and (counted.nodes, counted.nodes_approved) == (3, 1)
+    assert counted is not None and (counted.nodes, counted.nodes_approved) == (3, 3 - len(waiting))
 
     approved = hub.core.update_analysis_node(participation, approval_status="approved", comment="fine by us")
     assert (approved.approval_status, approved.comment) == ("approved", "fine by us")
@@ -193,7 +199,8 @@ def test_analysis_client_credentials(hub: Hub, backend: HubBackend, records: Rec
         assert seen is not None and seen.id == analysis.id
 
 
-def test_analysis_node_logs_and_analysis_logs(hub: Hub, records: Records) -> None:
+def test_analysis_node_logs_and_analysis_logs(hub: Hub, records: Records, deployment: Deployment) -> None:
+    deployment.require("telemetry")
     project, node, _ = study(records)
     analysis = records.analysis(project)
 
@@ -226,7 +233,10 @@ def test_analysis_node_logs_and_analysis_logs(hub: Hub, records: Records) -> Non
         hub.core.find_analysis_logs(filter={"level": "info"})
 
 
-def test_analysis_buckets_are_created_with_the_analysis(hub: Hub, records: Records) -> None:
+def test_analysis_buckets_are_created_with_the_analysis(
+    hub: Hub, records: Records, deployment: Deployment
+) -> None:
+    deployment.require("worker")
     analysis = records.analysis(records.project())
     buckets = buckets_of(hub, analysis)
     assert set(buckets) == {"CODE", "RESULT", "TEMP"}
@@ -268,19 +278,12 @@ def test_analysis_buckets_are_created_with_the_analysis(hub: Hub, records: Recor
     assert hub.auth.get_client(analysis.client_id) is None
 
 
-def test_bucket_files_entrypoint_and_configuration_commands(hub: Hub, records: Records) -> None:
-    project, _, _ = study(records)
-    analysis = records.analysis(project)
+def test_uploads_are_registered_as_analysis_bucket_files(
+    hub: Hub, records: Records, deployment: Deployment
+) -> None:
+    deployment.require("worker")
+    analysis = records.analysis(records.project())
     code = buckets_of(hub, analysis)["CODE"]
-
-    with pytest.raises(BadRequestError) as info:  # no entrypoint yet
-        hub.core.send_analysis_command(analysis, "configurationLock")
-    assert info.value.code == "ANALYSIS_ERROR"
-    with pytest.raises(BadRequestError) as info:
-        hub.core.send_analysis_command(analysis, "buildStart")  # not locked
-    assert info.value.code == "ANALYSIS_ERROR"
-    with pytest.raises(BadRequestError):
-        hub.core.send_analysis_command(analysis, "takeOff")
 
     # uploading into the analysis' code bucket registers analysis-bucket-files
     uploaded = hub.storage.upload_to_bucket(
@@ -308,26 +311,62 @@ def test_bucket_files_entrypoint_and_configuration_commands(hub: Hub, records: R
     refreshed = hub.core.get_analysis(analysis.id)
     assert refreshed is not None and refreshed.configuration_entrypoint_valid is True
 
-    # a registration made by hand
-    (extra,) = hub.storage.upload_to_bucket(records.bucket().id, ("extra.py", b"y = 2\n"))
-    manual = hub.core.create_analysis_bucket_file("manual/extra.py", extra.id, extra.bucket_id, code.id)
-    assert (manual.path, manual.root, manual.analysis_id) == ("manual/extra.py", False, analysis.id)
+
+def test_entrypoint_and_configuration_commands(hub: Hub, records: Records, deployment: Deployment) -> None:
+    """The configuration and build commands, with the code bucket and its files linked by hand (so
+    this needs no worker): an analysis-bucket for a storage bucket, an analysis-bucket-file per file."""
+    project, _, _ = study(records)
+    analysis = records.analysis(project)
+    by_analysis = {"analysis_id": analysis.id}
+
+    with pytest.raises(BadRequestError) as info:  # no entrypoint yet
+        hub.core.send_analysis_command(analysis, "configurationLock")
+    assert info.value.code == "ANALYSIS_ERROR"
+    with pytest.raises(BadRequestError) as info:
+        hub.core.send_analysis_command(analysis, "buildStart")  # not locked
+    assert info.value.code == "ANALYSIS_ERROR"
+    with pytest.raises(BadRequestError):
+        hub.core.send_analysis_command(analysis, "takeOff")
+
+    # the files live in a bucket of their own (a linked bucket's uploads would be registered by the
+    # Hub's worker, where it has one) and are registered by hand under a code bucket linked by hand
+    link = hub.core.create_analysis_bucket(AnalysisBucketType.CODE, records.bucket().id, analysis)
+    files = records.bucket()
+    (main_file, util_file) = hub.storage.upload_to_bucket(
+        files.id, ("main.py", b"print('hi')\n"), ("lib/util.py", b"x = 1\n")
+    )
+    main = hub.core.create_analysis_bucket_file("main.py", main_file.id, files.id, link.id)
+    manual = hub.core.create_analysis_bucket_file("manual/util.py", util_file.id, files.id, link.id)
+    assert (manual.path, manual.root, manual.analysis_id) == ("manual/util.py", False, analysis.id)
     hub.core.delete_analysis_bucket_file(manual)
     assert hub.core.get_analysis_bucket_file(manual.id) is None
+
+    entry = hub.core.update_analysis_bucket_file(main, is_entrypoint=True)
+    assert (entry.root, entry.path) == (True, "main.py")
+    refreshed = hub.core.get_analysis(analysis.id)
+    assert refreshed is not None and refreshed.configuration_entrypoint_valid is True
 
     late = records.node()
     records.member(project, late)  # a project member that could join the analysis, but for the lock
     locked = hub.core.send_analysis_command(analysis, "configurationLock")
     assert locked.configuration_locked is True and locked.id == analysis.id
-    for command in ("configurationLock", "buildStart"):  # locked already; the default node has not approved
-        with pytest.raises(BadRequestError) as info:
-            hub.core.send_analysis_command(analysis, command)
+    with pytest.raises(BadRequestError) as info:  # locked already
+        hub.core.send_analysis_command(analysis, "configurationLock")
+    assert info.value.code == "ANALYSIS_ERROR"
+    if not deployment.skip_analysis_approval:
+        with pytest.raises(BadRequestError) as info:  # the default node has not approved
+            hub.core.send_analysis_command(analysis, "buildStart")
         assert info.value.code == "ANALYSIS_ERROR"
     with pytest.raises(BadRequestError):  # no new nodes while the configuration is locked
         hub.core.create_analysis_node(analysis, late)
 
+    # unlocking withdraws the default nodes' approvals (an aggregator's stays), unless the Hub skips them
+    for participation in hub.core.find_analysis_nodes(filter=by_analysis):
+        hub.core.update_analysis_node(participation, approval_status="approved")
     unlocked = hub.core.send_analysis_command(analysis.id, "configurationUnlock")
     assert unlocked.configuration_locked is False
+    still_approved = hub.core.find_analysis_nodes(filter={**by_analysis, "approval_status": "approved"})
+    assert len(still_approved) == (2 if deployment.skip_analysis_approval else 1)
     with pytest.raises(BadRequestError) as info:
         hub.core.send_analysis_command(analysis, "configurationUnlock")
     assert info.value.code == "ANALYSIS_ERROR"

@@ -18,7 +18,7 @@ from flame_hub.exceptions import (
 from flame_hub.models.core import Node, Registry, RegistryProject
 from flame_hub.testing import HubBackend
 
-from .support import Records, eventually, login
+from .support import Records, eventually, ids, login
 
 
 def test_node_lifecycle(hub: Hub, records: Records) -> None:
@@ -33,23 +33,22 @@ def test_node_lifecycle(hub: Hub, records: Records) -> None:
     )
     assert node.client_id is not None  # the Hub provisions the node's authup client
 
-    assert hub.core.get_node(node.id) == node
-    assert hub.core.get_node(str(node.id)) == node
+    assert hub.core.get_node(node.id).id == node.id
+    assert hub.core.get_node(str(node.id)).id == node.id
     assert hub.core.get_node(uuid.uuid4()) is None
     with pytest.raises(ConflictError):  # names are unique per realm
         hub.core.create_node(name=str(node.name), realm_id=records.realm_id)
 
     names = [node.name, other.name]
-    assert hub.core.find_nodes(filter={"name": node.name}) == [node]
-    assert hub.core.find_nodes(filter={"name": names, "hidden": False}) == [node]
-    assert hub.core.find_nodes(filter={"name": names, "hidden": True}) == [other]
-    assert hub.core.find_nodes(filter={"name": names}, sort={"by": "name", "order": "descending"}) == [
-        other,
-        node,
-    ]
-    assert hub.core.find_nodes(
-        filter={"name": names}, sort={"by": "name"}, page={"limit": 1, "offset": 1}
-    ) == [other]
+    assert ids(hub.core.find_nodes(filter={"name": node.name})) == [node.id]
+    assert ids(hub.core.find_nodes(filter={"name": names, "hidden": False})) == [node.id]
+    assert ids(hub.core.find_nodes(filter={"name": names, "hidden": True})) == [other.id]
+    assert ids(
+        hub.core.find_nodes(filter={"name": names}, sort={"by": "name", "order": "descending"})
+    ) == ids([other, node])
+    assert ids(
+        hub.core.find_nodes(filter={"name": names}, sort={"by": "name"}, page={"limit": 1, "offset": 1})
+    ) == [other.id]
     page, meta = hub.core.get_nodes(meta=True)
     assert len(page) <= 50 and meta.total >= 2
 
@@ -60,7 +59,9 @@ def test_node_lifecycle(hub: Hub, records: Records) -> None:
         "default",
         node.name,
     )
-    assert hub.core.find_nodes(filter={"name": names, "hidden": True}, sort={"by": "name"}) == [node, other]
+    assert ids(hub.core.find_nodes(filter={"name": names, "hidden": True}, sort={"by": "name"})) == ids(
+        [node, other]
+    )
 
     cleared = hub.core.update_node(node.id, external_name=None, node_type="aggregator")
     assert (cleared.external_name, cleared.type, cleared.hidden) == (None, "aggregator", True)
@@ -70,7 +71,7 @@ def test_node_lifecycle(hub: Hub, records: Records) -> None:
     keyed = hub.core.update_node(node, public_key="my public key")
     assert keyed.public_key == b"my public key".hex()  # the Hub stores a non-hex key as hex of its bytes
     record, record_meta = hub.core.get_node(node.id, meta=True)
-    assert record == node and isinstance(record_meta.get("schema"), dict)
+    assert record.id == node.id and isinstance(record_meta.response_schema, dict)
 
     with pytest.raises(FieldError):  # a node never moves realm; the client says so instead of dropping it
         hub.core.update_node(node, realm_id=records.realm_id)
@@ -78,7 +79,7 @@ def test_node_lifecycle(hub: Hub, records: Records) -> None:
     hub.core.delete_node(node)
     assert hub.core.get_node(node.id) is None
     assert hub.auth.get_client(node.client_id) is None  # its authup client goes with it
-    assert hub.core.find_nodes(filter={"name": names}) == [other]
+    assert ids(hub.core.find_nodes(filter={"name": names})) == [other.id]
 
 
 def test_node_client_credentials(hub: Hub, backend: HubBackend, records: Records) -> None:
@@ -145,7 +146,7 @@ def test_node_registry_credentials_and_includes(hub: Hub, records: Records) -> N
     assert isinstance(included.registry_project, RegistryProject)
     assert included.registry_project.id == linked.registry_project_id
     found = hub.core.find_nodes(filter={"registry.name": registry.name}, include="registry")
-    assert found == [node] and isinstance(found[0], Node) and found[0].registry is not None
+    assert ids(found) == [node.id] and isinstance(found[0], Node) and found[0].registry is not None
 
     # disconnecting tears the registry project down
     disconnected = hub.core.update_node(node, registry_id=None)

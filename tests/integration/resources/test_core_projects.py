@@ -10,7 +10,7 @@ from flame_hub import Hub
 from flame_hub.exceptions import ConflictError
 from flame_hub.models.core import MasterImage, Node, Project
 
-from .support import Records
+from .support import Records, ids
 
 
 def test_project_lifecycle(hub: Hub, records: Records) -> None:
@@ -26,16 +26,15 @@ def test_project_lifecycle(hub: Hub, records: Records) -> None:
     )
     assert (project.nodes, project.analyses, project.realm_id) == (0, 0, records.realm_id)
 
-    assert hub.core.get_project(project.id) == project
+    assert hub.core.get_project(project.id).id == project.id
     assert hub.core.get_project(uuid.uuid4()) is None
 
     names = [project.name, other.name]
-    assert hub.core.find_projects(filter={"name": project.name}) == [project]
+    assert ids(hub.core.find_projects(filter={"name": project.name})) == [project.id]
     assert hub.core.find_projects(filter={"name": project.name, "display_name": "Project Two"}) == []
-    assert hub.core.find_projects(filter={"name": names}, sort={"by": "name", "order": "descending"}) == [
-        other,
-        project,
-    ]
+    assert ids(
+        hub.core.find_projects(filter={"name": names}, sort={"by": "name", "order": "descending"})
+    ) == ids([other, project])
     with_image = hub.core.find_projects(filter={"name": project.name}, include="master_image")
     assert isinstance(with_image[0].master_image, MasterImage) and with_image[0].master_image.id == image_id
     single = hub.core.get_project(project.id, include=["master_image"])
@@ -61,7 +60,7 @@ def test_project_lifecycle(hub: Hub, records: Records) -> None:
 
     hub.core.delete_project(project)
     assert hub.core.get_project(project.id) is None
-    assert hub.core.find_projects(filter={"name": names}) == [other]
+    assert ids(hub.core.find_projects(filter={"name": names})) == [other.id]
 
 
 def test_project_names_generated_and_lower_cased(records: Records) -> None:
@@ -91,21 +90,21 @@ def test_project_nodes_membership_and_approval(hub: Hub, records: Records) -> No
     counted = hub.core.get_project(project.id)
     assert counted is not None and counted.nodes == 2
 
-    assert hub.core.get_project_node(membership.id) == membership
+    assert hub.core.get_project_node(membership.id).id == membership.id
     assert hub.core.get_project_node(uuid.uuid4()) is None
     by_project = {"project_id": project.id}
     listed = hub.core.find_project_nodes(filter=by_project, include=["node", "project"])
-    assert sorted(listed, key=str) == sorted([membership, aggregated], key=str)
+    assert sorted(ids(listed), key=str) == sorted(ids([membership, aggregated]), key=str)
     assert all(isinstance(m.node, Node) and isinstance(m.project, Project) for m in listed)
     assert {m.node.name for m in listed if m.node is not None} == {node.name, aggregator.name}
     # a relation sort (created_at would tie for records made in one millisecond)
     newest_first = hub.core.find_project_nodes(
         filter=by_project, sort={"by": "node.name", "order": "descending"}
     )
-    assert newest_first == [aggregated, membership]  # node names: "node1-…" < "node2-…"
+    assert ids(newest_first) == ids([aggregated, membership])  # node names: "node1-…" < "node2-…"
     assert hub.core.find_project_nodes(filter={**by_project, "approval_status": None}) == [membership]
     assert hub.core.find_project_nodes(filter={**by_project, "approval_status": "rejected"}) == []
-    assert hub.core.find_project_nodes(filter={"node.name": node.name}) == [membership]
+    assert ids(hub.core.find_project_nodes(filter={"node.name": node.name})) == [membership.id]
 
     approved = hub.core.update_project_node(membership, approval_status="approved", comment="welcome aboard")
     assert (approved.approval_status, approved.comment) == ("approved", "welcome aboard")
@@ -113,7 +112,9 @@ def test_project_nodes_membership_and_approval(hub: Hub, records: Records) -> No
     assert (rejected.approval_status, rejected.comment) == ("rejected", "welcome aboard")
     uncommented = hub.core.update_project_node(membership, comment=None)
     assert (uncommented.approval_status, uncommented.comment) == ("rejected", None)
-    assert hub.core.find_project_nodes(filter={**by_project, "approval_status": "rejected"}) == [membership]
+    assert ids(hub.core.find_project_nodes(filter={**by_project, "approval_status": "rejected"})) == [
+        membership.id
+    ]
 
     hub.core.delete_project_node(membership)
     assert hub.core.get_project_node(membership.id) is None

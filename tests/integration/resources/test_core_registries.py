@@ -12,7 +12,7 @@ from flame_hub.exceptions import FieldError
 from flame_hub.models.core import MasterImage, Registry
 from flame_hub.types import FilterOperator
 
-from .support import Records
+from .support import Records, ids
 
 
 def test_registry_lifecycle(hub: Hub, records: Records) -> None:
@@ -36,14 +36,15 @@ def test_registry_lifecycle(hub: Hub, records: Records) -> None:
     assert hub.core.get_registry(uuid.uuid4()) is None
 
     names = [registry.name, other.name]
-    assert hub.core.find_registries(filter={"name": registry.name}) == [registry]
+    assert ids(hub.core.find_registries(filter={"name": registry.name})) == [registry.id]
     assert hub.core.find_registries(filter={"name": registry.name, "id": other.id}) == []
     by_id = sorted([registry, other], key=lambda r: str(r.id), reverse=True)
-    assert hub.core.find_registries(filter={"name": names}, sort={"by": "id", "order": "descending"}) == by_id
-    assert (
+    assert ids(
+        hub.core.find_registries(filter={"name": names}, sort={"by": "id", "order": "descending"})
+    ) == ids(by_id)
+    assert ids(
         hub.core.find_registries(filter={"name": names}, sort="id", page={"limit": 1, "offset": 1})
-        == by_id[:1]
-    )
+    ) == ids(by_id[:1])
     page, meta = hub.core.get_registries(meta=True)
     assert len(page) <= 50 and meta.total >= 2
 
@@ -57,7 +58,7 @@ def test_registry_lifecycle(hub: Hub, records: Records) -> None:
 
     hub.core.delete_registry(registry)
     assert hub.core.get_registry(registry.id) is None
-    assert hub.core.find_registries(filter={"name": names}) == [other]
+    assert ids(hub.core.find_registries(filter={"name": names})) == [other.id]
 
 
 def test_registry_project_lifecycle(hub: Hub, records: Records, cleanup: Callable[..., None]) -> None:
@@ -72,15 +73,15 @@ def test_registry_project_lifecycle(hub: Hub, records: Records, cleanup: Callabl
         cleanup(lambda created=created: hub.core.delete_registry_project(created))
     assert (project.registry_id, project.type, project.external_name) == (registry.id, "incoming", external)
 
-    assert hub.core.get_registry_project(project.id) == project
+    assert hub.core.get_registry_project(project.id).id == project.id
     assert hub.core.get_registry_project(uuid.uuid4()) is None
-    assert hub.core.find_registry_projects(filter={"registry_id": registry.id}) == [project]
+    assert ids(hub.core.find_registry_projects(filter={"registry_id": registry.id})) == [project.id]
     assert hub.core.find_registry_projects(filter={"registry_id": registry.id, "type": "outgoing"}) == []
     # a dotted relation filter, with the relation included
     by_registry_name = hub.core.find_registry_projects(
         filter={"registry.name": other_registry.name}, include="registry"
     )
-    assert by_registry_name == [other]
+    assert ids(by_registry_name) == [other.id]
     assert (
         isinstance(by_registry_name[0].registry, Registry)
         and by_registry_name[0].registry.id == other_registry.id
@@ -109,10 +110,10 @@ def test_master_images_and_groups(hub: Hub) -> None:
     image = images[0]
     assert hub.core.get_master_image(image.id) == image
     assert hub.core.get_master_image(uuid.uuid4()) is None
-    assert hub.core.find_master_images(filter={"virtual_path": image.virtual_path}) == [image]
+    assert ids(hub.core.find_master_images(filter={"virtual_path": image.virtual_path})) == [image.id]
     others = hub.core.find_master_images(filter={"virtual_path": (FilterOperator.neq, image.virtual_path)})
-    assert image not in others and len(others) == len(images) - 1
-    assert hub.core.find_master_images(sort={"by": "path", "order": "descending"}) == images[::-1]
+    assert image.id not in ids(others) and len(others) == len(images) - 1
+    assert ids(hub.core.find_master_images(sort={"by": "path", "order": "descending"})) == ids(images[::-1])
 
     groups = hub.core.get_master_image_groups()
     assert groups

@@ -1,6 +1,6 @@
 """Every ``get_<plural>`` of the three clients answers the first page of its resource as models.
 
-The methods are found on the client classes (every ``GetAllMethod`` declaration), so a resource added
+The methods are found on the client classes (every ``GetAll`` declaration), so a resource added
 later is covered without touching this test.
 """
 
@@ -13,7 +13,7 @@ import pytest
 from flame_hub import Hub
 from flame_hub.clients.auth import AuthClient
 from flame_hub.clients.core import CoreClient
-from flame_hub.clients.methods import GetAllMethod
+from flame_hub.clients.methods import GetAll
 from flame_hub.clients.storage import StorageClient
 from flame_hub.models.base import Resource
 
@@ -25,7 +25,7 @@ def plural_getters(client: type) -> dict[str, type[Resource]]:
     found: dict[str, type[Resource]] = {}
     for cls in reversed(inspect.getmro(client)):
         for name, attr in vars(cls).items():
-            if type(attr) is GetAllMethod:
+            if type(attr) is GetAll:
                 found[name] = attr.model
     return found
 

@@ -21,26 +21,32 @@ from flame_hub.models.core import Node, Project
 from flame_hub.testing import HubBackend
 from flame_hub.types import FilterOperator, only
 
-from .support import RecordingTransport, Records, login
+from .support import RecordingTransport, Records, ids, login
 
 
 def test_lists_none_and_booleans(hub: Hub, records: Records) -> None:
     plain, hidden, third = records.node(), records.node(hidden=True), records.node()
     names = [plain.name, hidden.name, third.name]
     by_name = {"by": "name"}
-    assert hub.core.find_nodes(filter={"name": [plain.name, hidden.name]}, sort=by_name) == [plain, hidden]
-    assert hub.core.find_nodes(filter={"name": names, "hidden": True}) == [hidden]
-    assert hub.core.find_nodes(filter={"name": names, "hidden": False}, sort=by_name) == [plain, third]
-    assert hub.core.find_nodes(
-        filter={"name": (FilterOperator.neq, [plain.name, hidden.name]), "id": third.id}
-    ) == [third]
+    assert ids(hub.core.find_nodes(filter={"name": [plain.name, hidden.name]}, sort=by_name)) == ids(
+        [plain, hidden]
+    )
+    assert ids(hub.core.find_nodes(filter={"name": names, "hidden": True})) == [hidden.id]
+    assert ids(hub.core.find_nodes(filter={"name": names, "hidden": False}, sort=by_name)) == ids(
+        [plain, third]
+    )
+    assert ids(
+        hub.core.find_nodes(filter={"name": (FilterOperator.neq, [plain.name, hidden.name]), "id": third.id})
+    ) == [third.id]
     assert hub.core.find_nodes(filter={"id": []}) == []  # nothing can match: no request needed
 
     named = records.project(display_name="Has A Name")
     unnamed = records.project(display_name=None)
     projects = {"name": [named.name, unnamed.name]}
-    assert hub.core.find_projects(filter={**projects, "display_name": None}) == [unnamed]
-    assert hub.core.find_projects(filter={**projects, "display_name": (FilterOperator.neq, None)}) == [named]
+    assert ids(hub.core.find_projects(filter={**projects, "display_name": None})) == [unnamed.id]
+    assert ids(hub.core.find_projects(filter={**projects, "display_name": (FilterOperator.neq, None)})) == [
+        named.id
+    ]
 
 
 def test_values_the_bracket_dialect_would_misread(hub: Hub, records: Records) -> None:
@@ -51,15 +57,15 @@ def test_values_the_bracket_dialect_would_misread(hub: Hub, records: Records) ->
     bang = records.node(name=f"!{base}")
 
     # (operator, value) matches the value literally, whatever characters it has
-    assert hub.core.find_nodes(filter={"name": (FilterOperator.eq, f"~{base}")}) == [tilde]
-    assert hub.core.find_nodes(filter={"name": (FilterOperator.eq, f"{base},x")}) == [comma]
-    assert hub.core.find_nodes(filter={"name": ("=", f"!{base}")}) == [bang]
-    assert hub.core.find_nodes(
-        filter={"name": (FilterOperator.neq, f"~{base}"), "id": [tilde.id, suffix.id]}
-    ) == [suffix]
+    assert ids(hub.core.find_nodes(filter={"name": (FilterOperator.eq, f"~{base}")})) == [tilde.id]
+    assert ids(hub.core.find_nodes(filter={"name": (FilterOperator.eq, f"{base},x")})) == [comma.id]
+    assert ids(hub.core.find_nodes(filter={"name": ("=", f"!{base}")})) == [bang.id]
+    assert ids(
+        hub.core.find_nodes(filter={"name": (FilterOperator.neq, f"~{base}"), "id": [tilde.id, suffix.id]})
+    ) == [suffix.id]
     # a plain string keeps the seed's meaning: a leading "~" is an operator (Hub >= 0.13: "ends with")
     ends_with = hub.core.find_nodes(filter={"name": f"~{base}"}, sort={"by": "name"})
-    assert set(ends_with) == {tilde, suffix, bang}
+    assert set(ids(ends_with)) == {tilde.id, suffix.id, bang.id}
     assert hub.core.find_nodes(filter={"name": (FilterOperator.like, base)}, sort={"by": "name"}) == ends_with
     assert hub.core.find_nodes(filter={"name": f"{base},x"}) == []  # and a comma separates a list
 
@@ -70,11 +76,16 @@ def test_dotted_relation_filters(hub: Hub, records: Records) -> None:
     membership = records.member(project, wanted)
     records.member(project, unwanted)
     found = hub.core.find_project_nodes(filter={"node.name": wanted.name}, include="node")
-    assert found == [membership] and isinstance(found[0].node, Node) and found[0].node.name == wanted.name
-    # the include is added for the filter when the caller does not ask for it
-    assert hub.core.find_project_nodes(filter={"project_id": project.id, "node__name": wanted.name}) == [
-        membership
-    ]
+    assert (
+        ids(found) == [membership.id]
+        and isinstance(found[0].node, Node)
+        and found[0].node.name == wanted.name
+    )
+    # the include is added for the filter when the caller asks for no includes
+    narrowed = hub.core.find_project_nodes(
+        filter={"project_id": project.id, "node__name": wanted.name}, include=()
+    )
+    assert ids(narrowed) == [membership.id] and narrowed[0].node is not None and narrowed[0].project is None
 
 
 def test_several_sort_keys(hub: Hub, records: Records) -> None:
@@ -84,8 +95,8 @@ def test_several_sort_keys(hub: Hub, records: Records) -> None:
     c = records.analysis(project, name=records.name("c"), display_name="Another Name")
     by_project = {"project_id": project.id}
     sort: Any = [{"by": "display_name"}, {"by": "name", "order": "descending"}]
-    assert hub.core.find_analyses(filter=by_project, sort=sort) == [c, b, a]
-    assert hub.core.find_analyses(filter=by_project, sort=["-display_name", "name"]) == [a, b, c]
+    assert ids(hub.core.find_analyses(filter=by_project, sort=sort)) == ids([c, b, a])
+    assert ids(hub.core.find_analyses(filter=by_project, sort=["-display_name", "name"])) == ids([a, b, c])
     with pytest.raises(NotSupportedError):  # authup drops a multi-key sort whole
         hub.auth.find_realms(sort=["name", "-created_at"])
 
@@ -93,7 +104,7 @@ def test_several_sort_keys(hub: Hub, records: Records) -> None:
 def test_fields_replace_and_add(hub: Hub, records: Records) -> None:
     node = records.node(hidden=True, external_name=records.name("ext"))
     (narrow,) = hub.core.find_nodes(filter={"id": node.id}, fields=only("name"))
-    assert narrow == node and narrow.name == node.name
+    assert narrow.id == node.id and narrow.name == node.name
     assert "hidden" not in narrow.model_fields_set and narrow.hidden is None
     assert "external_name" not in narrow.model_fields_set
     single = hub.core.get_node(node.id, fields=only("name", "hidden"))
@@ -110,10 +121,12 @@ def test_include_returns_nested_models(hub: Hub, records: Records) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         (found,) = hub.core.find_project_nodes(filter={"project_id": project.id}, include=["node", "project"])
-        (plain,) = hub.core.find_project_nodes(filter={"project_id": project.id})
-    assert found == membership and isinstance(found.node, Node) and isinstance(found.project, Project)
+        (default,) = hub.core.find_project_nodes(filter={"project_id": project.id})
+        (plain,) = hub.core.find_project_nodes(filter={"project_id": project.id}, include=())
+    assert found.id == membership.id and isinstance(found.node, Node) and isinstance(found.project, Project)
     assert found.project.id == project.id and found.node.id == membership.node_id
-    assert plain.node is None and plain.project is None  # nothing is included unless asked for
+    assert default == found  # as in flame-hub-client 0.5.5, every relation is included by default
+    assert plain.node is None and plain.project is None  # include=() asks for none
 
     # a relation that is null comes back as null: no warning, the attribute is None
     lonely = records.node()
@@ -144,7 +157,7 @@ def test_include_not_returned_warns(hub: Hub, backend: HubBackend, records: Reco
     as_reader = login(backend, PasswordAuth(str(user.name), password))
     with as_reader as as_user, pytest.warns(IncludeNotReturnedWarning, match="permission"):
         (dropped,) = as_user.auth.find_user_permissions(filter={"id": binding.id}, include="permission")
-    assert dropped == binding and dropped.permission is None
+    assert dropped.id == binding.id and dropped.permission is None
 
 
 UNKNOWN_KEYS: list[tuple[str, dict[str, Any]]] = [
@@ -213,7 +226,7 @@ def test_per_request_auth(hub: Hub, backend: HubBackend, records: Records) -> No
     with pytest.raises(UnauthorizedError) as info:
         hub.core.get_node(node.id, auth=None)  # no Authorization header for this one request
     assert info.value.status_code == 401
-    assert hub.core.get_node(node.id) == node  # the client's own auth is untouched
+    assert hub.core.get_node(node.id).id == node.id  # the client's own auth is untouched
     with login(backend, None) as anonymous:  # an auth flow for one request
         admin = backend.admin_auth
-        assert anonymous.core.get_node(node.id, auth=admin) == node
+        assert anonymous.core.get_node(node.id, auth=admin).id == node.id
