@@ -9,7 +9,8 @@ Rules shared by every authup resource (auth.md §2.3, §2.4):
   junctions are id-only;
 - ``realm_id`` is accepted on create only (omitted = the caller's realm; ``None`` = global for roles,
   permissions and scopes); the ``*_realm_id`` copies on junctions are server-owned;
-- authup declares no default order; ``created_at`` is sortable on every resource here.
+- authup declares no default order; ``id`` is sortable on every resource here and is the default
+  ordering, the one key that pages without ties (authup honours a single sort key).
 
 Robots are gone at beta.62 (replaced by clients) and are not declared. Policies are not declared either,
 so the client's ``accessPolicy`` relation is not offered as an include.
@@ -84,7 +85,9 @@ def _authup(
         filters=filters,
         sorts=sorts,
         operations=operations,
-        default_ordering=("created_at",),
+        # the one unique sort key: authup sorts by a single key, so a default by created_at (which many
+        # rows share; provisioning stamps dozens in one second) could not be made total for paging
+        default_ordering=("id",),
         multi_sort=False,
         by_name=by_name,
         record_query=record_query,

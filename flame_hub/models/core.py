@@ -3,7 +3,11 @@
 Shared by every core resource: ids are UUIDs only (no by-name addressing); the record route honours
 ``fields`` and ``include`` (§2.6); several sort keys are honoured. The Hub declares a default order only
 for analyses (``updatedAt`` descending) and master-images (``path``), so ``default_ordering`` names a
-sortable key that does not change over a record's life (``created_at``) wherever one exists.
+sortable key that does not change over a record's life (``created_at``) wherever one exists, followed
+by a tiebreaker: the unique ``id`` where it is sortable, otherwise the sortable key with the fewest ties
+(a node's ``name``, unique within its realm; an analysis' ``name``; a bucket file's ``path``, unique
+within its analysis). createdAt has whole-second resolution on the Hub, so many rows share one, and
+``LIMIT``/``OFFSET`` paging over ties may repeat and skip rows (docs/orm.md, "Ordering and paging").
 
 Server-filled fields are ``READ_ONLY`` as core-and-storage.md §6.8 lists them (ids, timestamps, every
 ``realm_id``/``*_realm_id``, creator stamps, counters, analysis status/progress fields).
@@ -189,7 +193,7 @@ class Registry(Entity):
         domain="registry",
         filters=("id", "name"),
         sorts=("id", "updated_at", "created_at"),
-        default_ordering=("created_at",),
+        default_ordering=("created_at", "id"),
         singular="registry",
         plural="registries",
     )
@@ -209,7 +213,7 @@ class RegistryProject(Entity):
         domain="registryProject",
         filters=("id", "name", "registry_id", "external_name", "type"),
         sorts=("id", "updated_at", "created_at"),
-        default_ordering=("created_at",),
+        default_ordering=("created_at", "id"),
         singular="registry_project",
         plural="registry_projects",
     )
@@ -244,7 +248,7 @@ class Node(Entity):
         domain="node",
         filters=("id", "name", "online", "hidden", "client_id", "realm_id", "robot_id"),
         sorts=("name", "updated_at", "created_at"),
-        default_ordering=("created_at",),
+        default_ordering=("created_at", "name"),
         singular="node",
         plural="nodes",
     )
@@ -277,7 +281,7 @@ class Project(Entity):
         domain="project",
         filters=("id", "name", "display_name", "realm_id", "user_id"),
         sorts=("id", "name", "display_name", "updated_at", "created_at"),
-        default_ordering=("created_at",),
+        default_ordering=("created_at", "id"),
         singular="project",
         plural="projects",
     )
@@ -345,7 +349,7 @@ class Analysis(Entity):
         ),
         sorts=("name", "display_name", "created_at", "updated_at"),
         # The Hub's own default is ``updatedAt`` descending, which moves while paging; created_at does not.
-        default_ordering=("created_at",),
+        default_ordering=("created_at", "name"),
         singular="analysis",
         plural="analyses",
     )
@@ -520,7 +524,7 @@ class AnalysisBucket(Entity):
         sorts=("type", "created_at", "updated_at"),
         # ``POST analysis-buckets/:id`` exists but has no updatable field (a no-op), so "update" is left out.
         operations=_NO_UPDATE,
-        default_ordering=("created_at",),
+        default_ordering=("created_at", "type"),
         singular="analysis_bucket",
         plural="analysis_buckets",
     )
@@ -541,7 +545,7 @@ class AnalysisBucketFile(Entity):
         domain="analysisBucketFile",
         filters=("path", "root", "analysis_bucket_id", "analysis_id"),
         sorts=("path", "created_at", "updated_at"),
-        default_ordering=("created_at",),
+        default_ordering=("created_at", "path"),
         singular="analysis_bucket_file",
         plural="analysis_bucket_files",
     )

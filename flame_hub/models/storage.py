@@ -35,7 +35,7 @@ class Bucket(Entity):
         # ``POST buckets/:id`` exists but mounts no updatable field (it only re-ensures the object-store
         # bucket), so "update" is left out.
         operations=frozenset[Operation]({"list", "get", "create", "delete"}),
-        default_ordering=("created_at",),
+        default_ordering=("created_at", "id"),
         # A name works in place of the id, but only when no query parameters are sent (§4.1), and it
         # returns the first match since names are not unique.
         by_name=True,
@@ -62,7 +62,7 @@ class BucketFile(Entity):
         filters=("id", "name", "directory", "realm_id", "actor_type", "actor_id", "bucket_id"),
         sorts=("id", "directory", "name", "updated_at", "created_at"),
         operations=frozenset[Operation]({"list", "get", "delete"}),
-        default_ordering=("created_at",),
+        default_ordering=("created_at", "id"),
         singular="bucket_file",
         plural="bucket_files",
     )

@@ -11,6 +11,8 @@ from __future__ import annotations
 import asyncio
 import copy
 import itertools
+import unicodedata
+import warnings
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -45,7 +47,10 @@ from flame_hub.query.lookups import did_you_mean
 from flame_hub.query.query import Q, Query
 
 __all__ = [
+    "FALLBACK_WINDOW",
     "Emit",
+    "IncompleteListingWarning",
+    "Listing",
     "Plan",
     "adrive",
     "astream",
@@ -72,9 +77,13 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class Emit(Generic[T]):
-    """A batch of records a streaming plan hands to its consumer before asking for the next page."""
+    """A batch of records a streaming plan hands to its consumer before asking for the next page.
+
+    ``total`` is the page's ``meta.total`` when the batch is a page of a listing.
+    """
 
     items: Sequence[T]
+    total: int | None = None
 
 
 #: A generator yielding calls (answered with their results) and ``Emit`` batches, returning ``R``.
@@ -125,7 +134,7 @@ def page_plan(
         except EmptyResultSet:
             return
         page: Page[ResourceT] = yield call
-        yield Emit(page.items)
+        yield Emit(page.items, page.total)
         offset += len(page.items)
         if len(page.items) < limit or (page.total is not None and offset >= page.total):
             return
@@ -134,6 +143,151 @@ def page_plan(
             windows = [(min(size, end - start), start) for start in range(offset, end, size)]
             yield Fanout(list_calls(core, model, query, windows, client=client))
             return
+
+
+class IncompleteListingWarning(UserWarning):
+    """A listing read page by page could not show that it saw every record once.
+
+    The Hub pages with ``LIMIT``/``OFFSET``. Rows that tie on the sort key have no defined order in SQL,
+    so a database may order them differently for each page (Postgres and MySQL do; the sqlite Hub
+    observed so far did not): a row can come on two pages and another on none. Repeats are dropped
+    before they reach you; a shortfall against ``meta.total`` is what this warning reports, with the
+    fix (a unique sort key, a narrower filter, or reading again when the collection changed).
+    """
+
+
+#: How many recent ids a listing remembers when its records do not carry their sort keys (``only()``
+#: or ``defer()`` left them out) or it has no ordering: repeats further apart than this are not caught.
+FALLBACK_WINDOW = 10_000
+
+_NO_KEY = object()
+
+
+def _coarse(value: Any) -> Any:
+    """A value as a database collation may equate it: text without case, accents or trailing spaces.
+
+    Grouping by a coarser key than the database's is safe (a tie group only grows); a finer one could
+    split a group the database treats as one, letting a repeat through.
+    """
+    if isinstance(value, str):
+        if not value.isascii():
+            decomposed = unicodedata.normalize("NFKD", value)
+            value = "".join(c for c in decomposed if not unicodedata.combining(c))
+        return value.casefold().rstrip()
+    return value
+
+
+class Listing:
+    """Keeps one paged read honest: no record twice, and a shortfall against ``meta.total`` reported.
+
+    Records arrive in sort order, and while the collection does not change a repeated row can only
+    come among the rows that share its sort-key value (each page holds the rows of its positions, and
+    the positions of a tie group are the same in every query). So only the ids of the current run of
+    equal sort keys are remembered: memory follows the largest tie group, not the length of the
+    listing (with a unique sort key, one id). Records without their sort keys, or a query without an
+    ordering, fall back to remembering the last :data:`FALLBACK_WINDOW` ids.
+
+    :meth:`finish` runs when the listing was read to its end (not when the consumer stopped early) and
+    warns with :class:`IncompleteListingWarning` when the distinct records read differ from the total.
+    """
+
+    def __init__(self, model: type[Resource], query: Query) -> None:
+        self.model = model
+        self.query = query
+        self._paths = tuple(
+            tuple(name.lstrip("-+").replace(".", "__").split("__")) for name in query.ordering
+        )
+        self._run_key: Any = _NO_KEY
+        self._run_ids: set[Any] = set()
+        self._recent: deque[Any] = deque()
+        self._recent_ids: set[Any] = set()
+        self.admitted = 0
+        self.repeats = 0
+        self.totals: list[int] = []
+
+    def saw_total(self, total: int | None) -> None:
+        """Note a page's ``meta.total`` (a change between pages means the collection changed)."""
+        if total is not None and (not self.totals or self.totals[-1] != total):
+            self.totals.append(total)
+
+    def _key(self, record: Any) -> Any:
+        if not self._paths:
+            return _NO_KEY
+        values = []
+        for path in self._paths:
+            target = record
+            for part in path:
+                loaded = getattr(target, "model_fields_set", None)
+                if loaded is None or part not in loaded:
+                    return _NO_KEY
+                target = getattr(target, part)
+            values.append(_coarse(target))
+        return tuple(values)
+
+    def admit(self, record: Any) -> bool:
+        """Whether to yield ``record``: False for a record this listing already yielded."""
+        ident = getattr(record, "id", None)
+        if ident is None:  # nothing to tell records apart by (never the case for Hub entities)
+            self.admitted += 1
+            return True
+        key = self._key(record)
+        if key is _NO_KEY:
+            if ident in self._recent_ids:
+                self.repeats += 1
+                return False
+            self._recent.append(ident)
+            self._recent_ids.add(ident)
+            if len(self._recent) > FALLBACK_WINDOW:
+                self._recent_ids.discard(self._recent.popleft())
+        elif key != self._run_key:
+            self._run_key, self._run_ids = key, {ident}
+        elif ident in self._run_ids:
+            self.repeats += 1
+            return False
+        else:
+            self._run_ids.add(ident)
+        self.admitted += 1
+        return True
+
+    def finish(self) -> None:
+        """The listing was read to its end: warn when it cannot show it saw every record once."""
+        if not self.totals:
+            return
+        expected = _in_slice(self.totals[0], self.query)
+        if len(self.totals) == 1 and self.admitted == expected:
+            return
+        name = self.model.__name__
+        said = f"{name} listing read {self.admitted} distinct records where meta.total promised {expected}"
+        if self.repeats:
+            said += f" ({self.repeats} repeated records dropped)"
+        if len(self.totals) > 1:
+            cause = (
+                f"the collection changed while it was read (meta.total went {' -> '.join(map(str, self.totals))})"
+                "; read it again, or narrow the query so it changes less while being read"
+            )
+        elif self._is_unique():
+            cause = "records were created or deleted while it was read; read it again"
+        else:
+            cause = (
+                f"records tie on its sort key ({', '.join(self.query.ordering) or 'none'}) and the database "
+                f"ordered the ties differently from page to page; fix: {self._fix()}"
+            )
+        warnings.warn(IncompleteListingWarning(f"{said}: {cause}"), stacklevel=2)
+
+    def _is_unique(self) -> bool:
+        return any(path == ("id",) for path in self._paths)
+
+    def _fix(self) -> str:
+        meta = self.model.meta
+        if "id" in meta.sorts and meta.multi_sort:
+            keys = ", ".join(repr(n) for n in (*self.query.ordering, "id"))
+            return f"order by a unique key as well, .order_by({keys})"
+        if "id" in meta.sorts:
+            return ".order_by('id') (the only unique sort key; authup sorts by one key only)"
+        return (
+            f"{self.model.__name__} has no unique sort key on the Hub, so filter the query into parts "
+            "that each fit in one page of 50, or order by keys with fewer ties"
+        )
 
 
 def count_plan(core: ServiceCore, model: type[ResourceT], query: Query, client: object) -> Plan[int]:
@@ -461,29 +615,42 @@ async def adrive(plan: Plan[R], execute: Callable[[Call[Any]], Awaitable[Any]]) 
 
 
 async def astream(
-    plan: Plan[None], execute: Callable[[Call[Any]], Awaitable[Any]], fanout: FanoutIO | None = None
+    plan: Plan[None],
+    execute: Callable[[Call[Any]], Awaitable[Any]],
+    fanout: FanoutIO | None = None,
+    listing: Listing | None = None,
 ) -> AsyncIterator[Any]:
     """Run a streaming plan with an async ``execute``, yielding the records it emits.
 
     A :class:`Fanout` step runs through ``fanout`` (a bounded window of concurrent calls whose results
-    come back in order); without one its calls run one after the other.
+    come back in order); without one its calls run one after the other. With a ``listing`` every
+    record passes :meth:`Listing.admit` (no record twice) and, once the plan is done,
+    :meth:`Listing.finish` checks the count against ``meta.total``.
     """
     reply: Any = None
     while True:
         try:
             step = plan.send(reply)
         except StopIteration:
+            if listing is not None:
+                listing.finish()
             return
         reply = None
         if isinstance(step, Emit):
+            if listing is not None:
+                listing.saw_total(step.total)
             for item in step.items:
-                yield item
+                if listing is None or listing.admit(item):
+                    yield item
         elif isinstance(step, Fanout):
             if fanout is None:  # pragma: no cover - only page_plan fans out, and only with a fan-out IO
                 raise TypeError("a plan that fans out needs a driver that can run calls concurrently")
             async for page in ordered_window(step.calls, fanout):
+                if listing is not None:
+                    listing.saw_total(page.total)
                 for item in page.items:
-                    yield item
+                    if listing is None or listing.admit(item):
+                        yield item
         else:
             reply = await execute(step)
 
@@ -524,22 +691,30 @@ def drive(plan: Plan[R], execute: Callable[[Call[Any]], Any]) -> R:
     return run_sync(adrive(plan, as_coroutine(execute)))
 
 
-def stream(plan: Plan[None], execute: Callable[[Call[Any]], Any], concurrency: int = 1) -> Iterator[Any]:
+def stream(
+    plan: Plan[None],
+    execute: Callable[[Call[Any]], Any],
+    concurrency: int = 1,
+    listing: Listing | None = None,
+) -> Iterator[Any]:
     """:func:`astream` with a blocking ``execute`` (no event loop); page fan-outs run on threads."""
     if concurrency <= 1:
-        yield from iterate_sync(astream(plan, as_coroutine(execute)))
+        yield from iterate_sync(astream(plan, as_coroutine(execute), listing=listing))
         return
     with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="flame-hub-pages") as pool:
         yield from iterate_sync(
-            astream(plan, as_coroutine(execute), _ThreadFanout(pool, execute, concurrency))
+            astream(plan, as_coroutine(execute), _ThreadFanout(pool, execute, concurrency), listing)
         )
 
 
 def astream_concurrently(
-    plan: Plan[None], execute: Callable[[Call[Any]], Awaitable[Any]], concurrency: int
+    plan: Plan[None],
+    execute: Callable[[Call[Any]], Awaitable[Any]],
+    concurrency: int,
+    listing: Listing | None = None,
 ) -> AsyncIterator[Any]:
     """:func:`astream` with page fan-outs run as asyncio tasks."""
-    return astream(plan, execute, _TaskFanout(execute, concurrency) if concurrency > 1 else None)
+    return astream(plan, execute, _TaskFanout(execute, concurrency) if concurrency > 1 else None, listing)
 
 
 class _ThreadFanout:

@@ -6,6 +6,11 @@ the envelope total of a one-record page, ``exists()`` asks for one record, ``get
 route, slices become ``page[limit]``/``page[offset]`` and span several pages when larger than the Hub's
 cap of 50. A full evaluation is cached, so the QuerySet can be iterated again; ``iterator()`` streams in
 bounded memory without caching.
+
+Reading page by page never yields a record twice, even where the database orders tied rows differently
+from page to page, and a listing that cannot show it saw every record (fewer distinct records than
+``meta.total``) says so with an :class:`~flame_hub.query.plans.IncompleteListingWarning` naming the fix
+(see :class:`~flame_hub.query.plans.Listing`).
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from flame_hub.exceptions import FieldError, NotSupportedError
 from flame_hub.models.base import Resource, ResourceT, schema_of
 from flame_hub.query.lookups import did_you_mean
 from flame_hub.query.plans import (
+    Listing,
     Plan,
     adrive,
     astream_concurrently,
@@ -195,9 +201,13 @@ class QuerySet(Generic[ResourceT]):
         client = self._client(method)
         return await adrive(plan_for(client), client._execute)
 
-    def _pages(self, client: Any, query: Query, chunk_size: int, concurrency: int) -> Plan[None]:
+    def _pages(
+        self, client: Any, query: Query, chunk_size: int, concurrency: int
+    ) -> tuple[Plan[None], Listing]:
+        """The page-reading plan and the :class:`Listing` that keeps its records distinct and counted."""
         query = ordered(self.model, query)
-        return page_plan(client, self.model, query, client, chunk_size=chunk_size, concurrency=concurrency)
+        plan = page_plan(client, self.model, query, client, chunk_size=chunk_size, concurrency=concurrency)
+        return plan, Listing(self.model, query)
 
     # -- evaluation (each sync method has an a-prefixed async twin over the same plan) -------------
 
@@ -205,8 +215,8 @@ class QuerySet(Generic[ResourceT]):
         if self._result_cache is None:
             client = self._client("__iter__")
             width = client.page_concurrency
-            plan = self._pages(client, self._query, MAX_PAGE_LIMIT, width)
-            self._result_cache = list(stream(plan, client._execute, width))
+            plan, listing = self._pages(client, self._query, MAX_PAGE_LIMIT, width)
+            self._result_cache = list(stream(plan, client._execute, width, listing))
         return self._result_cache
 
     def __iter__(self) -> Iterator[ResourceT]:
@@ -216,9 +226,9 @@ class QuerySet(Generic[ResourceT]):
         if self._result_cache is None:
             client = self._client("aiter")
             width = client.page_concurrency
-            plan = self._pages(client, self._query, MAX_PAGE_LIMIT, width)
+            plan, listing = self._pages(client, self._query, MAX_PAGE_LIMIT, width)
             self._result_cache = [
-                record async for record in astream_concurrently(plan, client._execute, width)
+                record async for record in astream_concurrently(plan, client._execute, width, listing)
             ]
         for record in self._result_cache:
             yield record
@@ -267,7 +277,8 @@ class QuerySet(Generic[ResourceT]):
         """
         client = self._client("iterator")
         width = _width(concurrency, client)
-        return stream(self._pages(client, self._query, _chunk(chunk_size), width), client._execute, width)
+        plan, listing = self._pages(client, self._query, _chunk(chunk_size), width)
+        return stream(plan, client._execute, width, listing)
 
     def aiterator(
         self, chunk_size: int = MAX_PAGE_LIMIT, concurrency: int | None = None
@@ -275,8 +286,8 @@ class QuerySet(Generic[ResourceT]):
         """``async for`` over the records without caching them (see :meth:`iterator`)."""
         client = self._client("aiterator")
         width = _width(concurrency, client)
-        plan = self._pages(client, self._query, _chunk(chunk_size), width)
-        return astream_concurrently(plan, client._execute, width)
+        plan, listing = self._pages(client, self._query, _chunk(chunk_size), width)
+        return astream_concurrently(plan, client._execute, width, listing)
 
     def count(self) -> int:
         """How many records match: the envelope total of one request (or the cache's length)."""

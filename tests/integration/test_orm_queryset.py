@@ -17,7 +17,6 @@ import pytest
 
 import flame_hub
 from flame_hub import Hub, Q
-from flame_hub.auth import PasswordAuth
 from flame_hub.connection import reset
 from flame_hub.exceptions import (
     ConfigurationError,
@@ -63,7 +62,7 @@ SUFFIXES = ("alpha1", "alpha2", "beta1", "z-MiXed")
 def data(module_backend: HubBackend) -> Iterator[Data]:
     with Hub(
         module_backend.base_url,
-        PasswordAuth(module_backend.admin_username, module_backend.admin_password),
+        module_backend.admin_auth,
         transport=module_backend.transport,
     ) as hub:
         prefix = f"lk-{uuid.uuid4().hex[:8]}"
@@ -239,17 +238,14 @@ def test_order_by_several_keys_and_descending(data: Data, nodes: Any, log: Reque
 
 
 def test_first_last_and_reverse_use_the_default_ordering(data: Data, nodes: Any, log: RequestLog) -> None:
-    stamps = sorted(_stamp(n) for n in data.nodes.values())
     first, last = nodes.first(), nodes.last()
     reversed_ = list(nodes.reverse())
 
-    # Among records that share the oldest (newest) created_at any one may come first (last): the
-    # database orders ties as it likes. On FakeHub the module's stamps are distinct, so these pin one node.
-    assert _stamp(first) == stamps[0]
-    assert _stamp(last) == stamps[-1]
-    assert [_stamp(r) for r in reversed_] == stamps[::-1]
-    assert {r.id for r in reversed_} == {n.id for n in data.nodes.values()}
-    assert [s.params["sort"] for s in log] == ["createdAt", "-createdAt", "-createdAt"]
+    # a node's default ordering is (created_at, name): whole-second stamps tie, names in one realm do not
+    wanted = sorted(data.nodes.values(), key=lambda n: (_stamp(n), n.name))
+    assert (first.id, last.id) == (wanted[0].id, wanted[-1].id)
+    assert [r.id for r in reversed_] == [n.id for n in reversed(wanted)]
+    assert [s.params["sort"] for s in log] == ["createdAt,name", "-createdAt,-name", "-createdAt,-name"]
 
 
 def test_only_asks_for_those_columns(data: Data, nodes: Any, log: RequestLog) -> None:
@@ -433,7 +429,7 @@ def test_configure_sets_the_default(data: Data, module_backend: HubBackend) -> N
 
     configured = flame_hub.configure(
         module_backend.base_url,
-        PasswordAuth(module_backend.admin_username, module_backend.admin_password),
+        module_backend.admin_auth,
         transport=module_backend.transport,
     )
     try:

@@ -4,8 +4,8 @@ One data set serves the whole module: 120 nodes ``my-node-<run>-000`` … ``-119
 backend. Every query filters by that prefix, so the tests also hold on a shared Hub with other nodes in it.
 
 A Hub stamps ``created_at`` in whole seconds, so many of these nodes share one: tests that check what
-comes back in which order sort by ``name`` (unique here), and the tests of the default ordering
-(``created_at``) assert only what ties leave certain.
+comes back in which order sort by ``name`` (unique here), and a node's default ordering breaks the
+ties by name (``created_at``, ``name``).
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ def nodes(module_hub: Hub, prefix: str) -> Any:
 
 @pytest.fixture
 def unordered(module_hub: Hub, prefix: str) -> Any:
-    """The module's 120 nodes without an ``order_by``: the default ordering (``created_at``) applies."""
+    """The module's 120 nodes without an ``order_by``: the default ordering (``created_at``, ``name``)."""
     return Node.objects.using(module_hub).filter(name__startswith=prefix)
 
 
@@ -363,17 +363,17 @@ def test_iterator_streams_in_bounded_chunks_without_caching(nodes: Any, prefix: 
 def test_first_and_last_use_the_default_ordering(
     nodes: Any, unordered: Any, prefix: str, log: RequestLog
 ) -> None:
-    stamps = sorted(stamp(n) for n in nodes)
+    # a node's default ordering is (created_at, name): whole-second stamps tie, these names do not
+    wanted = sorted(nodes, key=lambda n: (stamp(n), n.name))
     log.clear()
 
-    # any of the nodes tied on the oldest (newest) stamp may come first (last)
-    assert stamp(unordered.first()) == stamps[0]
-    assert stamp(unordered.last()) == stamps[-1]
+    assert unordered.first().id == wanted[0].id
+    assert unordered.last().id == wanted[-1].id
     assert unordered.order_by("-name").first().name == f"{prefix}-119"
 
     assert [(s.params["sort"], s.params["page[limit]"]) for s in log] == [
-        ("createdAt", "1"),
-        ("-createdAt", "1"),
+        ("createdAt,name", "1"),
+        ("-createdAt,-name", "1"),
         ("-name", "1"),
     ]
     assert unordered.filter(name="nothing-like-this").first() is None
