@@ -20,6 +20,8 @@ from flame_hub.exceptions import NotFoundError
 from flame_hub.testing import HubBackend
 from flame_hub.testing.pytest_plugin import open_backend, selected_backend
 
+from .deployment import Deployment, of_fakehub, probe
+
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     kind = selected_backend(metafunc.config)
@@ -53,6 +55,23 @@ def hub(backend: HubBackend) -> Iterator[Hub]:
         transport=backend.transport,
     ) as client:
         yield client
+
+
+@pytest.fixture(scope="session")
+def _deployments() -> dict[str, Deployment]:
+    return {}
+
+
+@pytest.fixture
+def deployment(backend: HubBackend, _deployments: dict[str, Deployment]) -> Deployment:
+    """What this Hub does where deployments differ (approval flags, optional services): a FakeHub's
+    options, or for a real Hub what one probe per session found (see ``deployment.py``)."""
+    if backend.fakehub is not None:
+        return of_fakehub(backend.fakehub.skip_project_approval, backend.fakehub.skip_analysis_approval)
+    if backend.base_url not in _deployments:
+        with Hub(backend.base_url, backend.admin_auth, transport=backend.transport) as hub:
+            _deployments[backend.base_url] = probe(hub)
+    return _deployments[backend.base_url]
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from flame_hub.testing import HubBackend
 from flame_hub.types import AnalysisBucketType, FilterOperator
 
 from ..deployment import Deployment
-from .support import Records, eventually, login
+from .support import Records, eventually, ids, login
 
 
 def study(records: Records) -> tuple[Project, Node, Node]:
@@ -65,13 +65,13 @@ def test_analysis_lifecycle(hub: Hub, records: Records) -> None:
     ]
     assert analysis.configuration_locked is False and analysis.realm_id == records.realm_id
 
-    assert hub.core.get_analysis(analysis.id) == analysis
+    assert hub.core.get_analysis(analysis.id).id == analysis.id
     assert hub.core.get_analysis(uuid.uuid4()) is None
     by_project = {"project_id": project.id}
-    assert hub.core.find_analyses(filter={**by_project, "name": analysis.name}) == [analysis]
+    assert ids(hub.core.find_analyses(filter={**by_project, "name": analysis.name})) == [analysis.id]
     assert hub.core.find_analyses(filter={**by_project, "configuration_locked": True}) == []
-    assert hub.core.find_analyses(filter=by_project, sort={"by": "name", "order": "descending"}) == sorted(
-        [analysis, other], key=lambda a: str(a.name), reverse=True
+    assert ids(hub.core.find_analyses(filter=by_project, sort={"by": "name", "order": "descending"})) == ids(
+        sorted([analysis, other], key=lambda a: str(a.name), reverse=True)
     )
     included = hub.core.find_analyses(
         filter=by_project, include=["project", "master_image"], page={"limit": 1}
@@ -93,7 +93,8 @@ def test_analysis_lifecycle(hub: Hub, records: Records) -> None:
     images = [i.id for i in hub.core.get_master_images(page={"limit": 2})]
     other_image = next(i for i in images if i != analysis.master_image_id)
     moved = hub.core.update_analysis(analysis, master_image_id=other_image)
-    assert (moved.master_image_id, moved.image_command_arguments) == (other_image, None)
+    # (the Hub answers null; read as an empty list, as flame-hub-client 0.5.5 reads it)
+    assert (moved.master_image_id, moved.image_command_arguments) == (other_image, [])
     rearranged = hub.core.update_analysis(
         analysis, image_command_arguments=[{"value": "--fast", "position": "after"}]
     )
@@ -101,7 +102,7 @@ def test_analysis_lifecycle(hub: Hub, records: Records) -> None:
     cleared = hub.core.update_analysis(analysis.id, description=None, image_command_arguments=None)
     assert (cleared.description, cleared.image_command_arguments, cleared.display_name) == (
         None,
-        None,
+        [],
         "Analysis Renamed",
     )
 
@@ -140,7 +141,7 @@ def test_analysis_nodes(hub: Hub, records: Records, deployment: Deployment) -> N
     with pytest.raises(NotFoundError):  # not a member of the analysis' project
         hub.core.create_analysis_node(analysis, outsider)
 
-    assert hub.core.get_analysis_node(participation.id) == participation
+    assert hub.core.get_analysis_node(participation.id).id == participation.id
     assert hub.core.get_analysis_node(uuid.uuid4()) is None
     by_analysis = {"analysis_id": analysis.id}
     # analysis approval is separate from project approval: only the aggregator is approved at once
@@ -155,8 +156,8 @@ def test_analysis_nodes(hub: Hub, records: Records, deployment: Deployment) -> N
     assert (
         hub.core.find_analysis_nodes(filter={**by_analysis, "node_id": pending.id}, include="analysis")[
             0
-        ].analysis
-        == analysis
+        ].analysis.id
+        == analysis.id
     )
     counted = hub.core.get_analysis(analysis.id)
     assert counted is not None and (counted.nodes, counted.nodes_approved) == (3, 3 - len(waiting))
@@ -244,18 +245,17 @@ def test_analysis_buckets_are_created_with_the_analysis(
     assert code.type is AnalysisBucketType.CODE and code.realm_id == records.realm_id
     storage_bucket = hub.storage.get_bucket(code.bucket_id)
     assert storage_bucket is not None and str(analysis.id) in str(storage_bucket.name)
-    assert hub.storage.get_bucket(str(storage_bucket.name)) == storage_bucket  # by name, "." and all
+    assert hub.storage.get_bucket(str(storage_bucket.name)).id == storage_bucket.id  # by name, "." and all
 
-    assert hub.core.get_analysis_bucket(code.id) == code
+    assert hub.core.get_analysis_bucket(code.id).id == code.id
     assert hub.core.get_analysis_bucket(uuid.uuid4()) is None
     by_analysis = {"analysis_id": analysis.id}
-    assert hub.core.find_analysis_buckets(filter={**by_analysis, "type": AnalysisBucketType.CODE}) == [code]
-    assert hub.core.find_analysis_buckets(
-        filter={**by_analysis, "type": ["RESULT", "TEMP"]}, sort="type"
-    ) == [
-        buckets["RESULT"],
-        buckets["TEMP"],
+    assert ids(hub.core.find_analysis_buckets(filter={**by_analysis, "type": AnalysisBucketType.CODE})) == [
+        code.id
     ]
+    assert ids(
+        hub.core.find_analysis_buckets(filter={**by_analysis, "type": ["RESULT", "TEMP"]}, sort="type")
+    ) == ids([buckets["RESULT"], buckets["TEMP"]])
     with_analysis = hub.core.find_analysis_buckets(filter={**by_analysis, "type": "CODE"}, include="analysis")
     assert isinstance(with_analysis[0].analysis, Analysis) and with_analysis[0].analysis.id == analysis.id
 
@@ -299,7 +299,7 @@ def test_uploads_are_registered_as_analysis_bucket_files(
     assert {f.bucket_file_id for f in files} == {f.id for f in uploaded}
     assert all(f.root is False and f.analysis_bucket_id == code.id for f in files)
     main = files[1]
-    assert hub.core.get_analysis_bucket_file(main.id) == main
+    assert hub.core.get_analysis_bucket_file(main.id).id == main.id
     assert hub.core.get_analysis_bucket_file(uuid.uuid4()) is None
     with_bucket = hub.core.get_analysis_bucket_file(main.id, include=["analysis_bucket", "analysis"])
     assert with_bucket is not None and isinstance(with_bucket.analysis_bucket, AnalysisBucket)
@@ -307,7 +307,7 @@ def test_uploads_are_registered_as_analysis_bucket_files(
 
     entry = hub.core.update_analysis_bucket_file(main, is_entrypoint=True)
     assert (entry.root, entry.path) == (True, "main.py")
-    assert hub.core.find_analysis_bucket_files(filter={**by_analysis, "root": True}) == [main]
+    assert ids(hub.core.find_analysis_bucket_files(filter={**by_analysis, "root": True})) == [main.id]
     refreshed = hub.core.get_analysis(analysis.id)
     assert refreshed is not None and refreshed.configuration_entrypoint_valid is True
 

@@ -10,6 +10,7 @@ from flame_hub import Hub
 from flame_hub.exceptions import ConflictError
 from flame_hub.models.core import MasterImage, Node, Project
 
+from ..deployment import Deployment
 from .support import Records, ids
 
 
@@ -70,16 +71,18 @@ def test_project_names_generated_and_lower_cased(records: Records) -> None:
     assert records.project(name=name.upper()).name == name
 
 
-def test_project_nodes_membership_and_approval(hub: Hub, records: Records) -> None:
+def test_project_nodes_membership_and_approval(hub: Hub, records: Records, deployment: Deployment) -> None:
     project = records.project()
     node = records.node()
     aggregator = records.node(node_type="aggregator")
+    # a default node's membership waits for its approval, unless the Hub skips project approval
+    joined = "approved" if deployment.skip_project_approval else None
 
     membership = records.member(project, node)
     assert (membership.project_id, membership.node_id, membership.approval_status) == (
         project.id,
         node.id,
-        None,
+        joined,
     )
     assert membership.project_realm_id == records.realm_id and membership.node_realm_id == records.realm_id
     aggregated = records.member(project, aggregator)
@@ -102,7 +105,8 @@ def test_project_nodes_membership_and_approval(hub: Hub, records: Records) -> No
         filter=by_project, sort={"by": "node.name", "order": "descending"}
     )
     assert ids(newest_first) == ids([aggregated, membership])  # node names: "node1-…" < "node2-…"
-    assert hub.core.find_project_nodes(filter={**by_project, "approval_status": None}) == [membership]
+    waiting = hub.core.find_project_nodes(filter={**by_project, "approval_status": None})
+    assert [m.id for m in waiting] == ([] if deployment.skip_project_approval else [membership.id])
     assert hub.core.find_project_nodes(filter={**by_project, "approval_status": "rejected"}) == []
     assert ids(hub.core.find_project_nodes(filter={"node.name": node.name})) == [membership.id]
 

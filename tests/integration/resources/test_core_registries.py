@@ -12,6 +12,7 @@ from flame_hub.exceptions import FieldError
 from flame_hub.models.core import MasterImage, Registry
 from flame_hub.types import FilterOperator
 
+from ..deployment import Deployment
 from .support import Records, ids
 
 
@@ -53,12 +54,26 @@ def test_registry_lifecycle(hub: Hub, records: Records) -> None:
     cleared = hub.core.update_registry(registry.id, account_name=None)
     assert cleared.account_name is None and cleared.host == registry.host
 
+    # setup records the registry's three Harbor projects (no Harbor needed for that)
     assert hub.core.send_registry_command(registry, "setup") is None
-    assert hub.core.send_registry_command(registry.id, "cleanup") is None
+    projects = hub.core.find_registry_projects(filter={"registry_id": registry.id})
+    assert sorted((p.name, p.type) for p in projects) == [
+        ("incoming", "incoming"),
+        ("master", "masterImages"),
+        ("outgoing", "outgoing"),
+    ]
+    assert hub.core.send_registry_command(registry.id, "setup") is None  # again: nothing new
+    assert len(hub.core.find_registry_projects(filter={"registry_id": registry.id})) == 3
 
     hub.core.delete_registry(registry)
     assert hub.core.get_registry(registry.id) is None
     assert ids(hub.core.find_registries(filter={"name": names})) == [other.id]
+
+
+def test_registry_cleanup_command(hub: Hub, records: Records, deployment: Deployment) -> None:
+    deployment.require("harbor")  # cleanup lists the registry's Harbor projects
+    registry = records.registry()
+    assert hub.core.send_registry_command(registry.id, "cleanup") is None
 
 
 def test_registry_project_lifecycle(hub: Hub, records: Records, cleanup: Callable[..., None]) -> None:
