@@ -1,7 +1,7 @@
 """Copy FakeHub's gap list (flame_hub/testing/GAPS.md) into the README's FakeHub section.
 
 The README must list every rule FakeHub does not honour; GAPS.md is where FakeHub's developers keep that
-list next to the code. Run after editing GAPS.md; tests/unit/test_readme.py fails while they differ.
+list next to the code. Run after editing GAPS.md; tests/docs/test_doc_claims.py fails while they differ.
 """
 
 from __future__ import annotations

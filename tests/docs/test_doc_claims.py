@@ -1,0 +1,140 @@
+"""What the docs state in prose and tables is what the code does.
+
+Code blocks run (test_examples.py); these check the rest, on the same pages:
+
+* the ORM guide's lookup tables are what the compiler sends, in both filter dialects;
+* the guarantees page's retry and timeout defaults are the code's;
+* every test a page cites as evidence (``[`test_x`]``, ``test_x.py``) exists;
+* the README's set-up command is what .ci/run runs, and its gap list is FakeHub's (GAPS.md).
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import re
+from typing import Any
+
+import pytest
+
+from flame_hub import Retry, models
+from flame_hub.config import DEFAULT_TIMEOUT
+from flame_hub.models.base import Resource
+from flame_hub.query import Q, Query
+from flame_hub.query.compiler import _expression_tree, compile_query
+from flame_hub.query.lookups import LOOKUPS
+from tests.docs.examples import ROOT, blocks, pages
+
+ORM_GUIDE = ROOT / "docs" / "orm.md"
+GUARANTEES = ROOT / "docs" / "reliability.md"
+README = ROOT / "README.md"
+
+
+# -- the ORM guide's lookup tables ---------------------------------------------------------------------
+ROW = re.compile(
+    r"^\| (?P<lookup>[^|]+) \| `(?P<python>[^`]+)` \| (?P<bracket>[^|]+) \| `(?P<expression>[^`]+)` \|$"
+)
+
+
+def lookup_rows() -> list[dict[str, str]]:
+    """Rows naming a query (``Node.objects.filter(name__lt="m")``), its bracket and expression forms."""
+    found = [m.groupdict() for m in map(ROW.match, ORM_GUIDE.read_text(encoding="utf-8").splitlines()) if m]
+    assert len(found) >= 20, "the lookup tables of docs/orm.md were not found"
+    return found
+
+
+def parse_query(python: str) -> tuple[type[Resource], Q]:
+    """``Node.objects.filter(name="x")`` → ``(Node, Q(name="x"))``; ``exclude`` gives ``~Q(...)``."""
+    call = ast.parse(python, mode="eval").body
+    assert isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
+    method = call.func.attr
+    manager = call.func.value
+    assert isinstance(manager, ast.Attribute) and manager.attr == "objects"
+    assert isinstance(manager.value, ast.Name)
+    model = getattr(models, manager.value.id)
+    lookups: dict[str, Any] = {kw.arg: ast.literal_eval(kw.value) for kw in call.keywords if kw.arg}
+    q = Q(**lookups)
+    assert method in ("filter", "exclude")
+    return model, (~q if method == "exclude" else q)
+
+
+def sent(model: type[Resource], q: Q) -> str:
+    return "&".join(f"{key}={value}" for key, value in compile_query(model, Query(where=q)))
+
+
+@pytest.mark.parametrize("row", lookup_rows(), ids=lambda r: r["python"])
+def test_each_lookup_row_is_what_the_compiler_sends(row: dict[str, str]) -> None:
+    model, q = parse_query(row["python"])
+    expression = _expression_tree(model, q, [])
+    assert expression == row["expression"]
+    bracket = row["bracket"].strip()
+    if bracket == "—":  # the bracket dialect cannot say it: the expression is sent
+        assert sent(model, q) == f"filter={expression}"
+    else:
+        assert sent(model, q) == bracket.strip("`")
+
+
+def test_every_lookup_has_a_row() -> None:
+    documented = {
+        re.findall(r"`([a-z_]+)`", row["lookup"])[0] for row in lookup_rows() if "`" in row["lookup"]
+    }
+    assert set(LOOKUPS) <= documented
+
+
+# -- the guarantees page's defaults -----------------------------------------------------------------------
+def test_the_retry_defaults_are_the_codes() -> None:
+    text = GUARANTEES.read_text(encoding="utf-8")
+    rows = dict(re.findall(r"^\| `(\w+)` \| `?([^|`]+?)`?(?: s)? \|", text, flags=re.MULTILINE))
+    default = Retry()
+    assert int(rows["attempts"]) == default.attempts
+    assert float(rows["backoff"]) == default.backoff
+    assert float(rows["max_backoff"]) == default.max_backoff
+    assert float(rows["jitter"]) == default.jitter
+    assert float(rows["max_time"]) == default.max_time
+    assert {int(s) for s in rows["statuses"].split(", ")} == default.statuses
+
+
+def test_the_timeout_defaults_are_the_codes() -> None:
+    claim = re.search(
+        r"\*\*(\d+) s to connect, (\d+) s for everything else\*\*", GUARANTEES.read_text(encoding="utf-8")
+    )
+    assert claim is not None, "docs/reliability.md no longer states the default timeouts"
+    assert (float(claim[1]), float(claim[2])) == (DEFAULT_TIMEOUT.connect, DEFAULT_TIMEOUT.read)
+
+
+# -- cited evidence --------------------------------------------------------------------------------------
+def test_every_test_a_page_cites_exists() -> None:
+    assert GUARANTEES in pages()
+    tests = list((ROOT / "tests").rglob("test_*.py"))
+    sources = "\n".join(path.read_text(encoding="utf-8") for path in tests)
+    files = {path.stem for path in tests}
+    cited = {
+        (str(page.relative_to(ROOT)), name)
+        for page in pages()
+        for name in re.findall(r"`(test_\w+?)(?:\.py)?`", page.read_text(encoding="utf-8"))
+    }
+    assert len({name for _, name in cited}) > 20  # docs/reliability.md alone cites more
+    missing = sorted(
+        (page, name) for page, name in cited if name not in files and f"def {name}(" not in sources
+    )
+    assert missing == []
+
+
+# -- the README --------------------------------------------------------------------------------------------
+def test_ci_runs_the_readme_test_command() -> None:
+    commands = {block.source.strip() for block in blocks(README) if block.language == "bash"}
+    assert (
+        "python3 -m venv .venv && .venv/bin/pip install -e '.[dev]' && .venv/bin/python -m pytest" in commands
+    )
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "python3 -m venv .venv && .venv/bin/pip install -q -e '.[dev]'" in ci
+    assert ".venv/bin/python -m pytest" in ci
+
+
+def test_the_readme_lists_every_fakehub_gap() -> None:
+    spec = importlib.util.spec_from_file_location("sync_readme_gaps", ROOT / "tools" / "sync_readme_gaps.py")
+    assert spec is not None and spec.loader is not None
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    readme = README.read_text(encoding="utf-8")
+    assert tool.synced(readme) == readme, "run: python tools/sync_readme_gaps.py"
