@@ -115,7 +115,7 @@ def _need(names: set[str], where: dict[str, str], imports: dict[str, set[str]], 
 
 def _declared(cls: type, asynchronous: bool, imports: dict[str, set[str]]) -> list[str]:
     lines: list[str] = []
-    operations: dict[str, Operation] = cls.declared  # type: ignore[attr-defined]
+    operations: dict[str, Operation] = cls._declared  # type: ignore[attr-defined]
     for operation in operations.values():
         for line in operation.stub(asynchronous):
             if not line.lstrip().startswith('"""'):

@@ -280,9 +280,7 @@ class Operation(_TwinDescriptor):
 
     def build(self) -> None:
         """Make the sync function and its ``async def`` twin (``declare`` calls it once)."""
-        signature = inspect.Signature(
-            [inspect.Parameter("self", inspect.Parameter.POSITIONAL_ONLY), *self.parameters()]
-        )
+        signature = inspect.Signature([inspect.Parameter("self", _POSITIONAL), *self.parameters()])
         operation, name = self, self.name
 
         def method(client: Any, /, *args: Any, **kwargs: Any) -> Any:
@@ -639,9 +637,9 @@ def declare(cls: type, *operations: Operation) -> None:
         operation.build()
         setattr(cls, operation.name, operation)
         operation.__set_name__(cls, operation.name)
-    declared = dict(getattr(cls, "declared", {}))
+    declared = dict(getattr(cls, "_declared", {}))
     declared.update((operation.name, operation) for operation in operations)
-    cls.declared = declared  # type: ignore[attr-defined]
+    cls._declared = declared  # type: ignore[attr-defined]
 
 
 # -- argument types for the stubs, derived from the field declarations -----------------------------------
