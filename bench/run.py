@@ -4,9 +4,11 @@
     python bench/run.py --quick    # a short run: fewer repetitions, (b) and (d) scaled down
     python bench/run.py --only a,c --json results.json
 
-(a) parsing a list page, (b) bulk reads over 20 ms of latency, (c) requests of a standard script,
-(d) memory while iterating and downloading. See bench/README.md for what each one measures. All
-traffic stays on 127.0.0.1; temporary files are removed at the end.
+(a) parsing a list page (parsing alone, not what a call costs), (b) bulk reads over 20 ms of
+latency, (c) requests of a standard script, (d) memory while iterating and downloading, (e) what one
+50-node list call costs end to end beyond a raw HTTP request, ours against flame-hub-client 0.5.5.
+See bench/README.md for what each one measures. All traffic stays on 127.0.0.1; temporary files are
+removed at the end.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import bench_memory
+import bench_overhead
 import bench_paging
 import bench_parse
 import bench_script
@@ -32,13 +35,14 @@ BENCHMARKS = {
     "b": ("bulk reads", bench_paging.run, bench_paging.report),
     "c": ("standard script", bench_script.run, bench_script.report),
     "d": ("memory", bench_memory.run, bench_memory.report),
+    "e": ("per-page overhead", bench_overhead.run, bench_overhead.report),
 }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="flame-hub benchmarks")
     parser.add_argument("--quick", action="store_true", help="a short run (scaled down; says so)")
-    parser.add_argument("--only", default="a,b,c,d", help="comma-separated benchmarks to run (a,b,c,d)")
+    parser.add_argument("--only", default="a,b,c,d,e", help="comma-separated benchmarks to run (a,b,c,d,e)")
     parser.add_argument("--json", type=Path, default=None, help="also write every figure to this file")
     args = parser.parse_args(argv)
     chosen = [key.strip() for key in args.only.split(",") if key.strip()]

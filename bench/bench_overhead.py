@@ -1,0 +1,375 @@
+"""(e) What a user pays per page: one 50-node ``find_nodes()`` end to end, beyond a raw HTTP request.
+
+(a) times parsing alone; a user pays for the whole call -- building the request, the auth flow,
+sending, reading, checking, parsing, and whatever the client does per record. This benchmark times
+the whole call and subtracts a raw request of the same page made in the same process:
+
+* **ours**: ``CoreClient.find_nodes()`` (``PasswordAuth``, token cached after the first call) minus
+  ``httpx.Client.get`` + ``json.loads`` of the same page (keep-alive);
+* **flame-hub-client 0.5.5**: its ``CoreClient.find_nodes()`` in its own environment minus
+  ``httpx2.Client.get`` + ``json.loads`` in that interpreter (``seed_side/overhead.py``): each client
+  is measured against the HTTP library it ships with, so the difference is the client's own work;
+* **ours, async**: ``await AsyncCoreClient.find_nodes()`` minus ``await httpx.AsyncClient.get`` +
+  ``json.loads`` on the same event loop (0.5.5 has no async client).
+
+Two servers:
+
+* **over loopback**: ``canned_server.py`` in its own process answers every list request with the same
+  bytes (a real FakeHub answer of 50 nodes, captured once) and the token request with a canned token;
+  it costs the same few tens of µs for every call, whichever client sent it, and its CPU time is never
+  the client's;
+* **in-process transport**: the same calls through an httpx transport that hands back the same bytes
+  (no socket, no server, no scheduling between processes): the client's own work alone. On a busy
+  machine these figures are far steadier than the loopback ones.
+
+Rounds of every alternative are interleaved (and their order rotated), so that load from elsewhere
+on the machine falls on all of them alike. The overhead is taken per round -- a client's round minus
+the raw round of the same process and server next to it -- and the median over rounds is reported, in
+wall time and in the client process's CPU time. The figure to compare is ours / 0.5.5 of the median
+overheads (goal: at most 0.5).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import seed_env
+from bench_parse import node_page
+from canned_server import TOKEN
+from measure import table
+
+from flame_hub import AsyncCoreClient, CoreClient
+from flame_hub.auth import PasswordAuth
+
+SERVER_SCRIPT = Path(__file__).with_name("canned_server.py")
+PARAMS = {"page[limit]": "50", "page[offset]": "0"}
+USERNAME, PASSWORD = "admin", "bench-password"
+IN_PROCESS = "http://in-process.test"
+
+#: (name, label, the raw baseline it is paired with); in the order of the report's rows.
+ALTERNATIVES: list[tuple[str, str, str | None]] = [
+    ("raw", "raw: httpx.Client.get + json.loads", None),
+    ("ours", "ours: CoreClient.find_nodes()", "raw"),
+    ("seed_raw", "raw: httpx2.Client.get + json.loads (0.5.5's process)", None),
+    ("seed", "flame-hub-client 0.5.5: CoreClient.find_nodes()", "seed_raw"),
+    ("raw_async", "raw: await httpx.AsyncClient.get + json.loads", None),
+    ("ours_async", "ours: await AsyncCoreClient.find_nodes()", "raw_async"),
+    ("raw_inproc", "raw: httpx.Client.get + json.loads", None),
+    ("ours_inproc", "ours: CoreClient.find_nodes()", "raw_inproc"),
+    ("seed_raw_inproc", "raw: httpx2.Client.get + json.loads (0.5.5's process)", None),
+    ("seed_inproc", "flame-hub-client 0.5.5: CoreClient.find_nodes()", "seed_raw_inproc"),
+    ("raw_async_inproc", "raw: await httpx.AsyncClient.get + json.loads", None),
+    ("ours_async_inproc", "ours: await AsyncCoreClient.find_nodes()", "raw_async_inproc"),
+]
+SEED_NAMES = {
+    "seed": "seed",
+    "seed_raw": "raw",
+    "seed_inproc": "seed_inproc",
+    "seed_raw_inproc": "raw_inproc",
+}
+
+
+class CannedServer:
+    """``canned_server.py`` in a child process, serving ``page`` for every list request."""
+
+    def __init__(self, page_file: str) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, str(SERVER_SCRIPT), page_file],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            bufsize=1,
+        )
+        self.url: str = self._read()["url"]
+
+    def _read(self) -> dict[str, Any]:
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline()
+        if not line:
+            raise RuntimeError(f"the canned server ended (exit {self.process.wait(timeout=10)})")
+        answer: dict[str, Any] = json.loads(line)
+        return answer
+
+    def stats(self) -> dict[str, Any]:
+        assert self.process.stdin is not None
+        self.process.stdin.write("stats\n")
+        self.process.stdin.flush()
+        return self._read()
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            assert self.process.stdin is not None
+            try:
+                self.process.stdin.write("quit\n")
+                self.process.stdin.close()
+                self.process.wait(timeout=10)
+            except (OSError, subprocess.TimeoutExpired):
+                self.process.kill()
+                self.process.wait()
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+
+
+class SeedWorker:
+    """flame-hub-client 0.5.5 and raw httpx2 in the seed environment, timed a round at a time."""
+
+    def __init__(self, url: str, page_file: str, token_file: str) -> None:
+        self.process = seed_env.start("overhead.py", url, USERNAME, PASSWORD, page_file, token_file)
+        self.about = self._read()
+
+    def _read(self) -> dict[str, Any]:
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline()
+        if not line:
+            self.process.wait(timeout=10)
+            raise RuntimeError(f"the seed worker ended (exit {self.process.returncode})")
+        answer: dict[str, Any] = json.loads(line)
+        return answer
+
+    def round(self, name: str, number: int) -> tuple[float, float]:
+        assert self.process.stdin is not None
+        self.process.stdin.write(f"{name} {number}\n")
+        self.process.stdin.flush()
+        answer = self._read()
+        return float(answer["wall"]), float(answer["cpu"])
+
+    def close(self) -> None:
+        if self.process.stdin is not None:
+            self.process.stdin.close()
+        self.process.wait(timeout=10)
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+
+
+class _Canned(httpx.BaseTransport, httpx.AsyncBaseTransport):
+    """In-process transport: the canned token for the token request, the canned page for anything else."""
+
+    def __init__(self, page: bytes) -> None:
+        self.page = page
+
+    def _answer(self, request: httpx.Request) -> httpx.Response:
+        body = TOKEN if request.url.path.endswith("/token") else self.page
+        return httpx.Response(
+            200, headers=[("content-type", "application/json; charset=utf-8")], stream=httpx.ByteStream(body)
+        )
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        request.read()
+        return self._answer(request)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        await request.aread()
+        return self._answer(request)
+
+
+class Ours:
+    """Our sync and async clients and their raw httpx baselines, over loopback and in-process."""
+
+    def __init__(self, url: str, page: bytes) -> None:
+        canned = _Canned(page)
+        self.loop = asyncio.new_event_loop()
+        self.sync: dict[str, Callable[[], int]] = {}
+        self.asynchronous: dict[str, Callable[[], Any]] = {}
+        self._closing: list[Callable[[], Any]] = []
+        for suffix, base, transport in (("", url, None), ("_inproc", IN_PROCESS, canned)):
+            core = CoreClient(f"{base}/core", PasswordAuth(USERNAME, PASSWORD), transport=transport)
+            acore = AsyncCoreClient(f"{base}/core", PasswordAuth(USERNAME, PASSWORD), transport=transport)
+            raw = httpx.Client(transport=transport)
+            araw = httpx.AsyncClient(transport=transport)
+            token = raw.post(
+                f"{base}/auth/token",
+                json={"grant_type": "password", "username": USERNAME, "password": PASSWORD},
+            ).json()["access_token"]
+            headers = {"authorization": f"Bearer {token}"}
+            nodes_url = f"{base}/core/nodes"
+            self.sync["ours" + suffix] = lambda core=core: len(core.find_nodes())
+            self.sync["raw" + suffix] = lambda raw=raw, u=nodes_url, h=headers: self._raw(
+                raw.get(u, params=PARAMS, headers=h)
+            )
+            self.asynchronous["ours_async" + suffix] = lambda acore=acore: self._alen(acore.find_nodes())
+            self.asynchronous["raw_async" + suffix] = lambda araw=araw, u=nodes_url, h=headers: self._araw(
+                araw.get(u, params=PARAMS, headers=h)
+            )
+            self._closing += [core.close, raw.close, lambda a=acore: self.loop.run_until_complete(a.aclose())]
+            self._closing.append(lambda a=araw: self.loop.run_until_complete(a.aclose()))
+
+    @staticmethod
+    def _raw(response: httpx.Response) -> int:
+        response.raise_for_status()
+        return len(json.loads(response.content)["data"])
+
+    @staticmethod
+    async def _alen(awaitable: Any) -> int:
+        return len(await awaitable)
+
+    @classmethod
+    async def _araw(cls, awaitable: Any) -> int:
+        return cls._raw(await awaitable)
+
+    def round(self, name: str, number: int) -> tuple[float, float]:
+        """Wall and process-CPU seconds per call over ``number`` calls."""
+        if name in self.sync:
+            function = self.sync[name]
+            started, cpu = time.perf_counter(), time.process_time()
+            for _ in range(number):
+                function()
+            return (time.perf_counter() - started) / number, (time.process_time() - cpu) / number
+        make = self.asynchronous[name]
+
+        async def calls() -> tuple[float, float]:
+            started, cpu = time.perf_counter(), time.process_time()
+            for _ in range(number):
+                await make()
+            return (time.perf_counter() - started) / number, (time.process_time() - cpu) / number
+
+        return self.loop.run_until_complete(calls())
+
+    def close(self) -> None:
+        for close in self._closing:
+            close()
+        self.loop.close()
+
+
+def _summary(values: list[float]) -> dict[str, float]:
+    return {"median": statistics.median(values), "min": min(values), "max": max(values)}
+
+
+def run(quick: bool, tmp: str) -> dict[str, Any]:
+    """Interleaved rounds of every alternative; per-round overheads over the raw request next to them."""
+    number, repeat = (100, 5) if quick else (300, 11)
+    page = node_page()
+    results: dict[str, Any] = {"page_bytes": len(page), "rounds": number, "repeat": repeat}
+    page_file = os.path.join(tmp, "overhead-page.json")
+    token_file = os.path.join(tmp, "overhead-token.json")
+    Path(page_file).write_bytes(page)
+    Path(token_file).write_bytes(TOKEN)
+    server = CannedServer(page_file)
+    ours = Ours(server.url, page)
+    worker: SeedWorker | None = None
+    walls: dict[str, list[float]] = {name: [] for name, _, _ in ALTERNATIVES}
+    cpus: dict[str, list[float]] = {name: [] for name, _, _ in ALTERNATIVES}
+    try:
+        try:
+            worker = SeedWorker(server.url, page_file, token_file)
+            results["seed_about"] = worker.about
+        except (seed_env.SeedUnavailable, RuntimeError) as exc:
+            results["seed_error"] = str(exc)
+
+        def one_round(name: str, count: int) -> tuple[float, float] | None:
+            if name in SEED_NAMES:
+                return None if worker is None else worker.round(SEED_NAMES[name], count)
+            return ours.round(name, count)
+
+        for name, _, _ in ALTERNATIVES:  # warm-up: caches, connections, the token
+            one_round(name, max(10, number // 10))
+        results["load_before"] = os.getloadavg()
+        names = [name for name, _, _ in ALTERNATIVES]
+        for index in range(repeat):
+            # rotate the order so that no alternative always runs right after the same one
+            shift = index % len(names)
+            for name in names[shift:] + names[:shift]:
+                timing = one_round(name, number)
+                if timing is not None:
+                    walls[name].append(timing[0])
+                    cpus[name].append(timing[1])
+        results["load_after"] = os.getloadavg()
+        results["server"] = server.stats()
+    finally:
+        if worker is not None:
+            worker.close()
+        ours.close()
+        server.close()
+    for name, _, baseline in ALTERNATIVES:
+        if not walls[name]:
+            continue
+        results[name] = {"wall": _summary(walls[name]), "cpu": _summary(cpus[name])}
+        if baseline is not None and walls[baseline]:
+            results[name]["overhead"] = {
+                "wall": _summary([c - b for c, b in zip(walls[name], walls[baseline], strict=True)]),
+                "cpu": _summary([c - b for c, b in zip(cpus[name], cpus[baseline], strict=True)]),
+            }
+    return results
+
+
+def _us(value: float) -> str:
+    return f"{value * 1e6:.0f}"
+
+
+def _spread(summary: dict[str, float]) -> str:
+    return f"{_us(summary['median'])} ({_us(summary['min'])}..{_us(summary['max'])})"
+
+
+def _ratio(results: dict[str, Any], ours: str, seed: str, key: str) -> str:
+    mine, theirs = results.get(ours, {}).get("overhead"), results.get(seed, {}).get("overhead")
+    if not mine or not theirs or theirs[key]["median"] <= 0:
+        return "n/a"
+    return f"{mine[key]['median'] / theirs[key]['median']:.2f}"
+
+
+def report(results: dict[str, Any]) -> str:
+    headers = [
+        "call",
+        "wall µs/page",
+        "client CPU µs/page",
+        "wall over raw (min..max)",
+        "CPU over raw (min..max)",
+    ]
+    sections = []
+    for suffix, title in (
+        ("", "over loopback (canned server)"),
+        ("_inproc", "in-process transport (no server)"),
+    ):
+        rows = []
+        for name, label, _ in ALTERNATIVES:
+            if not name.endswith(suffix) or (not suffix and name.endswith("_inproc")) or name not in results:
+                continue
+            measured = results[name]
+            overhead = measured.get("overhead")
+            rows.append(
+                [
+                    label,
+                    _us(measured["wall"]["median"]),
+                    _us(measured["cpu"]["median"]),
+                    _spread(overhead["wall"]) if overhead else "(baseline)",
+                    _spread(overhead["cpu"]) if overhead else "(baseline)",
+                ]
+            )
+        sections.append((title, suffix, rows))
+    before, after = results.get("load_before", (0.0,)), results.get("load_after", (0.0,))
+    lines = [
+        f"(e) one page of 50 nodes end to end ({results['page_bytes']:,} bytes): µs per page, medians of "
+        f"{results['repeat']} interleaved rounds of {results['rounds']} calls; 'over raw' is each round minus "
+        f"the raw round of the same process next to it (load {before[0]:.2f} before, {after[0]:.2f} after)",
+    ]
+    for title, suffix, rows in sections:
+        lines.append(title)
+        lines.append(table(headers, rows))
+        lines.append(
+            f"ours / 0.5.5 per-page overhead = {_ratio(results, 'ours' + suffix, 'seed' + suffix, 'wall')} (wall), "
+            f"{_ratio(results, 'ours' + suffix, 'seed' + suffix, 'cpu')} (CPU)   (goal: at most 0.5)"
+        )
+    if "seed_about" in results:
+        about = results["seed_about"]
+        lines.append(
+            f"seed environment: flame-hub-client {about['version']}, {about['http']}, pydantic "
+            f"{about['pydantic']}, Python {about['python']}"
+        )
+    else:
+        lines.append(f"the existing client could not be measured: {results.get('seed_error')}")
+    server = results.get("server", {})
+    if server:
+        lines.append(
+            f"canned server: {server['requests']:,} requests ({server['token_requests']} token requests), "
+            f"{server['cpu_seconds']:.1f} s CPU in its own process"
+        )
+    return "\n".join(lines)
