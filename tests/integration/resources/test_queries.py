@@ -219,8 +219,8 @@ def test_per_request_auth(hub: Hub, backend: HubBackend, records: Records) -> No
             anonymous.core.get_nodes()
         assert info.value.status_code == 401
         fetched = anonymous.core.get_node(node.id, auth=token)  # a raw bearer string for one request
-        assert fetched == node
-        assert anonymous.core.find_nodes(filter={"id": node.id}, auth=token) == [node]
+        assert fetched is not None and fetched.id == node.id
+        assert ids(anonymous.core.find_nodes(filter={"id": node.id}, auth=token)) == [node.id]
         assert anonymous.auth.find_realms(filter={"name": "master"})  # realms are public at authup
 
     with pytest.raises(UnauthorizedError) as info:
