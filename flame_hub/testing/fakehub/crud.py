@@ -289,18 +289,34 @@ class Crud:
             after(ctx, row)
         return row
 
-    def mutation(self, ctx: RequestContext, row: Row, status: int) -> Response:
-        """A ``{data, meta: {}}`` response for a written row."""
-        return Response.json({"data": self.present(ctx, row, write=True), "meta": {}}, status=status)
+    def mutation(
+        self, ctx: RequestContext, row: Row, status: int, op: str | None = None, body: Row | None = None
+    ) -> Response:
+        """A ``{data, meta: {}}`` response for a written row; for an ``op`` in the resource's
+        ``embeds_on``, with the related records the ``body`` named by foreign key embedded."""
+        out = self.present(ctx, row, write=True)
+        if op is not None and op in self.resource.embeds_on and body:
+            for rel in self.resource.relations:
+                target = self.hub.resource(rel.target)
+                if rel.local_key not in body or row.get(rel.local_key) is None or target is None:
+                    continue
+                if target.service != self.resource.service:
+                    continue
+                other = self.hub.table(rel.target).get(row[rel.local_key])
+                if other is not None:
+                    out[rel.name] = self.hub.crud(target).present(ctx, other)
+        return Response.json({"data": out, "meta": {}}, status=status)
 
     def create(self, ctx: RequestContext) -> Response:
         """``POST /<collection>`` -> 201."""
-        return self.mutation(ctx, self.create_row(ctx, ctx.body()), 201)
+        body = ctx.body()
+        return self.mutation(ctx, self.create_row(ctx, body), 201, "create", body)
 
     def update(self, ctx: RequestContext, ident: str) -> Response:
         """``POST /<collection>/:id`` -> 202 (partial merge)."""
         row = self.find(ctx, ident, "update")
-        return self.mutation(ctx, self.update_row(ctx, row, ctx.body()), 202)
+        body = ctx.body()
+        return self.mutation(ctx, self.update_row(ctx, row, body), 202, "update", body)
 
     def upsert(self, ctx: RequestContext, ident: str) -> Response:
         """authup ``PUT /<collection>/:idOrName``: merge into an existing row (202) or create (201)."""

@@ -234,6 +234,10 @@ class Resource:
     max_limit: int = 50
     #: Noun used in "The ... was not found." (defaults to ``domain`` split into words).
     entity_label: str | None = None
+    #: Writes whose answer embeds the related records a body named by their foreign key: the Hub core
+    #: loads them to validate the join columns and serializes them with the saved entity (observed on
+    #: Hub v0.14.0: a project-node's create answer carries ``project`` and ``node``).
+    embeds_on: frozenset[str] = frozenset()
     hooks: Hooks = field(default_factory=Hooks)
 
     def __post_init__(self) -> None:

@@ -152,6 +152,7 @@ NODES = Resource(
     realm_field="realmId",
     realm_guard=True,
     permissions={"create": ("node_create",), "update": ("node_update",), "delete": ("node_delete",)},
+    embeds_on=frozenset({"create"}),
     hooks=Hooks(
         before_create=(fx.node_before_create,),
         after_create=(fx.node_after_create,),
@@ -189,6 +190,7 @@ PROJECTS = Resource(
         "update": ("project_update",),
         "delete": ("project_delete",),
     },
+    embeds_on=frozenset({"create"}),
     hooks=Hooks(
         before_create=(fx.project_before_create,),
         before_update=(fx.keep_name,),
@@ -217,6 +219,7 @@ PROJECT_NODES = Resource(
     sorts=("createdAt", "updatedAt"),
     relations=(Relation("node", fx.NODES, "nodeId"), Relation("project", fx.PROJECTS, "projectId")),
     entity_label="project node",
+    embeds_on=frozenset({"create"}),
     hooks=Hooks(
         before_create=(fx.project_node_before_create,),
         after_create=(fx.project_node_changed,),
@@ -288,6 +291,7 @@ ANALYSES = Resource(
         Relation("project", fx.PROJECTS, "projectId"),
         Relation("masterImage", "core:master-images", "masterImageId"),
     ),
+    embeds_on=frozenset({"create", "update"}),  # an update with masterImageId embeds it (observed)
     hooks=Hooks(
         before_create=(fx.analysis_before_create,),
         after_create=(fx.analysis_after_create,),
@@ -322,6 +326,7 @@ ANALYSIS_NODES = Resource(
     sorts=("createdAt", "updatedAt"),
     relations=(Relation("node", fx.NODES, "nodeId"), Relation("analysis", fx.ANALYSES, "analysisId")),
     entity_label="analysis node",
+    embeds_on=frozenset({"create"}),
     hooks=Hooks(
         before_create=(core_routes.analysis_node_preconditions, fx.analysis_node_before_create),
         after_create=(fx.analysis_node_changed,),
@@ -371,6 +376,7 @@ ANALYSIS_BUCKETS = Resource(
     sorts=("type", "createdAt", "updatedAt"),
     relations=(Relation("analysis", fx.ANALYSES, "analysisId"),),
     entity_label="analysis bucket",
+    embeds_on=frozenset({"create"}),
     hooks=Hooks(before_create=(fx.analysis_bucket_before_create,), authorize=fx.record_realm_authorize),
 )
 
@@ -398,6 +404,7 @@ ANALYSIS_BUCKET_FILES = Resource(
         Relation("analysisBucket", fx.ANALYSIS_BUCKETS, "analysisBucketId"),
     ),
     entity_label="analysis bucket file",
+    embeds_on=frozenset({"create"}),
     hooks=Hooks(
         before_create=(fx.analysis_bucket_file_before_create,),
         after_create=(fx.analysis_bucket_file_changed,),
@@ -426,8 +433,7 @@ REGISTRIES = Resource(
             update=True,
             min_length=3,
             max_length=256,
-            selected=False,
-            echo_on_write=False,
+            selected=False,  # write answers echo it (observed on Hub v0.14.0, create and update)
             read_guard=registry_secret_visible,
         ),
         *timestamps(),
@@ -485,6 +491,7 @@ REGISTRY_PROJECTS = Resource(
     realm_field=None,
     realm_guard=False,
     entity_label="registry project",
+    embeds_on=frozenset({"create"}),
     hooks=Hooks(authorize=core_routes.registry_project_authorize),
 )
 

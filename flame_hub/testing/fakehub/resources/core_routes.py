@@ -335,7 +335,8 @@ def analysis_node_create(ctx: RequestContext) -> Response:
     existing = ctx.hub.table(fx.ANALYSIS_NODES).first(analysisId=data["analysisId"], nodeId=data["nodeId"])
     if existing is not None:
         return crud.mutation(ctx, existing, 201)
-    return crud.mutation(ctx, crud.create_row(ctx, ctx.body(), authorize=False), 201)
+    body = ctx.body()
+    return crud.mutation(ctx, crud.create_row(ctx, body, authorize=False), 201, "create", body)
 
 
 # -- registry projects (§3.12) ------------------------------------------------------------------------------
