@@ -8,6 +8,9 @@ from collections.abc import Sequence
 
 
 def _build_parser() -> argparse.ArgumentParser:
+    from flame_hub.testing.fakehub.app import TIE_ORDERS
+    from flame_hub.testing.fakehub.clock import TIMESTAMP_PRECISIONS
+
     parser = argparse.ArgumentParser(prog="flame-hub", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -21,6 +24,36 @@ def _build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=3000, help="port to bind (default 3000; 0 picks one)")
     serve.add_argument("--token-lifetime", type=int, default=900, help="access-token lifetime in seconds")
     serve.add_argument("--seed", type=int, default=None, help="deterministic ids and clock from this seed")
+    serve.add_argument(
+        "--no-rate-limit",
+        dest="rate_limit",
+        action="store_false",
+        help="answer no 429s (by default FakeHub limits as the Hub does: authup 1,200 requests a minute "
+        "per address)",
+    )
+    serve.add_argument(
+        "--timestamp-precision",
+        choices=TIMESTAMP_PRECISIONS,
+        default="seconds",
+        help="how finely createdAt/updatedAt are stamped (default: seconds, as the Hub on sqlite)",
+    )
+    serve.add_argument(
+        "--skip-project-approval",
+        action="store_true",
+        help="approve every new project member at once (the Hub's SKIP_PROJECT_APPROVAL)",
+    )
+    serve.add_argument(
+        "--skip-analysis-approval",
+        action="store_true",
+        help="approve every new analysis member at once (the Hub's SKIP_ANALYSIS_APPROVAL)",
+    )
+    serve.add_argument(
+        "--tie-order",
+        choices=TIE_ORDERS,
+        default="stable",
+        help="order of rows tied on every sort key: stable (as the sqlite Hub) or shuffled anew per "
+        "request (as Postgres/MySQL may; for testing paging)",
+    )
     return parser
 
 
@@ -30,7 +63,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "serve":
         from flame_hub.testing.server import serve_forever
 
-        serve_forever(host=args.host, port=args.port, token_lifetime=args.token_lifetime, seed=args.seed)
+        serve_forever(
+            host=args.host,
+            port=args.port,
+            token_lifetime=args.token_lifetime,
+            seed=args.seed,
+            rate_limit=args.rate_limit,
+            timestamp_precision=args.timestamp_precision,
+            skip_project_approval=args.skip_project_approval,
+            skip_analysis_approval=args.skip_analysis_approval,
+            tie_order=args.tie_order,
+        )
         return 0
     from flame_hub.demo import run_demo
 

@@ -150,10 +150,16 @@ def serve_hub(hub: FakeHub, *, host: str = "127.0.0.1", port: int = 0) -> Iterat
 
 
 def serve_forever(
-    host: str = "127.0.0.1", port: int = 3000, token_lifetime: int = 900, seed: int | None = None
+    host: str = "127.0.0.1",
+    port: int = 3000,
+    token_lifetime: int = 900,
+    seed: int | None = None,
+    **options: Any,
 ) -> None:
-    """Serve one fresh FakeHub until SIGINT/SIGTERM (``flame-hub serve``)."""
-    hub = FakeHub(base_url=f"http://{host}:{port}", token_lifetime=token_lifetime, seed=seed)
+    """Serve one fresh FakeHub until SIGINT/SIGTERM (``flame-hub serve``); ``options`` are FakeHub's
+    (``rate_limit``, ``timestamp_precision``, ``skip_project_approval``, ``skip_analysis_approval``,
+    ``tie_order``)."""
+    hub = FakeHub(base_url=f"http://{host}:{port}", token_lifetime=token_lifetime, seed=seed, **options)
     server = _Server((host, port), hub)
     bound_port = server.server_address[1]
     hub.base_url = f"http://{host}:{bound_port}"
@@ -162,9 +168,10 @@ def serve_forever(
         threading.Thread(target=server.shutdown, daemon=True).start()
 
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    settings = ", ".join(f"{name}={value!r}" for name, value in sorted(options.items()))
     print(
         f"FakeHub serving on {hub.base_url} (/auth/, /core/, /storage/); "
-        f"admin user {hub.admin_username!r}; Ctrl+C stops",
+        f"admin user {hub.admin_username!r}; {settings or 'default options'}; Ctrl+C stops",
         file=sys.stderr,
         flush=True,
     )
