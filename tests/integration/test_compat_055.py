@@ -21,6 +21,7 @@ import json
 import os
 import tarfile
 import uuid
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -485,6 +486,30 @@ def _token(hub_url: str, admin: tuple[str, str]) -> str:
         )
     assert answer.status_code == 200, answer.text
     return str(answer.json()["access_token"])
+
+
+def test_one_password_login_serves_every_client_and_request(hub_url: str, admin: tuple[str, str]) -> None:
+    """A flow logs in once and reuses its token (authup counts every token request against a rate limit)."""
+    token_requests: list[str] = []
+
+    def count(request: Any) -> None:
+        if request.url.path.endswith("/token"):
+            token_requests.append(request.url.path)
+
+    def http(service: str, **kwargs: Any) -> Any:
+        return HTTPX.Client(base_url=f"{hub_url}/{service}/", event_hooks={"request": [count]}, **kwargs)
+
+    with warnings.catch_warnings():  # flame-hub sends token requests through the service client instead
+        warnings.simplefilter("ignore", DeprecationWarning)
+        flow = flame_hub.auth.PasswordAuth(
+            admin[0], admin[1], base_url=f"{hub_url}/auth/", client=http("auth")
+        )
+    core = flame_hub.CoreClient(client=http("core", auth=flow))
+    auth_client = flame_hub.AuthClient(client=http("auth", auth=flow))
+    for _ in range(3):
+        core.get_nodes(page={"limit": 1})
+        auth_client.get_realms(page={"limit": 1})
+    assert token_requests == [token_requests[0]] and token_requests[0].endswith("/auth/token")
 
 
 def test_static_tokens_and_per_request_auth(hub_url: str, admin: tuple[str, str], core: Any) -> None:
