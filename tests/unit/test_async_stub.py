@@ -34,6 +34,23 @@ def test_the_async_stub_is_generated_from_the_current_sync_clients() -> None:
     assert generated == on_disk, "run: python tools/gen_async_stub.py"
 
 
+def test_the_sync_signatures_stub_is_generated_from_the_current_declarations() -> None:
+    generated = _generator().generate_signatures()  # type: ignore[attr-defined]
+    on_disk = (ROOT / "flame_hub" / "clients" / "signatures.pyi").read_text(encoding="utf-8")
+    assert generated == on_disk, "run: python tools/gen_async_stub.py"
+
+
+def test_every_declared_method_is_in_the_stubs() -> None:
+    signatures = (ROOT / "flame_hub" / "clients" / "signatures.pyi").read_text(encoding="utf-8")
+    aio = (ROOT / "flame_hub" / "clients" / "aio.pyi").read_text(encoding="utf-8")
+    for sync in (AuthClient, CoreClient, StorageClient):
+        declared = sync._declared  # type: ignore[attr-defined]
+        assert len(declared) > 5
+        for name in declared:
+            assert f"    def {name}(self" in signatures, name
+            assert f"    async def {name}(self" in aio, name
+
+
 _TRANSPORT = {"close", "http", "request", "url", "check", "request_auth"}
 
 
