@@ -15,7 +15,7 @@ What it does:
   above an assignment), and a public method or property of a public class without one, is a build
   warning naming it, which ``mkdocs build --strict`` turns into a failure.
 * **Links are written for the repository.** Pages link to each other and to published repository
-  files (``PUBLISHED`` in ``mkdocs.yml``'s ``extra``, e.g. the README as the site's home page) by their
+  files (``extra.published`` in ``mkdocs.yml``, e.g. the README as the site's home page) by their
   repository-relative paths, so they read right on GitHub; the build maps each link to the site's page.
 * **Docstrings are reStructuredText-flavoured**: ``:class:`X```-style roles become links to the
   referenced entry (or code when it has none), and ``#:`` comments above module and class assignments
@@ -235,6 +235,12 @@ class SourceComments(griffe.Extension):
         if comment:
             attr.docstring = griffe.Docstring(" ".join(comment), lineno=number + 2, parent=attr)
 
+    def on_class_members(self, *, cls: griffe.Class, **kwargs: Any) -> None:
+        _adopt_overloads(cls)
+
+    def on_module_members(self, *, mod: griffe.Module, **kwargs: Any) -> None:
+        _adopt_overloads(mod)
+
     def on_package(self, *, pkg: griffe.Module, **kwargs: Any) -> None:
         if pkg.path != PACKAGE:
             return
@@ -247,6 +253,31 @@ class SourceComments(griffe.Extension):
                     obj.docstring.value = ROLE.sub(
                         lambda m, o=obj: _role(o, m, entries, documented), obj.docstring.value
                     )
+
+
+def _adopt_overloads(obj: griffe.Module | griffe.Class) -> None:
+    """Overloads with no implementation after them (a stub declares only overloads) become a method.
+
+    griffe keeps such overloads aside, waiting for the implementation a stub never has, so a
+    stub-only ``find_nodes`` would be missing from the reference. The method shown has the first
+    overload's signature and docstring and lists every overload, as for an implemented one.
+    """
+    for name, overloads in list(obj.overloads.items()):
+        if not overloads or name in obj.members:
+            continue
+        first = overloads[0]
+        function = griffe.Function(
+            name,
+            parameters=first.parameters,
+            returns=first.returns,
+            lineno=first.lineno,
+            endlineno=overloads[-1].endlineno,
+            docstring=first.docstring,
+        )
+        function.labels = set(first.labels)
+        function.overloads = list(overloads)
+        obj.set_member(name, function)
+        del obj.overloads[name]
 
 
 def _objects(obj: griffe.Object) -> Iterator[griffe.Object]:
@@ -273,7 +304,7 @@ def _role(obj: griffe.Object, match: re.Match[str], entries: dict[str, str], doc
         # a member of a documented class (``Hub.close``) is documented on its class' page
         owner, _, member = resolved.rpartition(".")
         owner_entry = entries.get(owner)
-        entry = f"{owner_entry}.{member}" if owner_entry else None
+        entry = f"{owner_entry}.{member}" if owner_entry and not member.startswith("_") else None
     return f"[`{shown}`][{entry}]" if entry else f"`{shown}`"
 
 
@@ -336,7 +367,7 @@ def _index_page(api: PublicAPI) -> str:
         "| module | what it holds |",
         "|---|---|",
     ]
-    lines += [f"| [`{m.path}`]({m.path}.md) | {m.summary} |" for m in api.modules]
+    lines += [f"| [`{m.path}`]({m.path}.md) | {m.summary.replace('|', '&#124;')} |" for m in api.modules]
     return "\n".join(lines) + "\n"
 
 

@@ -7,6 +7,7 @@ name without a docstring; the failure lists each warning.
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import os
 import re
@@ -106,8 +107,40 @@ def method_heading(site: Path, api: Any, cls: str, method: str) -> str:
 
 def test_the_async_clients_methods_show_as_coroutines(site: Path, api: Any) -> None:
     """aio.pyi declares them ``async def``; the sync clients' declarations, which they reuse, are not."""
-    for method in ("create_node", "update_node", "get_node_client_credentials"):
+    for method in ("find_nodes", "get_node", "create_node", "update_node", "get_node_client_credentials"):
         sync = method_heading(site, api, "CoreClient", method)
         coroutine = method_heading(site, api, "AsyncCoreClient", method)
         assert "doc-label-async" in coroutine, method
         assert "doc-label-async" not in sync, method
+
+
+def test_every_method_a_public_class_has_at_run_time_has_an_entry(site: Path, api: Any) -> None:
+    """Methods made at run time (the clients' declared ``find_*``/``get_*``…) are there, via their stubs."""
+    tool = docs_site()
+    package = tool.load_package()
+    missing: list[str] = []
+    for module in api.modules:
+        page = (site / "reference" / module.path / "index.html").read_text(encoding="utf-8")
+        try:
+            runtime_module = importlib.import_module(module.path)
+        except ModuleNotFoundError:  # a stub-only module (types for checkers): nothing runs to compare
+            continue
+        for name in module.names:
+            cls = getattr(runtime_module, name, None)
+            # only what the code declares as a class: ``X = Resource`` or ``create_model(...)`` is documented
+            # as the assignment it is (its methods are the documented class's, or made at run time)
+            declared = package[f"{module.path}.{name}".split(".", 1)[1]]
+            if not isinstance(cls, type) or not isinstance(declared, tool.griffe.Class):
+                continue
+            external = {
+                n
+                for base in cls.__mro__[1:]
+                if not base.__module__.startswith(tool.PACKAGE)
+                for n in vars(base)
+            }
+            for method in dir(cls):
+                if method.startswith("_") or method in external or not callable(getattr(cls, method, None)):
+                    continue
+                if f'id="{module.path}.{name}.{method}"' not in page:
+                    missing.append(f"{module.path}.{name}.{method}")
+    assert not missing, "public methods without a reference entry:\n" + "\n".join(missing)
