@@ -85,24 +85,34 @@ def login(hub_url: str, admin: tuple[str, str]) -> Any:
 
 
 @pytest.fixture(scope="module")
-def core(hub_url: str, login: Any) -> Iterator[Any]:
-    client = flame_hub.CoreClient(base_url=f"{hub_url}/core/", auth=login)
-    yield client
-    client.close()
+def clients(hub_url: str, login: Any) -> Iterator[dict[str, Any]]:
+    """The three service clients, built as 0.5.5's README builds them."""
+    made = {
+        service: cls(base_url=f"{hub_url}/{service}/", auth=login)
+        for service, cls in (
+            ("auth", flame_hub.AuthClient),
+            ("core", flame_hub.CoreClient),
+            ("storage", flame_hub.StorageClient),
+        )
+    }
+    yield made
+    for client in made.values():
+        client.close()
 
 
 @pytest.fixture(scope="module")
-def auth_client(hub_url: str, login: Any) -> Iterator[Any]:
-    client = flame_hub.AuthClient(base_url=f"{hub_url}/auth/", auth=login)
-    yield client
-    client.close()
+def core(clients: dict[str, Any]) -> Any:
+    return clients["core"]
 
 
 @pytest.fixture(scope="module")
-def storage(hub_url: str, login: Any) -> Iterator[Any]:
-    client = flame_hub.StorageClient(base_url=f"{hub_url}/storage/", auth=login)
-    yield client
-    client.close()
+def auth_client(clients: dict[str, Any]) -> Any:
+    return clients["auth"]
+
+
+@pytest.fixture(scope="module")
+def storage(clients: dict[str, Any]) -> Any:
+    return clients["storage"]
 
 
 @pytest.fixture(scope="module")
