@@ -214,11 +214,15 @@ class HubAPIError(FlameHubError, httpx.HTTPError):
     def __init__(
         self,
         message: str | None = None,
+        request: httpx.Request | None = None,
+        error: ErrorResponse | None = None,
         *,
         error_response: ErrorResponse | None = None,
-        request: httpx.Request | None = None,
         response: httpx.Response | None = None,
     ) -> None:
+        # ``(message, request, error)`` is flame-hub-client 0.5.5's signature (code that raises it in its
+        # own fakes keeps working); ``error_response=`` names the same thing.
+        error_response = error_response if error_response is not None else error
         self.response = response
         status = response.status_code if response is not None else None
         if error_response is None and response is not None:

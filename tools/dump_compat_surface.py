@@ -7,7 +7,7 @@ a throwaway virtual environment, imports it there, and writes down
 * every public name of ``flame_hub``, ``flame_hub.auth``, ``flame_hub.models`` and ``flame_hub.types``
   (their ``__all__``) and what kind of object each is;
 * every public method of ``AuthClient``, ``CoreClient`` and ``StorageClient`` (and their
-  constructors, the auth flows' constructors and the module-level functions) with each parameter's
+  constructors, the auth flows' and ``HubAPIError``'s constructors and the module-level functions) with each parameter's
   name, kind and default. ``**params: Unpack[SomeKwargs]`` is expanded into the TypedDict's keys,
   because those are the keywords a caller writes;
 * every model's fields (pydantic models: Python name, wire alias, required or not), the includable
@@ -206,6 +206,8 @@ for client_name in CLIENTS:
 
 for flow in FLOWS:
     surface["callables"][f"flame_hub.auth.{flow}"] = parameters(getattr(flame_hub.auth, flow).__init__)
+# an exception users raise themselves (in mocks and fakes of the clients)
+surface["callables"]["flame_hub.HubAPIError"] = parameters(flame_hub.HubAPIError.__init__)
 for function in FUNCTIONS:
     surface["callables"][f"flame_hub.{function}"] = parameters(getattr(flame_hub, function))
 
