@@ -200,13 +200,6 @@ def _check_callable(label: str, function: Any, params: list[dict[str, Any]], fou
 
 # -- the tests --------------------------------------------------------------------------------------
 
-_OURS = {
-    "flame_hub": "flame_hub",
-    "flame_hub.auth": "flame_hub.auth",
-    "flame_hub.models": "flame_hub.models",
-    "flame_hub.types": "flame_hub.types",
-}
-
 
 def test_the_contract_is_0_5_5_taken_from_the_release() -> None:
     assert CONTRACT["distribution"] == "flame-hub-client"
@@ -218,7 +211,7 @@ def test_every_public_name_exists() -> None:
     found: list[str] = []
     missing: list[str] = []
     for module_name, names in CONTRACT["modules"].items():
-        module = importlib.import_module(_OURS[module_name])
+        module = importlib.import_module(module_name)
         for name in names:
             key = f"{module_name}.{name}"
             if not hasattr(module, name):
@@ -292,7 +285,7 @@ def test_every_model_field_exists() -> None:
                     problems.append(f"{key}: missing")
     for qualified, keys in sorted(CONTRACT["typeddicts"].items()):
         module, _, name = qualified.rpartition(".")
-        names = _field_names(getattr(importlib.import_module(_OURS[module]), name))
+        names = _field_names(getattr(importlib.import_module(module), name))
         for key in keys:
             if key["name"] not in names:
                 problems.append(f"{qualified}.{key['name']}: missing")
