@@ -58,9 +58,14 @@ def test_the_site_builds_strictly(site: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def api() -> Any:
-    tool = docs_site()
-    return tool.public_api(tool.load_package())
+def package() -> Any:
+    """The package as the reference sees it (griffe, with the site's extension)."""
+    return docs_site().load_package()
+
+
+@pytest.fixture(scope="module")
+def api(package: Any) -> Any:
+    return docs_site().public_api(package)
 
 
 def test_every_module_with_all_is_a_public_module(api: Any) -> None:
@@ -114,10 +119,9 @@ def test_the_async_clients_methods_show_as_coroutines(site: Path, api: Any) -> N
         assert "doc-label-async" not in sync, method
 
 
-def test_every_method_a_public_class_has_at_run_time_has_an_entry(site: Path, api: Any) -> None:
+def test_every_method_a_public_class_has_at_run_time_has_an_entry(site: Path, api: Any, package: Any) -> None:
     """Methods made at run time (the clients' declared ``find_*``/``get_*``…) are there, via their stubs."""
     tool = docs_site()
-    package = tool.load_package()
     missing: list[str] = []
     for module in api.modules:
         page = (site / "reference" / module.path / "index.html").read_text(encoding="utf-8")
