@@ -8,6 +8,11 @@ terminal summary can say how many token requests a run made, for which identitie
 authup's budget came to running out (its ``ratelimit-remaining`` header, which also counts what the
 Hub's own services asked of authup from the same address).
 
+They also pace: each request is charged what it costs authup (1 for a request to authup, about 7 for
+creating or deleting a node or an analysis, which the Hub provisions at authup), and a request that
+would take the last 60 seconds past :attr:`HubUsage.budget` waits until older charges leave the window.
+A run that stays under the budget never waits.
+
 Nothing here ever records a password, secret or token: a token request is counted under its grant type
 and the user name or client id it names.
 """
@@ -32,12 +37,34 @@ __all__ = ["AsyncCountingTransport", "CountingTransport", "HubUsage"]
 #: authup's budget per caller address and minute (observed.md).
 AUTHUP_BUDGET = 1200
 WINDOW_SECONDS = 60.0
+#: Core collections whose records own an authup client: creating or deleting one makes the Hub itself
+#: send authup about seven requests (measured on Hub v0.14.0 for nodes), from the Hub's address.
+PROVISIONED = ("nodes", "analyses")
+#: What one create or delete of a ``PROVISIONED`` record costs authup (6 to create, 1 to delete, for a
+#: node; charged 7 both ways to keep a margin).
+PROVISION_COST = 7
+#: The estimated authup requests a session may cause within 60 s before the next one waits: 900 of the
+#: 1,200, leaving room for what the estimate misses (clients built without the backend's transport).
+DEFAULT_BUDGET = 900
 
 
 def _service(path: str) -> str:
     """``auth``, ``core``, ``storage`` from a Hub path (``/auth/token``), else ``other``."""
     head = path.lstrip("/").split("/", 1)[0]
     return head if head in ("auth", "core", "storage") else "other"
+
+
+def _provisions(request: httpx.Request) -> bool:
+    """A core write that makes the Hub provision or remove an authup client (a node, an analysis)."""
+    parts = request.url.path.strip("/").split("/")
+    try:
+        at = parts.index("core")
+    except ValueError:
+        return False
+    rest = parts[at + 1 :]
+    if not rest or rest[0] not in PROVISIONED:
+        return False
+    return (request.method == "POST" and len(rest) == 1) or (request.method == "DELETE" and len(rest) == 2)
 
 
 def _identity(request: httpx.Request) -> str:
@@ -70,13 +97,54 @@ class HubUsage:
     too_many: int = 0
     #: The smallest ``ratelimit-remaining`` authup answered with, and its ``ratelimit-limit``.
     lowest_remaining: tuple[int, int] | None = None
-    #: authup requests per test (``test_id`` set by the plugin around each test).
+    #: Estimated authup requests per test (``test_id`` is set by the plugin around each test).
     per_test: Counter[str] = field(default_factory=Counter)
+    #: Node and analysis creations and deletions per test: each makes the Hub itself ask authup.
+    provisioning: Counter[str] = field(default_factory=Counter)
     test_id: str | None = None
-    clock: Callable[[], float] = field(default=time.monotonic, repr=False)
-    _recent: deque[float] = field(default_factory=deque, repr=False)
+    #: Estimated authup requests allowed within 60 s before a request waits (see the module docstring).
+    budget: int = DEFAULT_BUDGET
+    #: The most estimated authup requests any 60 s held, and the seconds requests waited for the budget.
     busiest_minute: int = 0
+    paused: float = 0.0
+    clock: Callable[[], float] = field(default=time.monotonic, repr=False)
+    _charges: deque[tuple[float, int]] = field(default_factory=deque, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def cost(self, request: httpx.Request) -> int:
+        """What ``request`` costs authup's budget for this address (an estimate; 0 for most requests)."""
+        service = _service(request.url.path)
+        if service == "auth":
+            return 1
+        if service == "core" and _provisions(request):
+            return PROVISION_COST
+        return 0
+
+    def reserve(self, request: httpx.Request) -> float:
+        """Charge ``request`` and answer 0, or answer how long to wait before asking again."""
+        cost = self.cost(request)
+        if cost == 0:
+            return 0.0
+        with self._lock:
+            now = self.clock()
+            while self._charges and now - self._charges[0][0] >= WINDOW_SECONDS:
+                self._charges.popleft()
+            spent = sum(charge for _, charge in self._charges)
+            if spent + cost > self.budget and self._charges:
+                excess, freed = spent + cost - self.budget, 0
+                for stamp, charge in self._charges:
+                    freed += charge
+                    if freed >= excess:
+                        return max(0.01, stamp + WINDOW_SECONDS - now)
+            self._charges.append((now, cost))
+            self.busiest_minute = max(self.busiest_minute, spent + cost)
+            self.per_test[self.test_id or "(outside tests)"] += cost
+            return 0.0
+
+    def waited(self, seconds: float) -> None:
+        """Note time a request spent waiting for the budget."""
+        with self._lock:
+            self.paused += seconds
 
     def record(self, request: httpx.Request, response: httpx.Response) -> None:
         """Count one exchange (called by the counting transports once the answer's headers are in)."""
@@ -85,17 +153,12 @@ class HubUsage:
             self.requests[service] += 1
             if response.status_code == 429:
                 self.too_many += 1
+            if service == "core" and response.status_code < 300 and _provisions(request):
+                self.provisioning[self.test_id or "(outside tests)"] += 1
             if service != "auth":
                 return
             if request.method == "POST" and request.url.path.rstrip("/").endswith("/token"):
                 self.token_requests[_identity(request)] += 1
-            if self.test_id is not None:
-                self.per_test[self.test_id] += 1
-            now = self.clock()
-            self._recent.append(now)
-            while self._recent and now - self._recent[0] > WINDOW_SECONDS:
-                self._recent.popleft()
-            self.busiest_minute = max(self.busiest_minute, len(self._recent))
             remaining, limit = (
                 response.headers.get("ratelimit-remaining"),
                 response.headers.get("ratelimit-limit"),
@@ -118,8 +181,9 @@ class HubUsage:
             f"{self.total} requests to {self.base_url} ({by_service or 'none'})",
             f"token requests: {logins} for {len(self.token_requests)} identities"
             + (f" (most for one identity: {max(self.token_requests.values())})" if logins else ""),
-            f"authup requests from this process: at most {self.busiest_minute} within 60 s "
-            f"(authup allows {AUTHUP_BUDGET} a minute per address)",
+            f"authup requests within 60 s, estimated (ours, and what node/analysis writes make the Hub "
+            f"send): at most {self.busiest_minute} (budget {self.budget}; authup allows {AUTHUP_BUDGET} a "
+            f"minute per address); waited {self.paused:.1f} s for the budget",
         ]
         if self.lowest_remaining is not None:
             remaining, limit = self.lowest_remaining
@@ -129,7 +193,13 @@ class HubUsage:
             )
         if self.per_test:
             name, count = self.per_test.most_common(1)[0]
-            lines.append(f"most authup requests in one test: {count} ({name})")
+            lines.append(f"most estimated authup requests in one test: {count} ({name})")
+        if self.provisioning:
+            name, count = self.provisioning.most_common(1)[0]
+            lines.append(
+                f"node/analysis creations and deletions, each about 7 requests the Hub sends authup: "
+                f"{sum(self.provisioning.values())} (most in one test: {count}, {name})"
+            )
         lines.append(f"429 answers: {self.too_many}")
         return lines
 
@@ -141,11 +211,16 @@ class CountingTransport(httpx.BaseTransport):
     connection pool for the session) and is closed by :meth:`shutdown`.
     """
 
-    def __init__(self, usage: HubUsage, **options: Any) -> None:
+    def __init__(self, usage: HubUsage, inner: httpx.BaseTransport | None = None, **options: Any) -> None:
         self.usage = usage
-        self._inner = httpx.HTTPTransport(**options)
+        self._inner = inner if inner is not None else httpx.HTTPTransport(**options)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
+        delay = self.usage.reserve(request)
+        while delay > 0:
+            time.sleep(delay)
+            self.usage.waited(delay)
+            delay = self.usage.reserve(request)
         response = self._inner.handle_request(request)
         self.usage.record(request, response)
         return response
@@ -180,6 +255,11 @@ class AsyncCountingTransport(httpx.AsyncBaseTransport):
         return inner
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        delay = self.usage.reserve(request)
+        while delay > 0:
+            await asyncio.sleep(delay)
+            self.usage.waited(delay)
+            delay = self.usage.reserve(request)
         response = await self._for_loop().handle_async_request(request)
         self.usage.record(request, response)
         return response
