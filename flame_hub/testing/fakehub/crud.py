@@ -298,7 +298,7 @@ class Crud:
         if op is not None and op in self.resource.embeds_on and body:
             for rel in self.resource.relations:
                 target = self.hub.resource(rel.target)
-                if rel.local_key not in body or row.get(rel.local_key) is None or target is None:
+                if body.get(rel.local_key) is None or row.get(rel.local_key) is None or target is None:
                     continue
                 if target.service != self.resource.service:
                     continue

@@ -171,6 +171,12 @@ def node_before_create(ctx: RequestContext, row: Row) -> None:
 
 def node_after_create(ctx: RequestContext, row: Row) -> None:
     provision_client(ctx, row, ("analysis_update",))
+    if row.get("registryId") is None:
+        # Hub v0.14.0 NodeService.linkRegistryProject: a new node without a registry gets the Hub's
+        # registry when there is exactly one (RegistryManagerAdapter.findDefaultRegistryId; observed)
+        registries = ctx.hub.table(REGISTRIES).rows()
+        if len(registries) == 1:
+            row["registryId"] = registries[0]["id"]
     link_registry(ctx, row)
 
 
@@ -214,7 +220,7 @@ def link_registry(ctx: RequestContext, node: Row) -> None:
     project = hub.seed_row(
         REGISTRY_PROJECTS,
         {
-            "registryId": node["registryId"], "name": node["id"], "externalName": external, "type": "node",
+            "registryId": node["registryId"], "name": node["name"], "externalName": external, "type": "node",
             "public": False, "externalId": None, "accountId": None,
             "accountName": f"robot${external}", "accountSecret": hub.ids.token(32, EXTERNAL_NAME_ALPHABET),
             "webhookName": None, "webhookExists": False, "realmId": node["realmId"],
