@@ -181,6 +181,11 @@ class HubUsage:
             f"{self.total} requests to {self.base_url} ({by_service or 'none'})",
             f"token requests: {logins} for {len(self.token_requests)} identities"
             + (f" (most for one identity: {max(self.token_requests.values())})" if logins else ""),
+            *(
+                f"  {count} token requests for {identity}"
+                for identity, count in self.token_requests.most_common()
+                if count > 1
+            ),
             f"authup requests within 60 s, estimated (ours, and what node/analysis writes make the Hub "
             f"send): at most {self.busiest_minute} (budget {self.budget}; authup allows {AUTHUP_BUDGET} a "
             f"minute per address); waited {self.paused:.1f} s for the budget",

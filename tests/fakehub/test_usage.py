@@ -52,6 +52,7 @@ def test_token_requests_are_counted_per_identity_and_never_show_a_secret() -> No
     assert usage.lowest_remaining == (1100, 1200)
     text = "\n".join(usage.summary())
     assert "token requests: 3 for 2 identities (most for one identity: 2)" in text
+    assert "  2 token requests for password:admin" in text and "for client_credentials" not in text
     assert "start-123" not in text and "x9" not in text and "start-123" not in repr(usage)
 
 
