@@ -12,6 +12,9 @@ the whole call and subtracts a raw request of the same page made in the same pro
 * **ours, async**: ``await AsyncCoreClient.find_nodes()`` minus ``await httpx.AsyncClient.get`` +
   ``json.loads`` on the same event loop (0.5.5 has no async client).
 
+Both clients are timed in fresh worker processes that do nothing else (``overhead_worker.py`` in our
+environment, ``seed_side/overhead.py`` in 0.5.5's), so neither inherits the state of the benchmark run.
+
 Two servers:
 
 * **over loopback**: ``canned_server.py`` in its own process answers every list request with the same
@@ -22,39 +25,31 @@ Two servers:
   (no socket, no server, no scheduling between processes): the client's own work alone. On a busy
   machine these figures are far steadier than the loopback ones.
 
-Rounds of every alternative are interleaved (and their order rotated), so that load from elsewhere
-on the machine falls on all of them alike. The overhead is taken per round -- a client's round minus
-the raw round of the same process and server next to it -- and the median over rounds is reported, in
+Each client round is paired with the raw round of its process and server, run right before or after
+it (alternately), and the pairs run in rotating order, so that load from elsewhere on the machine falls
+on all of them alike. The overhead of a pair is client minus raw; the median over pairs is reported, in
 wall time and in the client process's CPU time. The figure to compare is ours / 0.5.5 of the median
 overheads (goal: at most 0.5).
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import statistics
 import subprocess
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import httpx
 import seed_env
 from bench_parse import node_page
 from canned_server import TOKEN
 from measure import table
 
-from flame_hub import AsyncCoreClient, CoreClient
-from flame_hub.auth import PasswordAuth
-
 SERVER_SCRIPT = Path(__file__).with_name("canned_server.py")
-PARAMS = {"page[limit]": "50", "page[offset]": "0"}
+WORKER_SCRIPT = Path(__file__).with_name("overhead_worker.py")
 USERNAME, PASSWORD = "admin", "bench-password"
-IN_PROCESS = "http://in-process.test"
 
 #: (name, label, the raw baseline it is paired with); in the order of the report's rows.
 ALTERNATIVES: list[tuple[str, str, str | None]] = [
@@ -120,11 +115,11 @@ class CannedServer:
             self.process.stdout.close()
 
 
-class SeedWorker:
-    """flame-hub-client 0.5.5 and raw httpx2 in the seed environment, timed a round at a time."""
+class Worker:
+    """A timing worker in a fresh interpreter: ours (``overhead_worker.py``) or 0.5.5's (``seed_side``)."""
 
-    def __init__(self, url: str, page_file: str, token_file: str) -> None:
-        self.process = seed_env.start("overhead.py", url, USERNAME, PASSWORD, page_file, token_file)
+    def __init__(self, process: subprocess.Popen[str]) -> None:
+        self.process = process
         self.about = self._read()
 
     def _read(self) -> dict[str, Any]:
@@ -132,7 +127,7 @@ class SeedWorker:
         line = self.process.stdout.readline()
         if not line:
             self.process.wait(timeout=10)
-            raise RuntimeError(f"the seed worker ended (exit {self.process.returncode})")
+            raise RuntimeError(f"a timing worker ended (exit {self.process.returncode})")
         answer: dict[str, Any] = json.loads(line)
         return answer
 
@@ -151,143 +146,63 @@ class SeedWorker:
             self.process.stdout.close()
 
 
-class _Canned(httpx.BaseTransport, httpx.AsyncBaseTransport):
-    """In-process transport: the canned token for the token request, the canned page for anything else."""
-
-    def __init__(self, page: bytes) -> None:
-        self.page = page
-
-    def _answer(self, request: httpx.Request) -> httpx.Response:
-        body = TOKEN if request.url.path.endswith("/token") else self.page
-        return httpx.Response(
-            200, headers=[("content-type", "application/json; charset=utf-8")], stream=httpx.ByteStream(body)
-        )
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        request.read()
-        return self._answer(request)
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        await request.aread()
-        return self._answer(request)
-
-
-class Ours:
-    """Our sync and async clients and their raw httpx baselines, over loopback and in-process."""
-
-    def __init__(self, url: str, page: bytes) -> None:
-        canned = _Canned(page)
-        self.loop = asyncio.new_event_loop()
-        self.sync: dict[str, Callable[[], int]] = {}
-        self.asynchronous: dict[str, Callable[[], Any]] = {}
-        self._closing: list[Callable[[], Any]] = []
-        for suffix, base, transport in (("", url, None), ("_inproc", IN_PROCESS, canned)):
-            core = CoreClient(f"{base}/core", PasswordAuth(USERNAME, PASSWORD), transport=transport)
-            acore = AsyncCoreClient(f"{base}/core", PasswordAuth(USERNAME, PASSWORD), transport=transport)
-            raw = httpx.Client(transport=transport)
-            araw = httpx.AsyncClient(transport=transport)
-            token = raw.post(
-                f"{base}/auth/token",
-                json={"grant_type": "password", "username": USERNAME, "password": PASSWORD},
-            ).json()["access_token"]
-            headers = {"authorization": f"Bearer {token}"}
-            nodes_url = f"{base}/core/nodes"
-            self.sync["ours" + suffix] = lambda core=core: len(core.find_nodes())
-            self.sync["raw" + suffix] = lambda raw=raw, u=nodes_url, h=headers: self._raw(
-                raw.get(u, params=PARAMS, headers=h)
-            )
-            self.asynchronous["ours_async" + suffix] = lambda acore=acore: self._alen(acore.find_nodes())
-            self.asynchronous["raw_async" + suffix] = lambda araw=araw, u=nodes_url, h=headers: self._araw(
-                araw.get(u, params=PARAMS, headers=h)
-            )
-            self._closing += [core.close, raw.close, lambda a=acore: self.loop.run_until_complete(a.aclose())]
-            self._closing.append(lambda a=araw: self.loop.run_until_complete(a.aclose()))
-
-    @staticmethod
-    def _raw(response: httpx.Response) -> int:
-        response.raise_for_status()
-        return len(json.loads(response.content)["data"])
-
-    @staticmethod
-    async def _alen(awaitable: Any) -> int:
-        return len(await awaitable)
-
-    @classmethod
-    async def _araw(cls, awaitable: Any) -> int:
-        return cls._raw(await awaitable)
-
-    def round(self, name: str, number: int) -> tuple[float, float]:
-        """Wall and process-CPU seconds per call over ``number`` calls."""
-        if name in self.sync:
-            function = self.sync[name]
-            started, cpu = time.perf_counter(), time.process_time()
-            for _ in range(number):
-                function()
-            return (time.perf_counter() - started) / number, (time.process_time() - cpu) / number
-        make = self.asynchronous[name]
-
-        async def calls() -> tuple[float, float]:
-            started, cpu = time.perf_counter(), time.process_time()
-            for _ in range(number):
-                await make()
-            return (time.perf_counter() - started) / number, (time.process_time() - cpu) / number
-
-        return self.loop.run_until_complete(calls())
-
-    def close(self) -> None:
-        for close in self._closing:
-            close()
-        self.loop.close()
-
-
 def _summary(values: list[float]) -> dict[str, float]:
     return {"median": statistics.median(values), "min": min(values), "max": max(values)}
 
 
 def run(quick: bool, tmp: str) -> dict[str, Any]:
-    """Interleaved rounds of every alternative; per-round overheads over the raw request next to them."""
-    number, repeat = (100, 5) if quick else (300, 11)
+    """Interleaved pairs of rounds (a client, then the raw request of its process, or the other way
+    round), the pairs in rotating order; the overhead of a pair is client minus raw."""
+    number, repeat = (100, 5) if quick else (200, 21)
     page = node_page()
     results: dict[str, Any] = {"page_bytes": len(page), "rounds": number, "repeat": repeat}
     page_file = os.path.join(tmp, "overhead-page.json")
     token_file = os.path.join(tmp, "overhead-token.json")
     Path(page_file).write_bytes(page)
     Path(token_file).write_bytes(TOKEN)
+    arguments = (USERNAME, PASSWORD, page_file, token_file)
     server = CannedServer(page_file)
-    ours = Ours(server.url, page)
-    worker: SeedWorker | None = None
+    workers: dict[str, Worker] = {}
     walls: dict[str, list[float]] = {name: [] for name, _, _ in ALTERNATIVES}
     cpus: dict[str, list[float]] = {name: [] for name, _, _ in ALTERNATIVES}
     try:
+        ours = subprocess.Popen(
+            [sys.executable, str(WORKER_SCRIPT), server.url, *arguments],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            bufsize=1,
+        )
+        workers["ours"] = Worker(ours)
         try:
-            worker = SeedWorker(server.url, page_file, token_file)
-            results["seed_about"] = worker.about
+            workers["seed"] = Worker(seed_env.start("overhead.py", server.url, *arguments))
+            results["seed_about"] = workers["seed"].about
         except (seed_env.SeedUnavailable, RuntimeError) as exc:
             results["seed_error"] = str(exc)
 
         def one_round(name: str, count: int) -> tuple[float, float] | None:
             if name in SEED_NAMES:
-                return None if worker is None else worker.round(SEED_NAMES[name], count)
-            return ours.round(name, count)
+                seed = workers.get("seed")
+                return None if seed is None else seed.round(SEED_NAMES[name], count)
+            return workers["ours"].round(name, count)
 
         for name, _, _ in ALTERNATIVES:  # warm-up: caches, connections, the token
             one_round(name, max(10, number // 10))
         results["load_before"] = os.getloadavg()
-        names = [name for name, _, _ in ALTERNATIVES]
+        pairs = [(name, baseline) for name, _, baseline in ALTERNATIVES if baseline is not None]
         for index in range(repeat):
-            # rotate the order so that no alternative always runs right after the same one
-            shift = index % len(names)
-            for name in names[shift:] + names[:shift]:
-                timing = one_round(name, number)
-                if timing is not None:
-                    walls[name].append(timing[0])
-                    cpus[name].append(timing[1])
+            shift = index % len(pairs)
+            for client, baseline in pairs[shift:] + pairs[:shift]:
+                for name in (client, baseline) if index % 2 == 0 else (baseline, client):
+                    timing = one_round(name, number)
+                    if timing is not None:
+                        walls[name].append(timing[0])
+                        cpus[name].append(timing[1])
         results["load_after"] = os.getloadavg()
         results["server"] = server.stats()
     finally:
-        if worker is not None:
+        for worker in workers.values():
             worker.close()
-        ours.close()
         server.close()
     for name, _, baseline in ALTERNATIVES:
         if not walls[name]:
@@ -349,7 +264,8 @@ def report(results: dict[str, Any]) -> str:
     lines = [
         f"(e) one page of 50 nodes end to end ({results['page_bytes']:,} bytes): µs per page, medians of "
         f"{results['repeat']} interleaved rounds of {results['rounds']} calls; 'over raw' is each round minus "
-        f"the raw round of the same process next to it (load {before[0]:.2f} before, {after[0]:.2f} after)",
+        f"the raw round of the same process run right before or after it (load {before[0]:.2f} before, "
+        f"{after[0]:.2f} after)",
     ]
     for title, suffix, rows in sections:
         lines.append(title)
