@@ -8,8 +8,8 @@ terminal summary can say how many token requests a run made, for which identitie
 authup's budget came to running out (its ``ratelimit-remaining`` header, which also counts what the
 Hub's own services asked of authup from the same address).
 
-They also pace: each request is charged what it costs authup (1 for a request to authup, about 7 for
-creating or deleting a node or an analysis, which the Hub provisions at authup), and a request that
+They also pace: each request is charged what it costs authup (1 for a request to authup; 6 and 8 for
+creating a node and an analysis, 1 for deleting one, which the Hub sends authup itself), and a request that
 would take the last 60 seconds past :attr:`HubUsage.budget` waits until older charges leave the window.
 A run that stays under the budget never waits.
 
@@ -37,12 +37,10 @@ __all__ = ["AsyncCountingTransport", "CountingTransport", "HubUsage"]
 #: authup's budget per caller address and minute (observed.md).
 AUTHUP_BUDGET = 1200
 WINDOW_SECONDS = 60.0
-#: Core collections whose records own an authup client: creating or deleting one makes the Hub itself
-#: send authup about seven requests (measured on Hub v0.14.0 for nodes), from the Hub's address.
-PROVISIONED = ("nodes", "analyses")
-#: What one create or delete of a ``PROVISIONED`` record costs authup (6 to create, 1 to delete, for a
-#: node; charged 7 both ways to keep a margin).
-PROVISION_COST = 7
+#: What creating a record of these core collections costs authup: the Hub provisions the record's authup
+#: client itself, from its own address (measured on Hub v0.14.0: 30 requests for 5 nodes, 40 for 5
+#: analyses). Deleting one costs 1 (the client's removal).
+PROVISION_COSTS = {"nodes": 6, "analyses": 8}
 #: The estimated authup requests a session may cause within 60 s before the next one waits: 900 of the
 #: 1,200, leaving room for what the estimate misses (clients built without the backend's transport).
 DEFAULT_BUDGET = 900
@@ -54,17 +52,19 @@ def _service(path: str) -> str:
     return head if head in ("auth", "core", "storage") else "other"
 
 
-def _provisions(request: httpx.Request) -> bool:
-    """A core write that makes the Hub provision or remove an authup client (a node, an analysis)."""
+def _provision_cost(request: httpx.Request) -> int:
+    """What a core write makes the Hub ask authup: creating or deleting a node or an analysis (else 0)."""
     parts = request.url.path.strip("/").split("/")
     try:
         at = parts.index("core")
     except ValueError:
-        return False
+        return 0
     rest = parts[at + 1 :]
-    if not rest or rest[0] not in PROVISIONED:
-        return False
-    return (request.method == "POST" and len(rest) == 1) or (request.method == "DELETE" and len(rest) == 2)
+    if not rest or rest[0] not in PROVISION_COSTS:
+        return 0
+    if request.method == "POST" and len(rest) == 1:
+        return PROVISION_COSTS[rest[0]]
+    return 1 if request.method == "DELETE" and len(rest) == 2 else 0
 
 
 def _identity(request: httpx.Request) -> str:
@@ -116,9 +116,7 @@ class HubUsage:
         service = _service(request.url.path)
         if service == "auth":
             return 1
-        if service == "core" and _provisions(request):
-            return PROVISION_COST
-        return 0
+        return _provision_cost(request) if service == "core" else 0
 
     def reserve(self, request: httpx.Request) -> float:
         """Charge ``request`` and answer 0, or answer how long to wait before asking again."""
@@ -153,7 +151,7 @@ class HubUsage:
             self.requests[service] += 1
             if response.status_code == 429:
                 self.too_many += 1
-            if service == "core" and response.status_code < 300 and _provisions(request):
+            if service == "core" and response.status_code < 300 and _provision_cost(request):
                 self.provisioning[self.test_id or "(outside tests)"] += 1
             if service != "auth":
                 return
@@ -202,7 +200,8 @@ class HubUsage:
         if self.provisioning:
             name, count = self.provisioning.most_common(1)[0]
             lines.append(
-                f"node/analysis creations and deletions, each about 7 requests the Hub sends authup: "
+                f"node/analysis creations and deletions (the Hub sends authup 6-8 requests per create, 1 per "
+                f"delete): "
                 f"{sum(self.provisioning.values())} (most in one test: {count}, {name})"
             )
         lines.append(f"429 answers: {self.too_many}")

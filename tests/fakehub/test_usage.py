@@ -66,26 +66,26 @@ def test_node_and_analysis_writes_count_as_what_the_hub_asks_authup() -> None:
         http.post("/core/nodes/00000000-0000-4000-8000-000000000000", json={"hidden": True})  # an update
         http.get("/core/nodes")
     assert usage.provisioning == {"test_x": 2}
-    assert usage.per_test == {"test_x": 14} and usage.busiest_minute == 14
+    assert usage.per_test == {"test_x": 6 + 1} and usage.busiest_minute == 7
 
 
 def test_a_request_past_the_budget_waits_for_the_window() -> None:
     clock = Clock()
     usage = HubUsage(BASE, budget=20, clock=clock)
-    node = httpx.Request("POST", f"{BASE}/core/nodes", json={"name": "n"})
+    analysis = httpx.Request("POST", f"{BASE}/core/analyses", json={"projectId": "p"})
     token = httpx.Request("POST", f"{BASE}/auth/token", json={})
-    assert usage.reserve(node) == 0 and usage.reserve(node) == 0  # 14 of 20
+    assert usage.reserve(analysis) == 0 and usage.reserve(analysis) == 0  # 16 of 20
     clock.now = 10.0
-    assert usage.reserve(token) == 0  # 15
-    assert usage.reserve(node) == 50.0  # 22 > 20: wait until the first charge is 60 s old
+    assert usage.reserve(token) == 0  # 17
+    assert usage.reserve(analysis) == 50.0  # 25 > 20: wait until the first charge is 60 s old
     clock.now = 60.0
-    assert usage.reserve(node) == 0  # the first node's 7 left the window: 8 + 7 = 15
+    assert usage.reserve(analysis) == 0  # the first analysis' 8 left the window: 9 + 8 = 17
     assert usage.reserve(httpx.Request("GET", f"{BASE}/core/nodes")) == 0  # costs nothing, never waits
 
 
 def test_the_transport_waits_and_reports_it(monkeypatch: pytest.MonkeyPatch) -> None:
     clock = Clock()
-    usage = HubUsage(BASE, budget=7, clock=clock)
+    usage = HubUsage(BASE, budget=6, clock=clock)
     slept: list[float] = []
 
     def sleep(seconds: float) -> None:
