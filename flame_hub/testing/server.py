@@ -39,6 +39,10 @@ class ServerHandle:
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # The listen backlog: socketserver's default of 5 pending connections overflows when a hundred async
+    # tasks connect at once on a busy machine, and the kernel then resets connections (seen as a
+    # flaky "Connection reset by peer" in the concurrency tests). The kernel caps it at somaxconn.
+    request_queue_size = 1024
 
     def __init__(self, address: tuple[str, int], hub: FakeHub) -> None:
         self.hub = hub
