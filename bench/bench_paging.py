@@ -32,8 +32,8 @@ from measure import ratio, table
 from flame_hub import AsyncHub, Hub
 from flame_hub.auth import PasswordAuth
 from flame_hub.models import Node
-from flame_hub.models.base import list_adapter
-from flame_hub.query.queryset import QuerySet
+from flame_hub.orm.queryset import QuerySet
+from flame_hub.schema.envelopes import list_adapter
 
 LATENCY = 0.02
 PAGE = 50

@@ -24,7 +24,7 @@ from fakehub_server import seed_nodes
 from measure import ratio, table
 
 from flame_hub.models import Node
-from flame_hub.models.base import list_adapter
+from flame_hub.schema.envelopes import list_adapter
 from flame_hub.testing import FakeHub
 
 

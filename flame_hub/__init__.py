@@ -8,8 +8,7 @@ from flame_hub import auth, models, types
 from flame_hub._version import __version__, __version_info__
 from flame_hub.clients import AuthClient, CoreClient, StorageClient
 from flame_hub.clients.aio import AsyncAuthClient, AsyncCoreClient, AsyncStorageClient
-from flame_hub.clients.engine import IncludeNotReturnedWarning
-from flame_hub.connection import configure
+from flame_hub.engine.parsers import IncludeNotReturnedWarning
 from flame_hub.exceptions import (
     AuthenticationError,
     BadRequestError,
@@ -29,11 +28,11 @@ from flame_hub.exceptions import (
     ServerError,
     UnauthorizedError,
 )
-from flame_hub.hub import AsyncHub, Hub
-from flame_hub.models.base import get_field_names, get_includable_names
+from flame_hub.hub import AsyncHub, Hub, configure
+from flame_hub.orm.listing import IncompleteListingWarning
 from flame_hub.query import Q
-from flame_hub.query.plans import IncompleteListingWarning
 from flame_hub.retry import Retry
+from flame_hub.schema.record import get_field_names, get_includable_names
 
 __all__ = [
     "AsyncAuthClient",

@@ -12,27 +12,26 @@ Why the flows look the way they do (authup 1.0.0-beta.62, see the API reference)
   FakeHub, proxies and TLS settings apply to them too), and the token URL is derived from the Hub URL
   of that client unless ``base_url`` is given: credentials never go to the public Hub by accident.
 
-The flow logic itself is written once, IO-free: it yields small operations (send this request, read
-that body, take or release the renewal lock) and two short drivers carry them out, one with threads,
-one with asyncio.
+The flow is written once, as a plan (:mod:`flame_hub._driver`): it yields steps (send this request,
+read that body, take the renewal lock) that the one driver pair carries out, with blocking IO for sync
+clients and async IO for async ones. A flame-hub client runs the plan inside its own request plan
+(:meth:`BoundTokenAuth.send_plan`); plain httpx drives it as an auth flow.
 """
 
 from __future__ import annotations
 
-import asyncio
+import functools
 import logging
-import threading
 import time
 import warnings
-import weakref
 from collections.abc import AsyncGenerator, Callable, Generator
 from dataclasses import dataclass, replace
 from typing import Any, Final
 
 import httpx
 
+from flame_hub._driver import Acquire, Exchange, Read, Send, SharedLock, Stream, arun, run
 from flame_hub._redact import MASK
-from flame_hub._sync import run_sync_generator
 from flame_hub.exceptions import (
     AuthenticationError,
     ConfigurationError,
@@ -98,37 +97,24 @@ class _Token:
 
 
 # --------------------------------------------------------------------------------------------------
-# The IO-free flow: operations yielded to a driver
+# The flow, written once as a plan (flame_hub._driver carries its steps out)
 
 
 @dataclass(frozen=True)
 class _Target:
-    """Where tokens come from, and the User-Agent the token requests carry."""
+    """Where tokens come from, the User-Agent the token requests carry, and how a request is sent.
+
+    ``send`` turns a request into the step that sends it: ``Exchange`` when httpx drives the flow (the
+    request goes out to httpx, which answers with the response), ``Send`` through the client's own
+    httpx client when a flame-hub client runs the flow inside its request plan.
+    """
 
     token_url: str
+    send: Callable[[httpx.Request], Any]
     user_agent: str | None = None
 
 
-@dataclass(frozen=True)
-class _Send:
-    request: httpx.Request
-
-
-@dataclass(frozen=True)
-class _Read:
-    response: httpx.Response
-
-
-class _LockOp:
-    def __init__(self, name: str) -> None:
-        self.name = name
-
-
-_ACQUIRE: Final = _LockOp("acquire")
-_RELEASE: Final = _LockOp("release")
-
-_Op = _Send | _Read | _LockOp
-_Flow = Generator[_Op, Any, Any]
+_Flow = Generator[Any, Any, Any]
 
 
 def _replayable(request: httpx.Request) -> bool:
@@ -192,16 +178,13 @@ class TokenAuth(httpx.Auth):
         self.refresh_margin = float(refresh_margin)
         self._clock = clock
         self._tokens: dict[str, _Token] = {}
-        self._thread_lock = threading.Lock()
-        self._loop_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
-            weakref.WeakKeyDictionary()
-        )
-        self._loop_locks_guard = threading.Lock()
+        #: Single-flight renewal across threads and event loops.
+        self._renewal = SharedLock()
 
     # -- what subclasses provide -------------------------------------------------------------------
 
     def _obtain(self, target: _Target, previous: _Token | None) -> _Flow:
-        """Get a new token (a generator of operations returning a :class:`_Token`)."""
+        """Get a new token (a plan returning a :class:`_Token`)."""
         raise NotImplementedError
 
     # -- binding to a Hub URL ----------------------------------------------------------------------
@@ -215,7 +198,7 @@ class TokenAuth(httpx.Auth):
         url = self.base_url or auth_base_url
         if url is None:
             return self
-        return _BoundAuth(self, token_url_for(url))
+        return BoundTokenAuth(self, token_url_for(url))
 
     def _own_token_url(self) -> str:
         if self.base_url is None:
@@ -227,10 +210,10 @@ class TokenAuth(httpx.Auth):
         return token_url_for(self.base_url)
 
     def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        return self._drive_sync(request, self._own_token_url())
+        return run(Stream(self._flow(request, self._own_token_url(), Exchange)))
 
     def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
-        return self._drive_async(request, self._own_token_url())
+        return arun(Stream(self._flow(request, self._own_token_url(), Exchange)))
 
     def clear(self) -> None:
         """Forget every cached token (the next request obtains a new one)."""
@@ -238,38 +221,44 @@ class TokenAuth(httpx.Auth):
 
     # -- the flow ----------------------------------------------------------------------------------
 
-    def _flow(self, request: httpx.Request, token_url: str) -> _Flow:
-        target = _Target(token_url, request.headers.get("User-Agent"))
+    def _flow(
+        self, request: httpx.Request, token_url: str, send: Callable[[httpx.Request], Any]
+    ) -> Generator[Any, Any, httpx.Response]:
+        """Send ``request`` with a token; renew the token once and send again when it is rejected."""
+        target = _Target(token_url, send, request.headers.get("User-Agent"))
         replayable = _replayable(request)  # decided before sending: a transport may consume the body
         token = yield from self._current_token(target)
-        response = yield _Send(_with_token(request, token))
+        response: httpx.Response = yield send(_with_token(request, token))
         if response.status_code not in (400, 401, 500) or not self._renewable:
-            return
-        yield _Read(response)
+            return response
+        yield Read(response)
         error = parse_error_body(response.status_code, response.content)
         if not is_token_rejection(response.status_code, error):
-            return
+            return response
         if not replayable:
             logger.debug(
                 "token rejected for %s %s; body not replayable, not retried", request.method, request.url
             )
-            return
+            return response
         logger.debug("token rejected for %s %s; renewing once and retrying", request.method, request.url)
         self._discard(token_url, token, session_revoked=_session_revoked(error))
         token = yield from self._current_token(target)
-        yield _Send(_with_token(_copy_request(request), token))
+        response = yield send(_with_token(_copy_request(request), token))
+        return response
 
     def _current_token(self, target: _Target) -> _Flow:
         token_url = target.token_url
         token = self._tokens.get(token_url)
         if token is not None and token.usable(self._clock(), self.refresh_margin):
             return token
-        yield _ACQUIRE
-        token = self._tokens.get(token_url)  # another thread or task may have renewed meanwhile
-        if token is None or not token.usable(self._clock(), self.refresh_margin):
-            token = yield from self._obtain(target, token)
-            self._tokens[token_url] = token
-        yield _RELEASE
+        held = yield Acquire(self._renewal)
+        try:
+            token = self._tokens.get(token_url)  # another thread or task may have renewed meanwhile
+            if token is None or not token.usable(self._clock(), self.refresh_margin):
+                token = yield from self._obtain(target, token)
+                self._tokens[token_url] = token
+        finally:
+            self._renewal.release(held)
         return token
 
     def _discard(self, token_url: str, token: _Token, *, session_revoked: bool = False) -> None:
@@ -290,8 +279,8 @@ class TokenAuth(httpx.Auth):
         if target.user_agent:
             headers["User-Agent"] = target.user_agent
         logger.debug("requesting a token (grant=%s) from %s", body.get("grant_type"), token_url)
-        response = yield _Send(httpx.Request("POST", token_url, json=body, headers=headers))
-        yield _Read(response)
+        response = yield target.send(httpx.Request("POST", token_url, json=body, headers=headers))
+        yield Read(response)
         if response.status_code != 200:
             error = parse_error_body(response.status_code, response.content)
             cls = (
@@ -320,98 +309,13 @@ class TokenAuth(httpx.Auth):
             refresh_expires_at=started + float(refresh_in) if refresh_in else None,
         )
 
-    # -- the driver: the only place that does IO (written once; see flame_hub._sync) -----------------
 
-    def _drive_sync(
-        self, request: httpx.Request, token_url: str
-    ) -> Generator[httpx.Request, httpx.Response, None]:
-        return run_sync_generator(self._drive(request, token_url, _ThreadIO(self)))
+class BoundTokenAuth(httpx.Auth):
+    """A token flow bound to one token URL (what a flame-hub client holds); shares the flow's cache and lock.
 
-    def _drive_async(
-        self, request: httpx.Request, token_url: str
-    ) -> AsyncGenerator[httpx.Request, httpx.Response]:
-        return self._drive(request, token_url, _AsyncIO(self))
-
-    async def _drive(
-        self, request: httpx.Request, token_url: str, io: _ThreadIO | _AsyncIO
-    ) -> AsyncGenerator[httpx.Request, httpx.Response]:
-        flow = self._flow(request, token_url)
-        held: object | None = None
-        reply: Any = None
-        try:
-            while True:
-                try:
-                    op = flow.send(reply)
-                except StopIteration:
-                    return
-                reply = None
-                if isinstance(op, _Send):
-                    reply = yield op.request
-                elif isinstance(op, _Read):
-                    await io.read(op.response)
-                elif op is _ACQUIRE:
-                    held = await io.acquire()
-                else:
-                    await io.release(held)
-                    held = None
-        finally:
-            flow.close()
-            if held is not None:
-                await io.release(held)
-
-
-class _ThreadIO:
-    """The sync flow's IO: blocking reads, the renewal lock taken by the thread."""
-
-    def __init__(self, flow: TokenAuth) -> None:
-        self.flow = flow
-
-    async def read(self, response: httpx.Response) -> None:
-        response.read()
-
-    async def acquire(self) -> object:
-        self.flow._thread_lock.acquire()
-        return self.flow._thread_lock
-
-    async def release(self, held: object) -> None:
-        self.flow._thread_lock.release()
-
-
-class _AsyncIO:
-    """The async flow's IO: awaited reads; the renewal lock taken without blocking the event loop.
-
-    Tasks of one loop queue on an asyncio lock; the holder then takes the thread lock shared with sync
-    users and other loops by polling, so renewal is single-flight across all of them.
+    httpx drives it like any auth flow; a flame-hub client instead runs :meth:`send_plan` inside its
+    own request plan, so the token requests and the renewal run through the same driver.
     """
-
-    def __init__(self, flow: TokenAuth) -> None:
-        self.flow = flow
-
-    async def read(self, response: httpx.Response) -> None:
-        await response.aread()
-
-    async def acquire(self) -> object:
-        flow = self.flow
-        loop = asyncio.get_running_loop()
-        with flow._loop_locks_guard:
-            lock = flow._loop_locks.setdefault(loop, asyncio.Lock())
-        await lock.acquire()
-        try:
-            while not flow._thread_lock.acquire(blocking=False):
-                await asyncio.sleep(0.002)
-        except BaseException:
-            lock.release()
-            raise
-        return lock
-
-    async def release(self, held: object) -> None:
-        self.flow._thread_lock.release()
-        if isinstance(held, asyncio.Lock):
-            held.release()
-
-
-class _BoundAuth(httpx.Auth):
-    """A flow bound to one token URL; shares the flow's cache and locks."""
 
     def __init__(self, flow: TokenAuth, token_url: str) -> None:
         self.flow = flow
@@ -421,10 +325,16 @@ class _BoundAuth(httpx.Auth):
         return f"{self.flow!r} @ {self.token_url}"
 
     def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        return self.flow._drive_sync(request, self.token_url)
+        return run(Stream(self.flow._flow(request, self.token_url, Exchange)))
 
     def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
-        return self.flow._drive_async(request, self.token_url)
+        return arun(Stream(self.flow._flow(request, self.token_url, Exchange)))
+
+    def send_plan(
+        self, http: httpx.Client | httpx.AsyncClient, request: httpx.Request
+    ) -> Generator[Any, Any, httpx.Response]:
+        """The plan that sends ``request`` through ``http`` with a token (obtained or renewed as needed)."""
+        return self.flow._flow(request, self.token_url, functools.partial(Send, http))
 
 
 # --------------------------------------------------------------------------------------------------

@@ -1,4 +1,6 @@
-"""``Hub`` and ``AsyncHub``: the three service clients of one Hub, built from one URL and one auth flow."""
+"""``Hub`` and ``AsyncHub``: the three service clients of one Hub, built from one URL and one auth flow;
+and ``configure()``, which makes a Hub the default that ``Model.objects`` uses when no client is given.
+"""
 
 from __future__ import annotations
 
@@ -12,13 +14,14 @@ from typing_extensions import Self
 
 from flame_hub.clients.aio import AsyncAuthClient, AsyncCoreClient, AsyncStorageClient
 from flame_hub.clients.auth import AuthClient
-from flame_hub.clients.base import DEFAULT_PAGE_CONCURRENCY
 from flame_hub.clients.core import CoreClient
 from flame_hub.clients.storage import StorageClient
 from flame_hub.config import ServiceURLs, auth_from_env, service_urls, timeout_from_env
+from flame_hub.engine import resolver
+from flame_hub.exceptions import ConfigurationError
 from flame_hub.retry import Retry
 
-__all__ = ["AsyncHub", "Hub"]
+__all__ = ["AsyncHub", "Hub", "configure"]
 
 
 AuthT = TypeVar("AuthT", AuthClient, "AsyncAuthClient")
@@ -38,7 +41,7 @@ class _HubBase(Generic[AuthT, CoreT, StorageT]):
             ``base_url`` for its service).
         timeout, transport, verify, headers, retry, page_concurrency: passed to each service client
             (``retry=False`` switches retries off, see :class:`~flame_hub.retry.Retry`; ``page_concurrency``
-            is how many pages an iteration reads at once).
+            is how many pages an iteration reads at once; by default the QuerySet's 16).
     """
 
     _client_classes: ClassVar[tuple[type[Any], type[Any], type[Any]]]
@@ -56,7 +59,7 @@ class _HubBase(Generic[AuthT, CoreT, StorageT]):
         verify: Any = True,
         headers: Mapping[str, str] | None = None,
         retry: Retry | bool | None = None,
-        page_concurrency: int = DEFAULT_PAGE_CONCURRENCY,
+        page_concurrency: int | None = None,
     ) -> None:
         self.urls: ServiceURLs = service_urls(
             base_url, auth_url=auth_url, core_url=core_url, storage_url=storage_url
@@ -147,3 +150,29 @@ class AsyncHub(_HubBase["AsyncAuthClient", "AsyncCoreClient", "AsyncStorageClien
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         await self.aclose()
+
+
+def configure(hub: Hub | str | None = None, auth: httpx.Auth | str | None = None, **options: Any) -> Hub:
+    """Set the default Hub for ``Model.objects``: a ``Hub``, or a URL plus auth and ``Hub`` options.
+
+    Resolution order when a query or a record needs a client: an explicit ``using(...)``, the client a
+    manager came from (``hub.core.nodes``), the client that fetched a record, then this default — or, when
+    none is configured, one built once from the ``FLAME_HUB_*`` environment variables when ``FLAME_HUB_URL``
+    is set (see :mod:`flame_hub.engine.resolver`).
+
+    Example::
+
+        flame_hub.configure("https://hub.example/", PasswordAuth("admin", "…"))
+        Node.objects.filter(name__startswith="site-")
+    """
+    if isinstance(hub, Hub):
+        if auth is not None or options:
+            raise ConfigurationError("configure(hub) takes a Hub alone; pass a URL to give auth or options")
+        new = hub
+    else:
+        new = Hub(hub, auth, **options)
+    resolver.set_default(new)
+    return new
+
+
+resolver.set_environment_factory(Hub.from_env)

@@ -5,16 +5,15 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from enum import Enum
-from typing import IO, TYPE_CHECKING, Any, Literal, Protocol, TypeVar, Union
+from typing import IO, Any, Literal, Protocol, TypeVar, Union
 
 import httpx
 from typing_extensions import NotRequired, TypedDict
 
 from flame_hub._unset import UNSET, Unset
 from flame_hub.query.query import FieldSelection
-
-if TYPE_CHECKING:  # the models import this module; at run time these names are only forward references
-    from flame_hub.models.base import ListMeta, Resource, SingleResourceMeta
+from flame_hub.schema.envelopes import ListMeta, SingleResourceMeta
+from flame_hub.schema.record import Record
 
 __all__ = [
     "DEFAULT_PAGE_PARAMS",
@@ -170,10 +169,10 @@ def only(*names: str) -> FieldSelection:
 UNSET_T = Unset
 
 #: A record type.
-ResourceT = TypeVar("ResourceT", bound="Resource")
+ResourceT = TypeVar("ResourceT", bound=Record)
 
 #: Whatever addresses a record: the record itself, its UUID, or its id as text.
-UuidIdentifiable = Union["Resource", uuid.UUID, str]
+UuidIdentifiable = Record | uuid.UUID | str
 
 #: Per-request auth: a flow, a raw bearer token, or None for no ``Authorization`` header.
 AuthParam = httpx.Auth | str | None
@@ -185,10 +184,10 @@ IncludeParams = str | Iterable[str]
 FieldParams = str | Iterable[str] | FieldSelection
 
 #: What ``find_<plural>(meta=…)`` returns: the records, or the records and the list's meta.
-ResourceListResult = list[ResourceT] | tuple[list[ResourceT], "ListMeta"]
+ResourceListResult = list[ResourceT] | tuple[list[ResourceT], ListMeta]
 
 #: What ``get_<singular>(id, meta=…)`` returns: the record, or it and its meta; None when it does not exist.
-SingleResourceResult = Union[ResourceT, tuple[ResourceT, "SingleResourceMeta"], None]  # noqa: UP007 - see above
+SingleResourceResult = Union[ResourceT, tuple[ResourceT, SingleResourceMeta], None]  # noqa: UP007 - see above
 
 
 class BaseKwargs(TypedDict, total=False):

@@ -32,11 +32,11 @@ def check(hub: Hub, node: Node) -> None:
 """
 
 EXPECTED = {
-    5: "flame_hub.query.manager.Manager[flame_hub.models.core.Node]",
-    6: "flame_hub.query.queryset.QuerySet[flame_hub.models.core.Node]",
+    5: "flame_hub.orm.manager.Manager[flame_hub.models.core.Node]",
+    6: "flame_hub.orm.queryset.QuerySet[flame_hub.models.core.Node]",
     7: "flame_hub.models.core.Node",
     9: "flame_hub.models.core.Node",
-    10: "flame_hub.query.manager.Manager[flame_hub.models.core.Node]",
+    10: "flame_hub.orm.manager.Manager[flame_hub.models.core.Node]",
     11: "flame_hub.models.core.Node | None",
     12: "flame_hub.models.core.Node",
     13: "dict[Any, flame_hub.models.core.Node]",

@@ -50,11 +50,11 @@ SOURCES = {
         "storage.py",
         "StorageSignatures",
         "AsyncStorageClient",
-        "AsyncStorageIO",
-        "flame_hub.clients.storage",
+        "AsyncBaseClient",
+        "flame_hub.clients.base",
     ),
 }
-PROVIDED = {"Manager": "flame_hub.query.manager", "overload": "typing"}
+PROVIDED = {"Manager": "flame_hub.orm.manager", "overload": "typing", "AsyncIterator": "collections.abc"}
 
 
 def _origins(tree: ast.Module, module: str) -> dict[str, str]:
@@ -64,6 +64,9 @@ def _origins(tree: ast.Module, module: str) -> dict[str, str]:
         if isinstance(node, ast.ImportFrom) and node.module and node.module != "__future__":
             for alias in node.names:
                 found.setdefault(alias.asname or alias.name, node.module)
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                found.setdefault(alias.asname or alias.name, "")  # a whole module: ``import os``
     for node in tree.body:
         if isinstance(node, ast.Assign):
             for target in node.targets:
@@ -73,7 +76,8 @@ def _origins(tree: ast.Module, module: str) -> dict[str, str]:
 
 
 def _signature(function: ast.FunctionDef) -> str:
-    """A hand-written method as a one-line ``async def`` with every default shown as ``...``."""
+    """A hand-written method as one line: ``async def`` for a ``@special`` one (a coroutine through an
+    async client), otherwise a ``def`` whose ``Iterator`` becomes an ``AsyncIterator`` (a stream)."""
     args = function.args
     for default in [*args.defaults, *args.kw_defaults]:
         if default is not None:
@@ -82,7 +86,10 @@ def _signature(function: ast.FunctionDef) -> str:
             default.value = ...  # type: ignore[attr-defined]
             default.kind = None  # type: ignore[attr-defined]
     returns = ast.unparse(function.returns) if function.returns else "None"
-    return f"    async def {function.name}({ast.unparse(args)}) -> {returns}: ...  # fmt: skip"
+    if any(isinstance(d, ast.Name) and d.id == "special" for d in function.decorator_list):
+        return f"    async def {function.name}({ast.unparse(args)}) -> {returns}: ...  # fmt: skip"
+    returns = returns.replace("Iterator[", "AsyncIterator[")
+    return f"    def {function.name}({ast.unparse(args)}) -> {returns}: ...  # fmt: skip"
 
 
 def _names_in(line: str) -> set[str]:
@@ -95,7 +102,8 @@ def _names_in(line: str) -> set[str]:
 
 
 def _import_lines(imports: dict[str, set[str]]) -> list[str]:
-    lines: list[str] = []
+    lines: list[str] = [f"import {name}" for name in sorted(imports.get("", ()))]
+    imports = {origin: names for origin, names in imports.items() if origin}
     for group in (False, True):  # the standard library first, then this package (isort's order)
         for origin in sorted(o for o in imports if o.startswith("flame_hub") is group):
             lines.append(f"from {origin} import {', '.join(sorted(imports[origin]))}")
@@ -105,7 +113,7 @@ def _import_lines(imports: dict[str, set[str]]) -> list[str]:
 
 def _need(names: set[str], where: dict[str, str], imports: dict[str, set[str]], context: str) -> None:
     for name in names:
-        origin = PROVIDED.get(name) or where.get(name)
+        origin = PROVIDED.get(name, where.get(name))
         if origin is None:
             if hasattr(builtins, name):
                 continue

@@ -1,4 +1,4 @@
-"""Service clients: one generic engine, one thin facade per Hub service."""
+"""The service clients: one facade per Hub service, its methods declared from the resources (``methods.py``)."""
 
 from flame_hub.clients.auth import AuthClient
 from flame_hub.clients.base import BaseClient

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import os
+from collections.abc import AsyncIterator, Mapping, Sequence
+from pathlib import Path
 from typing import Any, Literal, overload
 
+from typing_extensions import Unpack
+
 from flame_hub._unset import Unset
-from flame_hub.clients.base import AsyncBaseClient, AuthArg
+from flame_hub.clients.base import AsyncBaseClient
 from flame_hub.clients.methods import FieldsArg, FilterArg, IncludeArg, PageArg, SortArg
-from flame_hub.clients.storage import AsyncStorageIO
+from flame_hub.clients.transfers import DownloadOptions, TransferOptions, Uploadable
+from flame_hub.engine.client import AuthArg
 from flame_hub.models.auth import (
     Client,
     ClientPermission,
@@ -23,7 +28,6 @@ from flame_hub.models.auth import (
     UserPermission,
     UserRole,
 )
-from flame_hub.models.base import IdLike, ListMeta, SingleResourceMeta
 from flame_hub.models.core import (
     Analysis,
     AnalysisBucket,
@@ -44,7 +48,9 @@ from flame_hub.models.core import (
     RegistryProject,
 )
 from flame_hub.models.storage import Bucket, BucketFile
-from flame_hub.query.manager import Manager
+from flame_hub.orm.manager import Manager
+from flame_hub.schema.envelopes import ListMeta, SingleResourceMeta
+from flame_hub.schema.record import IdLike
 from flame_hub.types import AnalysisBucketType
 
 __all__ = ["AsyncAuthClient", "AsyncCoreClient", "AsyncStorageClient"]
@@ -656,7 +662,7 @@ class AsyncCoreClient(AsyncBaseClient):
     async def delete_analysis_node_logs(self, analysis_id: IdLike, node_id: IdLike, *, auth: AuthArg=...) -> None: ...  # fmt: skip
     async def delete_analysis_logs(self, analysis_id: IdLike, *, auth: AuthArg=...) -> None: ...  # fmt: skip
 
-class AsyncStorageClient(AsyncStorageIO):
+class AsyncStorageClient(AsyncBaseClient):
     """Async twin of ``StorageClient``: every method is a coroutine."""
 
     buckets: Manager[Bucket]
@@ -703,3 +709,8 @@ class AsyncStorageClient(AsyncStorageIO):
         """One BucketFile by id (or name where the Hub allows it); None when it does not exist."""
     async def delete_bucket_file(self, bucket_file_id: IdLike, *, auth: AuthArg = ...) -> None:  # fmt: skip
         """Delete one BucketFile by id."""
+    async def upload_to_bucket(self, bucket_id: IdLike, *upload_file: Uploadable, **options: Unpack[TransferOptions]) -> list[BucketFile]: ...  # fmt: skip
+    def stream_bucket_file(self, bucket_file_id: IdLike, chunk_size: int=..., *, auth: AuthArg=...) -> AsyncIterator[bytes]: ...  # fmt: skip
+    def stream_bucket_tarball(self, bucket_id: IdLike, chunk_size: int=..., *, auth: AuthArg=...) -> AsyncIterator[bytes]: ...  # fmt: skip
+    async def download_bucket_file(self, bucket_file_id: IdLike, path: str | os.PathLike[str], **options: Unpack[DownloadOptions]) -> Path: ...  # fmt: skip
+    async def download_bucket_tarball(self, bucket_id: IdLike, path: str | os.PathLike[str], **options: Unpack[DownloadOptions]) -> Path: ...  # fmt: skip

@@ -12,16 +12,7 @@ from typing import TYPE_CHECKING, TypeVar
 import httpx
 
 from flame_hub._unset import UNSET, Unset
-from flame_hub.clients.base import USE_CLIENT_AUTH, AuthArg, BaseClient, ServiceCore, lit
-from flame_hub.clients.engine import (
-    Call,
-    bare,
-    bare_or_none,
-    command_call,
-    enveloped,
-    record_id,
-    record_parser,
-)
+from flame_hub.clients.base import BaseClient
 from flame_hub.clients.methods import (
     Arg,
     ClientManager,
@@ -35,8 +26,11 @@ from flame_hub.clients.methods import (
     special,
 )
 from flame_hub.config import DEFAULT_CORE_URL
+from flame_hub.engine.calls import Call, command_call, record_id
+from flame_hub.engine.client import USE_CLIENT_AUTH, AuthArg, ServiceClient
+from flame_hub.engine.http import lit
+from flame_hub.engine.parsers import bare, bare_or_none, enveloped, record_parser
 from flame_hub.exceptions import NotSupportedError
-from flame_hub.models.base import IdLike, Resource
 from flame_hub.models.core import (
     Analysis,
     AnalysisBucket,
@@ -55,7 +49,8 @@ from flame_hub.models.core import (
     Registry,
     RegistryProject,
 )
-from flame_hub.models.payload import Payload
+from flame_hub.schema.payload import Payload
+from flame_hub.schema.record import IdLike, Record
 
 if TYPE_CHECKING:
     from flame_hub.clients.signatures import CoreSignatures as _Declared
@@ -99,7 +94,7 @@ class CoreMethods(ResourceFacade, _Declared):
         auth: AuthArg = USE_CLIENT_AUTH,
     ) -> ClientCredentials | None:
         """The node's authup client (id, name and secret) for ``ClientAuth``; None when there is no node."""
-        return self._execute(
+        return self._run(
             _read(self, Node, node_id, "client/credentials", ClientCredentials, fields, meta, auth)
         )
 
@@ -117,7 +112,7 @@ class CoreMethods(ResourceFacade, _Declared):
 
         The Hub issues a new random secret on every call that does not set one, a rename included.
         """
-        return self._execute(_rotate(self, Node, node_id, secret, name, display_name, auth))
+        return self._run(_rotate(self, Node, node_id, secret, name, display_name, auth))
 
     @special
     def get_node_registry_credentials(
@@ -130,7 +125,7 @@ class CoreMethods(ResourceFacade, _Declared):
     ) -> NodeRegistryCredentials | None:
         """The Harbor robot account of the node's registry project; None when there is no node."""
         call = _read(self, Node, node_id, "registry/credentials", NodeRegistryCredentials, fields, meta, auth)
-        return self._execute(call)
+        return self._run(call)
 
     @special
     def get_analysis_client_credentials(
@@ -143,7 +138,7 @@ class CoreMethods(ResourceFacade, _Declared):
     ) -> ClientCredentials | None:
         """The analysis' authup client (id, name and secret); None when there is no analysis."""
         call = _read(self, Analysis, analysis_id, "client/credentials", ClientCredentials, fields, meta, auth)
-        return self._execute(call)
+        return self._run(call)
 
     @special
     def update_analysis_client_credentials(
@@ -156,7 +151,7 @@ class CoreMethods(ResourceFacade, _Declared):
         auth: AuthArg = USE_CLIENT_AUTH,
     ) -> ClientCredentials:
         """Rotate the analysis client's secret (to ``secret``, or a random one) and rename the client."""
-        return self._execute(_rotate(self, Analysis, analysis_id, secret, name, display_name, auth))
+        return self._run(_rotate(self, Analysis, analysis_id, secret, name, display_name, auth))
 
     # Commands go to a command route and answer with something other than the record sent.
 
@@ -164,7 +159,7 @@ class CoreMethods(ResourceFacade, _Declared):
     def sync_master_images(self, *, auth: AuthArg = USE_CLIENT_AUTH) -> None:
         """Ask the Hub to re-read the master-image catalog (it runs in the background)."""
         url = self.url(lit("master-images/command"))
-        return self._execute(command_call(self, url, {"command": "sync"}, lambda _r: None, auth=auth))
+        return self._run(command_call(self, url, {"command": "sync"}, lambda _r: None, auth=auth))
 
     @special
     def build_master_image(
@@ -173,7 +168,7 @@ class CoreMethods(ResourceFacade, _Declared):
         """Ask the Hub to build one master image; returns the image with its new build status."""
         url = self.url(lit("master-images/command"))
         body = {"command": "build", "id": record_id(MasterImage, master_image_id)}
-        return self._execute(command_call(self, url, body, enveloped(MasterImage, self), auth=auth))
+        return self._run(command_call(self, url, body, enveloped(MasterImage, self), auth=auth))
 
     @special
     def send_analysis_command(
@@ -181,7 +176,7 @@ class CoreMethods(ResourceFacade, _Declared):
     ) -> Analysis:
         """Send a command (``configurationLock``, ``buildStart`` …); returns the analysis in its new state."""
         url = self.url(lit("analyses"), record_id(Analysis, analysis_id), lit("command"))
-        return self._execute(
+        return self._run(
             command_call(self, url, {"command": command}, record_parser(Analysis, self), auth=auth)
         )
 
@@ -192,7 +187,7 @@ class CoreMethods(ResourceFacade, _Declared):
         """Send ``setup``, ``cleanup`` … to the registry service (runs in the background)."""
         url = self.url(lit("services/registry/command"))
         body = {"command": command, "id": record_id(Registry, registry_id)}
-        return self._execute(command_call(self, url, body, lambda _r: None, auth=auth))
+        return self._run(command_call(self, url, body, lambda _r: None, auth=auth))
 
     # Log lines are deleted in bulk, by filter, not by id.
 
@@ -205,22 +200,22 @@ class CoreMethods(ResourceFacade, _Declared):
             ("filter[analysisId]", record_id(Analysis, analysis_id)),
             ("filter[nodeId]", record_id(Node, node_id)),
         ]
-        return self._execute(_bulk_delete(self, "analysis-node-logs", params, auth))
+        return self._run(_bulk_delete(self, "analysis-node-logs", params, auth))
 
     @special
     def delete_analysis_logs(self, analysis_id: IdLike, *, auth: AuthArg = USE_CLIENT_AUTH) -> None:
         """Delete every log line of an analysis."""
         params = [("filter[analysisId]", record_id(Analysis, analysis_id))]
-        return self._execute(_bulk_delete(self, "analysis-logs", params, auth))
+        return self._run(_bulk_delete(self, "analysis-logs", params, auth))
 
 
-def _credentials_url(client: ServiceCore, model: type[Resource], ident: object, tail: str) -> httpx.URL:
+def _credentials_url(client: ServiceClient, model: type[Record], ident: object, tail: str) -> httpx.URL:
     return client.url(lit(model.meta.path), record_id(model, ident), lit(tail))
 
 
 def _read(
-    client: ServiceCore,
-    model: type[Resource],
+    client: ServiceClient,
+    model: type[Record],
     ident: object,
     tail: str,
     payload: type[PayloadT],
@@ -234,12 +229,12 @@ def _read(
             "selection (leave meta and fields out)"
         )
     url = _credentials_url(client, model, ident, tail)
-    return Call("GET", url, bare_or_none(payload), none_on_404=True, auth=auth)
+    return Call("GET", url, bare_or_none(payload), none_on_404=True, auth=auth, client=client)
 
 
 def _rotate(
-    client: ServiceCore,
-    model: type[Resource],
+    client: ServiceClient,
+    model: type[Record],
     ident: object,
     secret: str | Unset | None,
     name: str | Unset,
@@ -250,12 +245,16 @@ def _rotate(
     given = {"secret": secret, "name": name, "displayName": display_name}
     body = {key: value for key, value in given.items() if value is not UNSET}
     url = _credentials_url(client, model, ident, "client/credentials")
-    return Call("POST", url, bare(ClientCredentials), json=body, auth=auth)
+    return Call("POST", url, bare(ClientCredentials), json=body, auth=auth, client=client)
 
 
-def _bulk_delete(client: ServiceCore, path: str, params: list[tuple[str, str]], auth: AuthArg) -> Call[None]:
+def _bulk_delete(
+    client: ServiceClient, path: str, params: list[tuple[str, str]], auth: AuthArg
+) -> Call[None]:
     url = client.url(lit(path))
-    return Call("DELETE", url, lambda _r: None, params=params, expected=(200, 202, 204), auth=auth)
+    return Call(
+        "DELETE", url, lambda _r: None, params=params, expected=(200, 202, 204), auth=auth, client=client
+    )
 
 
 declare(

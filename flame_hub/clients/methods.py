@@ -35,6 +35,7 @@ clients, ``aio.pyi`` for the async ones); a test fails while they are stale.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import inspect
 import types
@@ -47,24 +48,24 @@ import httpx
 from typing_extensions import Self
 
 from flame_hub._unset import UNSET
-from flame_hub.clients.base import USE_CLIENT_AUTH, AsyncBaseClient, ServiceCore
-from flame_hub.clients.engine import (
+from flame_hub.clients.params import page_window, query_from_find
+from flame_hub.engine.calls import (
     Call,
     create_call,
     delete_call,
+    empty_call,
     list_call,
     retrieve_call,
     retrieve_with_meta_call,
     update_call,
 )
-from flame_hub.clients.params import page_window, query_from_find
-from flame_hub.models.base import ListMeta, Page, Resource, ResourceT, schema_of
-from flame_hub.models.payload import Payload
+from flame_hub.engine.client import USE_CLIENT_AUTH, ServiceClient
+from flame_hub.orm.manager import Manager
 from flame_hub.query.compiler import EmptyResultSet
 from flame_hub.query.query import FieldSelection
-
-if TYPE_CHECKING:
-    from flame_hub.query.manager import Manager
+from flame_hub.schema.envelopes import ListMeta, Page
+from flame_hub.schema.payload import Payload
+from flame_hub.schema.record import Record, RecordT, schema_of
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -86,7 +87,6 @@ __all__ = [
     "Update",
     "declare",
     "default_includes",
-    "empty_call",
     "reads",
     "special",
 ]
@@ -113,25 +113,20 @@ STUB_IMPORTS: dict[str, str] = {
     "Literal": "typing",
     "Mapping": "collections.abc",
     "Sequence": "collections.abc",
-    "AuthArg": "flame_hub.clients.base",
+    "AuthArg": "flame_hub.engine.client",
     "FieldsArg": "flame_hub.clients.methods",
     "FilterArg": "flame_hub.clients.methods",
     "IncludeArg": "flame_hub.clients.methods",
     "PageArg": "flame_hub.clients.methods",
     "SortArg": "flame_hub.clients.methods",
-    "IdLike": "flame_hub.models.base",
-    "ListMeta": "flame_hub.models.base",
-    "SingleResourceMeta": "flame_hub.models.base",
+    "IdLike": "flame_hub.schema.record",
+    "ListMeta": "flame_hub.schema.envelopes",
+    "SingleResourceMeta": "flame_hub.schema.envelopes",
     "Unset": "flame_hub._unset",
 }
 
 
-def empty_call(result: Any) -> Call[Any]:
-    """A call that sends nothing and yields ``result`` (a query that can match nothing)."""
-    return Call("", httpx.URL("about:blank"), lambda _response: result)
-
-
-def default_includes(model: type[Resource]) -> tuple[str, ...]:
+def default_includes(model: type[Record]) -> tuple[str, ...]:
     """What the seed-style readers include when ``include=`` is left out: every relation, as 0.5.5 did."""
     return tuple(schema_of(model).includes)
 
@@ -142,7 +137,7 @@ def default_includes(model: type[Resource]) -> tuple[str, ...]:
 def _twins(
     name: str, sync: Callable[..., Any], signature: inspect.Signature, doc: str | None
 ) -> tuple[Any, Any]:
-    """The sync function and its ``async def`` twin (which awaits what the async client's ``_execute`` gives)."""
+    """The sync function and its ``async def`` twin (which awaits what the async client's ``_run`` gives)."""
 
     async def asynchronous(self: Any, /, *args: Any, **kwargs: Any) -> Any:
         return await sync(self, *args, **kwargs)
@@ -168,7 +163,7 @@ class _TwinDescriptor:
 
     def __get__(self, instance: object, owner: type | None = None) -> Any:
         cls = owner if owner is not None else type(instance)
-        function = self._async if issubclass(cls, AsyncBaseClient) else self._sync
+        function = self._async if getattr(cls, "is_async", False) else self._sync
         return function if instance is None else types.MethodType(function, instance)
 
 
@@ -195,7 +190,7 @@ else:
     def special(function):
         """Mark a hand-written client method: sync clients run it, async clients get an ``async def`` twin.
 
-        The method builds its call and returns ``self._execute(call)``; through an async client that
+        The method builds its call and returns ``self._run(call)``; through an async client that
         is a coroutine, which the twin awaits. Use it only where a method has logic of its own (a
         special route, a check no declaration can state); everything else is declared.
         """
@@ -250,7 +245,7 @@ class Operation(_TwinDescriptor):
     prefix: ClassVar[str]
     plural: ClassVar[bool] = False
 
-    def __init__(self, model: type[Resource]) -> None:
+    def __init__(self, model: type[Record]) -> None:
         self.model = model
         meta = model.meta
         self.name = f"{self.prefix}_{meta.plural if self.plural else meta.singular}"
@@ -264,7 +259,7 @@ class Operation(_TwinDescriptor):
         """The parameters after ``self`` (annotations are stub texts)."""
         raise NotImplementedError
 
-    def call(self, client: ServiceCore, arguments: dict[str, Any]) -> Call[Any]:
+    def call(self, client: ServiceClient, arguments: dict[str, Any]) -> Call[Any]:
         """The call for one invocation (``arguments``: every parameter, defaults applied)."""
         raise NotImplementedError
 
@@ -291,7 +286,7 @@ class Operation(_TwinDescriptor):
             bound.apply_defaults()
             arguments = dict(bound.arguments)
             del arguments["self"]
-            return client._execute(operation.call(client, arguments))
+            return client._run(operation.call(client, arguments))
 
         self._sync, self._async = _twins(name, method, signature, self.describe())
 
@@ -381,7 +376,7 @@ class Find(Operation):
             ({"meta": "meta: Literal[True]"}, f"tuple[list[{model}], ListMeta]"),
         ]
 
-    def call(self, client: ServiceCore, arguments: dict[str, Any]) -> Call[Any]:
+    def call(self, client: ServiceClient, arguments: dict[str, Any]) -> Call[Any]:
         model, meta = self.model, bool(arguments["meta"])
         explicit = arguments["include"] is not None
         limit, offset = page_window(arguments["page"])
@@ -400,7 +395,6 @@ class Find(Operation):
                 limit=limit,
                 offset=offset,
                 auth=arguments["auth"],
-                client=client,
                 warn_includes=explicit,
             )
         except EmptyResultSet:
@@ -409,10 +403,10 @@ class Find(Operation):
         inner = call.parse
 
         def parse(response: httpx.Response) -> Any:
-            page: Page[Resource] = inner(response)
+            page: Page[Record] = inner(response)
             return (page.items, page.meta) if meta else page.items
 
-        return Call(call.method, call.url, parse, params=call.params, auth=call.auth)
+        return dataclasses.replace(call, parse=parse)
 
 
 class GetAll(Find):
@@ -447,7 +441,7 @@ class Get(Operation):
             ({"meta": "meta: Literal[True]"}, f"tuple[{model}, SingleResourceMeta] | None"),
         ]
 
-    def call(self, client: ServiceCore, arguments: dict[str, Any]) -> Call[Any]:
+    def call(self, client: ServiceClient, arguments: dict[str, Any]) -> Call[Any]:
         model, include = self.model, arguments["include"]
         explicit = include is not None
         if not explicit:
@@ -462,7 +456,6 @@ class Get(Operation):
             fields=query.fields or None,
             includes=query.includes,
             auth=arguments["auth"],
-            client=client,
             warn_includes=explicit,
         )
 
@@ -484,9 +477,9 @@ class Delete(Operation):
     def variants(self) -> list[tuple[dict[str, str], str]]:
         return [({}, "None")]
 
-    def call(self, client: ServiceCore, arguments: dict[str, Any]) -> Call[Any]:
-        call = delete_call(client, self.model, arguments[self.id_arg], auth=arguments["auth"], client=client)
-        return Call(call.method, call.url, lambda _r: None, expected=call.expected, auth=call.auth)
+    def call(self, client: ServiceClient, arguments: dict[str, Any]) -> Call[Any]:
+        call = delete_call(client, self.model, arguments[self.id_arg], auth=arguments["auth"])
+        return dataclasses.replace(call, parse=lambda _r: None)
 
 
 class _Write(Operation):
@@ -496,7 +489,7 @@ class _Write(Operation):
 
     def __init__(
         self,
-        model: type[Resource],
+        model: type[Record],
         *args: str | Arg,
         check: Callable[[Mapping[str, Any]], None] | None = None,
     ) -> None:
@@ -567,7 +560,7 @@ class Create(_Write):
 
     def __init__(
         self,
-        model: type[Resource],
+        model: type[Record],
         *args: str | Arg,
         check: Callable[[Mapping[str, Any]], None] | None = None,
         expected: tuple[int, ...] = (201,),
@@ -581,13 +574,12 @@ class Create(_Write):
             "the keyword-only ones set fields flame-hub-client 0.5.5 did not offer."
         )
 
-    def call(self, client: ServiceCore, arguments: dict[str, Any]) -> Call[Any]:
+    def call(self, client: ServiceClient, arguments: dict[str, Any]) -> Call[Any]:
         return create_call(
             client,
             self.model,
             self._data(arguments),
             auth=arguments["auth"],
-            client=client,
             expected=self.expected,
         )
 
@@ -604,18 +596,17 @@ class Update(_Write):
             "record. A field the Hub does not let change raises FieldError instead of being dropped."
         )
 
-    def call(self, client: ServiceCore, arguments: dict[str, Any]) -> Call[Any]:
+    def call(self, client: ServiceClient, arguments: dict[str, Any]) -> Call[Any]:
         return update_call(
             client,
             self.model,
             arguments[self.id_arg],
             self._data(arguments),
             auth=arguments["auth"],
-            client=client,
         )
 
 
-def reads(model: type[Resource]) -> list[Operation]:
+def reads(model: type[Record]) -> list[Operation]:
     """``get_<plural>``, ``find_<plural>``, ``get_<singular>`` and ``delete_<singular>``, as far as the
     resource has the routes."""
     operations = model.meta.operations
@@ -676,22 +667,20 @@ def _render(annotation: Any, imports: dict[str, str]) -> str:
 # -- managers and the facade base ---------------------------------------------------------------------
 
 
-class ClientManager(Generic[ResourceT]):
+class ClientManager(Generic[RecordT]):
     """Declares a manager on a service client: ``hub.core.nodes`` is a ``Manager[Node]`` bound to it."""
 
-    def __init__(self, model: type[ResourceT]) -> None:
+    def __init__(self, model: type[RecordT]) -> None:
         self.model = model
 
     @overload
     def __get__(self, client: None, owner: type) -> Self: ...
     @overload
-    def __get__(self, client: object, owner: type) -> Manager[ResourceT]: ...
-    def __get__(self, client: object | None, owner: type) -> Self | Manager[ResourceT]:
-        from flame_hub.query.manager import Manager
-
+    def __get__(self, client: object, owner: type) -> Manager[RecordT]: ...
+    def __get__(self, client: object | None, owner: type) -> Self | Manager[RecordT]:
         return self if client is None else Manager(self.model, client)
 
 
-class ResourceFacade(ServiceCore):
-    """Base of the clients' method classes: the declared methods run their calls through ``_execute``,
-    which the sync or the async base client provides (it must come first in the bases)."""
+class ResourceFacade(ServiceClient):
+    """Base of the clients' method classes: the declared methods run their calls with ``_run``, which the
+    sync or the async base client provides (it must come first in the bases)."""

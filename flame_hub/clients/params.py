@@ -18,15 +18,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from flame_hub.exceptions import QueryValueError
-from flame_hub.models.base import Resource
 from flame_hub.query.lookups import LOOKUPS, Condition, check_lookup, split_lookup
 from flame_hub.query.query import FieldSelection, Q, Query
+from flame_hub.schema.envelopes import MAX_PAGE_LIMIT
+from flame_hub.schema.record import Record
 from flame_hub.types import FilterOperator
 
-__all__ = ["MAX_PAGE_LIMIT", "page_window", "parse_bracket_value", "query_from_find"]
-
-#: The Hub's page cap (every core, storage and authup collection).
-MAX_PAGE_LIMIT = 50
+__all__ = ["page_window", "parse_bracket_value", "query_from_find"]
 
 _OPERATORS: dict[str, str] = {
     "": "exact",
@@ -150,7 +148,7 @@ def _includes(include: Any) -> tuple[str, ...]:
 
 
 def query_from_find(
-    model: type[Resource],
+    model: type[Record],
     *,
     filter: Mapping[str, Any] | None = None,
     sort: Any = None,

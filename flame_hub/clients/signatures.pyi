@@ -6,8 +6,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Literal, overload
 
 from flame_hub._unset import Unset
-from flame_hub.clients.base import AuthArg
 from flame_hub.clients.methods import FieldsArg, FilterArg, IncludeArg, PageArg, SortArg
+from flame_hub.engine.client import AuthArg
 from flame_hub.models.auth import (
     Client,
     ClientPermission,
@@ -22,7 +22,6 @@ from flame_hub.models.auth import (
     UserPermission,
     UserRole,
 )
-from flame_hub.models.base import IdLike, ListMeta, SingleResourceMeta
 from flame_hub.models.core import (
     Analysis,
     AnalysisBucket,
@@ -41,6 +40,8 @@ from flame_hub.models.core import (
     RegistryProject,
 )
 from flame_hub.models.storage import Bucket, BucketFile
+from flame_hub.schema.envelopes import ListMeta, SingleResourceMeta
+from flame_hub.schema.record import IdLike
 from flame_hub.types import AnalysisBucketType
 
 __all__ = ["AuthSignatures", "CoreSignatures", "StorageSignatures"]

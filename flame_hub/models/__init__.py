@@ -22,19 +22,7 @@ from flame_hub.models.auth import (
     UserPermission,
     UserRole,
 )
-from flame_hub.models.base import (
-    IsIncludable,
-    IsOptionalField,
-    ItemEnvelope,
-    ListEnvelope,
-    ListMeta,
-    Page,
-    Resource,
-    ResourceMeta,
-    SingleResourceMeta,
-    get_field_names,
-    get_includable_names,
-)
+from flame_hub.models.base import Resource
 from flame_hub.models.compat import (
     UNSET,
     AccessToken,
@@ -99,8 +87,11 @@ from flame_hub.models.core import (
     Registry,
     RegistryProject,
 )
-from flame_hub.models.payload import Payload
 from flame_hub.models.storage import Bucket, BucketFile
+from flame_hub.schema.envelopes import ItemEnvelope, ListEnvelope, ListMeta, Page, SingleResourceMeta
+from flame_hub.schema.fields import IsIncludable, IsOptionalField
+from flame_hub.schema.payload import Payload
+from flame_hub.schema.record import ResourceMeta, get_field_names, get_includable_names
 from flame_hub.types import AnalysisBucketType, AnalysisCommand, NodeType, ProjectNodeApprovalStatus
 
 __all__ = [
@@ -195,6 +186,3 @@ __all__ = [
     "get_field_names",
     "get_includable_names",
 ]
-
-# Attach ``Resource.objects`` (the query layer imports the models, so it is attached from here last).
-import flame_hub.query.manager  # noqa: F401

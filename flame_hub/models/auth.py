@@ -21,8 +21,8 @@ from __future__ import annotations
 from typing import Annotated, ClassVar
 from uuid import UUID
 
-from flame_hub.models.base import (
-    ALL_OPERATIONS,
+from flame_hub.models.base import Entity
+from flame_hub.schema.fields import (
     CREATE_ONLY,
     INCLUDE,
     LEGACY,
@@ -30,11 +30,9 @@ from flame_hub.models.base import (
     REQUIRED,
     REQUIRED_CREATE_ONLY,
     SECRET,
-    Entity,
     FieldSpec,
-    Operation,
-    ResourceMeta,
 )
+from flame_hub.schema.record import ALL_OPERATIONS, Operation, ResourceMeta
 from flame_hub.types import ClientAuthMethod, DecisionStrategy, RealmScope, TokenBindingMethod
 
 __all__ = [
@@ -64,8 +62,6 @@ _WRITE_ONLY_SECRET = FieldSpec(secret=True)
 def _authup(
     path: str,
     domain: str,
-    singular: str,
-    plural: str,
     *,
     filters: tuple[str, ...],
     sorts: tuple[str, ...],
@@ -91,8 +87,6 @@ def _authup(
         multi_sort=False,
         by_name=by_name,
         record_query=record_query,
-        singular=singular,
-        plural=plural,
     )
 
 
@@ -102,8 +96,6 @@ class Realm(Entity):
     meta: ClassVar[ResourceMeta] = _authup(
         "realms",
         "realm",
-        "realm",
-        "realms",
         filters=("id", "name", "display_name", "built_in"),
         sorts=("id", "name", "created_at", "updated_at"),
         by_name=True,
@@ -121,8 +113,6 @@ class User(Entity):
     meta: ClassVar[ResourceMeta] = _authup(
         "users",
         "user",
-        "user",
-        "users",
         filters=("id", "name", "display_name", "realm_id", "active"),
         sorts=("id", "name", "display_name", "created_at", "updated_at"),
         by_name=True,
@@ -152,8 +142,6 @@ class Role(Entity):
     meta: ClassVar[ResourceMeta] = _authup(
         "roles",
         "role",
-        "role",
-        "roles",
         filters=("id", "name", "display_name", "built_in", "target", "client_id", "realm_id"),
         sorts=("id", "name", "created_at", "updated_at"),
         by_name=True,
@@ -176,8 +164,6 @@ class Permission(Entity):
     meta: ClassVar[ResourceMeta] = _authup(
         "permissions",
         "permission",
-        "permission",
-        "permissions",
         filters=("id", "name", "display_name", "built_in", "realm_id", "client_id"),
         sorts=("id", "name", "created_at", "updated_at"),
         by_name=True,
@@ -202,8 +188,6 @@ class Scope(Entity):
     meta: ClassVar[ResourceMeta] = _authup(
         "scopes",
         "scope",
-        "scope",
-        "scopes",
         filters=("id", "name", "display_name", "built_in", "realm_id"),
         sorts=("id", "name", "created_at", "updated_at"),
         by_name=True,
@@ -223,8 +207,6 @@ class Client(Entity):
     meta: ClassVar[ResourceMeta] = _authup(
         "clients",
         "client",
-        "client",
-        "clients",
         filters=("id", "name", "display_name", "realm_id", "active", "built_in"),
         # Clients cannot be sorted by name (auth.md §3.7).
         sorts=("id", "created_at", "updated_at"),
@@ -279,8 +261,6 @@ class RolePermission(_PermissionBinding):
     meta: ClassVar[ResourceMeta] = _authup(
         "role-permissions",
         "rolePermission",
-        "role_permission",
-        "role_permissions",
         filters=("id", "role_id", "permission_id", "role_realm_id", "permission_realm_id", "policy_id"),
         sorts=_JUNCTION_SORTS,
     )
@@ -297,8 +277,6 @@ class UserPermission(_PermissionBinding):
     meta: ClassVar[ResourceMeta] = _authup(
         "user-permissions",
         "userPermission",
-        "user_permission",
-        "user_permissions",
         filters=("id", "user_id", "permission_id", "user_realm_id", "permission_realm_id", "policy_id"),
         sorts=_JUNCTION_SORTS,
     )
@@ -315,8 +293,6 @@ class ClientPermission(_PermissionBinding):
     meta: ClassVar[ResourceMeta] = _authup(
         "client-permissions",
         "clientPermission",
-        "client_permission",
-        "client_permissions",
         filters=("id", "client_id", "permission_id", "client_realm_id", "permission_realm_id", "policy_id"),
         sorts=_JUNCTION_SORTS,
     )
@@ -341,8 +317,6 @@ class UserRole(_RoleBinding):
     meta: ClassVar[ResourceMeta] = _authup(
         "user-roles",
         "userRole",
-        "user_role",
-        "user_roles",
         filters=("id", "user_id", "role_id", "user_realm_id", "role_realm_id"),
         sorts=_JUNCTION_SORTS,
         operations=_JUNCTION_OPS,
@@ -360,8 +334,6 @@ class ClientRole(_RoleBinding):
     meta: ClassVar[ResourceMeta] = _authup(
         "client-roles",
         "clientRole",
-        "client_role",
-        "client_roles",
         filters=("id", "client_id", "role_id", "client_realm_id", "role_realm_id"),
         sorts=_JUNCTION_SORTS,
         operations=_JUNCTION_OPS,
@@ -378,8 +350,6 @@ class ClientScope(Entity):
     meta: ClassVar[ResourceMeta] = _authup(
         "client-scopes",
         "clientScope",
-        "client_scope",
-        "client_scopes",
         filters=("id", "client_id", "scope_id", "default", "client_realm_id", "scope_realm_id"),
         sorts=(
             "id",

@@ -28,14 +28,7 @@ from flame_hub.models.auth import (
     UserPermission,
     UserRole,
 )
-from flame_hub.models.base import (
-    SECRET,
-    ItemEnvelope,
-    ListEnvelope,
-    ListMeta,
-    Resource,
-    schema_of,
-)
+from flame_hub.models.base import Resource
 from flame_hub.models.core import (
     Analysis,
     AnalysisBucket,
@@ -48,8 +41,11 @@ from flame_hub.models.core import (
     Registry,
     RegistryProject,
 )
-from flame_hub.models.payload import Payload
 from flame_hub.models.storage import Bucket
+from flame_hub.schema.envelopes import ItemEnvelope, ListEnvelope, ListMeta
+from flame_hub.schema.fields import SECRET
+from flame_hub.schema.payload import Payload
+from flame_hub.schema.record import schema_of
 
 __all__ = [
     "UNSET",

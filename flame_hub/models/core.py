@@ -21,7 +21,8 @@ from uuid import UUID
 
 from pydantic import BeforeValidator, Field
 
-from flame_hub.models.base import (
+from flame_hub.models.base import Entity, Resource
+from flame_hub.schema.fields import (
     CREATE_ONLY,
     INCLUDE,
     LEGACY,
@@ -29,13 +30,10 @@ from flame_hub.models.base import (
     REQUIRED,
     REQUIRED_CREATE_ONLY,
     SECRET,
-    Entity,
     FieldSpec,
-    Operation,
-    Resource,
-    ResourceMeta,
 )
-from flame_hub.models.payload import Payload
+from flame_hub.schema.payload import Payload
+from flame_hub.schema.record import Operation, ResourceMeta
 from flame_hub.types import (
     AnalysisBucketType,
     ApprovalStatus,
@@ -148,8 +146,6 @@ class MasterImageGroup(Entity):
         sorts=(),
         operations=_READ_DELETE,
         default_ordering=(),
-        singular="master_image_group",
-        plural="master_image_groups",
     )
 
     name: Annotated[str | None, READ_ONLY] = None
@@ -168,8 +164,6 @@ class MasterImage(Entity):
         sorts=("path",),
         operations=_READ_DELETE,
         default_ordering=("path",),
-        singular="master_image",
-        plural="master_images",
     )
 
     name: Annotated[str | None, READ_ONLY] = None
@@ -194,8 +188,6 @@ class Registry(Entity):
         filters=("id", "name"),
         sorts=("id", "updated_at", "created_at"),
         default_ordering=("created_at", "id"),
-        singular="registry",
-        plural="registries",
     )
 
     name: Annotated[str | None, REQUIRED] = None
@@ -214,8 +206,6 @@ class RegistryProject(Entity):
         filters=("id", "name", "registry_id", "external_name", "type"),
         sorts=("id", "updated_at", "created_at"),
         default_ordering=("created_at", "id"),
-        singular="registry_project",
-        plural="registry_projects",
     )
 
     registry_id: Annotated[UUID | None, REQUIRED_CREATE_ONLY] = None
@@ -249,8 +239,6 @@ class Node(Entity):
         filters=("id", "name", "online", "hidden", "client_id", "realm_id", "robot_id"),
         sorts=("name", "updated_at", "created_at"),
         default_ordering=("created_at", "name"),
-        singular="node",
-        plural="nodes",
     )
 
     name: Annotated[str | None, REQUIRED] = None
@@ -282,8 +270,6 @@ class Project(Entity):
         filters=("id", "name", "display_name", "realm_id", "user_id"),
         sorts=("id", "name", "display_name", "updated_at", "created_at"),
         default_ordering=("created_at", "id"),
-        singular="project",
-        plural="projects",
     )
 
     # Not required: the Hub generates ``adjective-noun-xxxxxx`` when it is omitted.
@@ -311,8 +297,6 @@ class ProjectNode(Entity):
         filters=("approval_status", "project_realm_id", "project_id", "node_realm_id", "node_id"),
         sorts=("created_at", "updated_at"),
         default_ordering=("created_at",),
-        singular="project_node",
-        plural="project_nodes",
     )
 
     project_id: Annotated[UUID | None, REQUIRED_CREATE_ONLY] = None
@@ -350,8 +334,6 @@ class Analysis(Entity):
         sorts=("name", "display_name", "created_at", "updated_at"),
         # The Hub's own default is ``updatedAt`` descending, which moves while paging; created_at does not.
         default_ordering=("created_at", "name"),
-        singular="analysis",
-        plural="analyses",
     )
 
     project_id: Annotated[UUID | None, REQUIRED_CREATE_ONLY] = None
@@ -413,8 +395,6 @@ class AnalysisNode(Entity):
         ),
         sorts=("created_at", "updated_at"),
         default_ordering=("created_at",),
-        singular="analysis_node",
-        plural="analysis_nodes",
     )
 
     analysis_id: Annotated[UUID | None, REQUIRED_CREATE_ONLY] = None
@@ -444,8 +424,6 @@ class AnalysisNodeEvent(Entity):
         sorts=("created_at", "updated_at"),
         operations=_READ,
         default_ordering=("created_at",),
-        singular="analysis_node_event",
-        plural="analysis_node_events",
     )
 
     event_id: Annotated[UUID | None, READ_ONLY] = None
@@ -481,8 +459,6 @@ class AnalysisLog(Log, Resource):
         sorts=(),
         operations=frozenset({"list"}),
         default_ordering=(),
-        singular="analysis_log",
-        plural="analysis_logs",
     )
 
     analysis_id: Annotated[UUID | None, READ_ONLY] = None
@@ -499,8 +475,6 @@ class AnalysisNodeLog(Log, Resource):
         sorts=(),
         operations=frozenset({"list", "create"}),
         default_ordering=(),
-        singular="analysis_node_log",
-        plural="analysis_node_logs",
     )
 
     analysis_id: Annotated[UUID | None, REQUIRED_CREATE_ONLY] = None
@@ -525,8 +499,6 @@ class AnalysisBucket(Entity):
         # ``POST analysis-buckets/:id`` exists but has no updatable field (a no-op), so "update" is left out.
         operations=_NO_UPDATE,
         default_ordering=("created_at", "type"),
-        singular="analysis_bucket",
-        plural="analysis_buckets",
     )
 
     type: Annotated[_BucketType, REQUIRED_CREATE_ONLY] = None
@@ -546,8 +518,6 @@ class AnalysisBucketFile(Entity):
         filters=("path", "root", "analysis_bucket_id", "analysis_id"),
         sorts=("path", "created_at", "updated_at"),
         default_ordering=("created_at", "path"),
-        singular="analysis_bucket_file",
-        plural="analysis_bucket_files",
     )
 
     analysis_bucket_id: Annotated[UUID | None, REQUIRED_CREATE_ONLY] = None

@@ -9,15 +9,9 @@ from __future__ import annotations
 from typing import Annotated, ClassVar
 from uuid import UUID
 
-from flame_hub.models.base import (
-    CREATE_ONLY,
-    INCLUDE,
-    READ_ONLY,
-    REQUIRED_CREATE_ONLY,
-    Entity,
-    Operation,
-    ResourceMeta,
-)
+from flame_hub.models.base import Entity
+from flame_hub.schema.fields import CREATE_ONLY, INCLUDE, READ_ONLY, REQUIRED_CREATE_ONLY
+from flame_hub.schema.record import Operation, ResourceMeta
 from flame_hub.types import ActorType
 
 __all__ = ["Bucket", "BucketFile"]
@@ -39,8 +33,6 @@ class Bucket(Entity):
         # A name works in place of the id, but only when no query parameters are sent (§4.1), and it
         # returns the first match since names are not unique.
         by_name=True,
-        singular="bucket",
-        plural="buckets",
     )
 
     name: Annotated[str | None, REQUIRED_CREATE_ONLY] = None
@@ -63,8 +55,6 @@ class BucketFile(Entity):
         sorts=("id", "directory", "name", "updated_at", "created_at"),
         operations=frozenset[Operation]({"list", "get", "delete"}),
         default_ordering=("created_at", "id"),
-        singular="bucket_file",
-        plural="bucket_files",
     )
 
     name: Annotated[str | None, READ_ONLY] = None

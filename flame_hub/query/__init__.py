@@ -1,4 +1,4 @@
-"""The query layer: lookups, the plain ``Query``, its compiler, and (on top) QuerySets and managers."""
+"""The query language, pure data and no IO: lookups, ``Q``, ``Query``, and the compiler (``Query`` + schema → Hub parameters)."""
 
 from flame_hub.query.lookups import Condition
 from flame_hub.query.query import FieldSelection, Q, Query

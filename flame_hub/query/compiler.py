@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from typing import Any, Literal, Union, get_args, get_origin
 
 from flame_hub.exceptions import FieldError, NotSupportedError, QueryValueError
-from flame_hub.models.base import Resource, schema_of
 from flame_hub.query.lookups import STRING_LOOKUPS, Condition, check_lookup, did_you_mean
 from flame_hub.query.query import FieldSelection, Q, Query
+from flame_hub.schema.record import Record, schema_of
 
 __all__ = [
     "EmptyResultSet",
@@ -63,7 +63,7 @@ class ResolvedField:
     includes: tuple[str, ...]
 
 
-def _names(model: type[Resource], purpose: str) -> tuple[str, ...]:
+def _names(model: type[Record], purpose: str) -> tuple[str, ...]:
     meta = model.meta
     if purpose == "filter":
         return meta.filters
@@ -72,7 +72,7 @@ def _names(model: type[Resource], purpose: str) -> tuple[str, ...]:
     return schema_of(model).columns
 
 
-def _lookup_name(model: type[Resource], name: str) -> str:
+def _lookup_name(model: type[Record], name: str) -> str:
     """Accept the Python name or the wire (camelCase) name of a field."""
     schema = schema_of(model)
     if name in schema.fields:
@@ -81,7 +81,7 @@ def _lookup_name(model: type[Resource], name: str) -> str:
 
 
 def resolve_field(
-    model: type[Resource], path: Sequence[str], purpose: Literal["filter", "sort", "fields"]
+    model: type[Record], path: Sequence[str], purpose: Literal["filter", "sort", "fields"]
 ) -> ResolvedField:
     """Resolve ``("project", "name")`` for filtering, sorting or field selection, or raise FieldError."""
     wire_parts: list[str] = []
@@ -151,7 +151,7 @@ def _kind(annotation: Any) -> str:
 def _format(field: ResolvedField, value: Any) -> str:
     """The wire text of one value for the field's kind (``None`` is handled by the lookups)."""
     kind = field.kind
-    if isinstance(value, Resource):
+    if isinstance(value, Record):
         value = getattr(value, "id", None)
         if value is None:
             raise QueryValueError(f"{field.label}: the record given as a value has no id (was it saved?)")
@@ -212,7 +212,7 @@ class _Compiled:
     values: tuple[str | None, ...]  # None stands for null
 
 
-def _compile_condition(model: type[Resource], condition: Condition) -> _Compiled:
+def _compile_condition(model: type[Record], condition: Condition) -> _Compiled:
     field = resolve_field(model, condition.path, "filter")
     lookup, value = condition.lookup, condition.value
     if lookup == "isnull":
@@ -329,7 +329,7 @@ def _flat_and(q: Q) -> list[tuple[Condition, bool]] | None:
     return out
 
 
-def _expression_tree(model: type[Resource], q: Q, includes: list[str]) -> str:
+def _expression_tree(model: type[Record], q: Q, includes: list[str]) -> str:
     parts: list[str] = []
     for child in q.children:
         if isinstance(child, Q):
@@ -342,7 +342,7 @@ def _expression_tree(model: type[Resource], q: Q, includes: list[str]) -> str:
     return f"not({text})" if q.negated else text
 
 
-def compile_filter(model: type[Resource], where: Q) -> tuple[Params, tuple[str, ...]]:
+def compile_filter(model: type[Record], where: Q) -> tuple[Params, tuple[str, ...]]:
     """The filter parameters of a condition tree and the includes its relation paths need.
 
     Raises :class:`EmptyResultSet` when nothing can match (an ``in`` with no values AND-ed in).
@@ -372,7 +372,7 @@ def compile_filter(model: type[Resource], where: Q) -> tuple[Params, tuple[str, 
 # -- sort, fields, include --------------------------------------------------------------------------
 
 
-def compile_sort(model: type[Resource], ordering: Sequence[str]) -> tuple[str, tuple[str, ...]]:
+def compile_sort(model: type[Record], ordering: Sequence[str]) -> tuple[str, tuple[str, ...]]:
     """``("-created_at", "name")`` → ``"-createdAt,name"`` and the includes relation sorts need."""
     if not ordering:
         return "", ()
@@ -394,7 +394,7 @@ def compile_sort(model: type[Resource], ordering: Sequence[str]) -> tuple[str, t
     return ",".join(keys), tuple(includes)
 
 
-def compile_fields(model: type[Resource], selection: FieldSelection) -> str:
+def compile_fields(model: type[Record], selection: FieldSelection) -> str:
     """The ``fields`` parameter: ``id,name`` (exactly these), or ``+email,-publicKey`` (adjust the default)."""
     if not selection:
         return ""
@@ -411,7 +411,7 @@ def compile_fields(model: type[Resource], selection: FieldSelection) -> str:
     return ",".join([*("+" + w for w in wire(selection.add)), *("-" + w for w in wire(selection.remove))])
 
 
-def compile_includes(model: type[Resource], includes: Iterable[str]) -> tuple[str, ...]:
+def compile_includes(model: type[Record], includes: Iterable[str]) -> tuple[str, ...]:
     """Relation names (``"registry"``, ``"user__realm"``) → wire include paths (``registry``, ``user.realm``)."""
     out: list[str] = []
     for name in includes:
@@ -437,7 +437,7 @@ def _merge_includes(*groups: Iterable[str]) -> str:
 
 
 def compile_query(
-    model: type[Resource], query: Query, *, limit: int | None = None, offset: int | None = None
+    model: type[Record], query: Query, *, limit: int | None = None, offset: int | None = None
 ) -> Params:
     """All parameters of a list request, in a fixed order: page, filter, sort, include, fields.
 

@@ -40,10 +40,10 @@ from flame_hub.models import (
     Realm,
     Registry,
     RegistryProject,
+    Resource,
     Role,
     User,
 )
-from flame_hub.models.base import Resource
 
 __all__ = [
     "AnalysisFactory",

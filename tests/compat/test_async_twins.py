@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 
 import flame_hub
-from flame_hub.models.base import Resource
-from flame_hub.query.manager import Manager
-from flame_hub.query.queryset import QuerySet
+from flame_hub.models import Resource
+from flame_hub.orm.manager import Manager
+from flame_hub.orm.queryset import QuerySet
 
 #: Public callables of the async classes that are not coroutine functions, and why.
 NOT_COROUTINES = {

@@ -33,7 +33,7 @@ from pydantic import BaseModel
 
 import flame_hub
 from flame_hub._unset import UNSET
-from flame_hub.clients.base import USE_CLIENT_AUTH
+from flame_hub.engine.client import USE_CLIENT_AUTH
 
 HERE = Path(__file__).parent
 ROOT = HERE.parents[1]

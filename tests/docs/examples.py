@@ -276,8 +276,9 @@ def run_pytest(block: Block, directory: Path) -> None:
 
 def run_page(page: Path, directory: Path) -> int:
     """Run every block of a page; returns how many ran. Raises :class:`DocError` on the first failure."""
-    from flame_hub import Hub, connection
+    from flame_hub import Hub
     from flame_hub.auth import PasswordAuth
+    from flame_hub.engine import resolver
     from flame_hub.testing import FakeHub
 
     found = blocks(page)
@@ -312,5 +313,5 @@ def run_page(page: Path, directory: Path) -> int:
         os.chdir(here)
         os.environ.clear()
         os.environ.update(environment)
-        connection.reset()
+        resolver.reset()
     return ran

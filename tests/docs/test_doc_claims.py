@@ -19,7 +19,7 @@ import pytest
 
 from flame_hub import Retry, models
 from flame_hub.config import DEFAULT_TIMEOUT
-from flame_hub.models.base import Resource
+from flame_hub.models import Resource
 from flame_hub.query import Q, Query
 from flame_hub.query.compiler import _expression_tree, compile_query
 from flame_hub.query.lookups import LOOKUPS

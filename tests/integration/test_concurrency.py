@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from flame_hub import AsyncHub, Hub
-from flame_hub._sync import run_sync
+from flame_hub._driver import run_without_loop
 from flame_hub.auth import PasswordAuth
 from flame_hub.models import Node
 from flame_hub.testing import FakeHub, HubBackend
@@ -128,7 +128,7 @@ def test_sixteen_threads_share_one_sync_hub(
 
             start.wait()
             try:  # the scenario is written once; the sync client runs it without an event loop
-                run_sync(live(call, f"{run}-{index:02d}", THREAD_LIFE, CYCLES, halfway.tick))
+                run_without_loop(live(call, f"{run}-{index:02d}", THREAD_LIFE, CYCLES, halfway.tick))
             except BaseException as exc:  # reported below, with the thread's prefix in the message
                 errors.append(exc)
 

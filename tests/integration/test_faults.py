@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from flame_hub import Retry
+from flame_hub._driver import AsyncIO, BlockingIO
 from flame_hub.auth import PasswordAuth
 from flame_hub.exceptions import (
     HubConnectionError,
@@ -197,14 +198,18 @@ def test_retries_switched_off_surface_the_first_failure(mode: Mode, fake_hub: Fa
     mode.run(scenario, retry=False)
 
 
-def test_a_429_waits_as_long_as_retry_after_says(mode: Mode, fake_hub: FakeHub) -> None:
+def test_a_429_waits_as_long_as_retry_after_says(
+    mode: Mode, fake_hub: FakeHub, monkeypatch: pytest.MonkeyPatch
+) -> None:
     waits: list[float] = []
 
-    async def scenario() -> None:
-        async def record(seconds: float) -> None:  # measure the pause instead of taking it
-            waits.append(seconds)
+    async def record(_io: object, seconds: float) -> None:  # measure the pause instead of taking it
+        waits.append(seconds)
 
-        mode.hub.core._io_sleep = record
+    for io in (BlockingIO, AsyncIO):  # the driver's one way to wait between tries
+        monkeypatch.setattr(io, "sleep", record)
+
+    async def scenario() -> None:
         await mode.call(mode.hub.core, "get_nodes")
         fake_hub.faults.fail(NODES, 429, times=2, retry_after=3, method="GET")
         assert isinstance(await mode.call(mode.hub.core, "get_nodes"), list)
@@ -214,18 +219,19 @@ def test_a_429_waits_as_long_as_retry_after_says(mode: Mode, fake_hub: FakeHub) 
 
 
 def test_a_429_asking_for_longer_than_the_policy_allows_is_raised_at_once(
-    mode: Mode, fake_hub: FakeHub
+    mode: Mode, fake_hub: FakeHub, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    waits: list[float] = []
+
+    async def note(_io: object, seconds: float) -> None:
+        waits.append(seconds)
+
     async def scenario() -> None:
         await mode.call(mode.hub.core, "get_nodes")
         wire = Wire(mode.hub)
         fake_hub.faults.fail(NODES, 429, times=1, retry_after=60, method="GET")
-        waits: list[float] = []
-
-        async def note(seconds: float) -> None:  # the client's one way to wait between tries
-            waits.append(seconds)
-
-        mode.hub.core._io_sleep = note
+        for io in (BlockingIO, AsyncIO):  # the driver's one way to wait between tries
+            monkeypatch.setattr(io, "sleep", note)
         with pytest.raises(RateLimitError) as info:
             await mode.call(mode.hub.core, "get_nodes")
         assert waits == []  # raised without waiting

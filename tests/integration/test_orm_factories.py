@@ -11,7 +11,7 @@ import pytest
 
 import flame_hub
 from flame_hub import Hub
-from flame_hub.connection import reset
+from flame_hub.engine.resolver import reset
 from flame_hub.exceptions import ConfigurationError
 from flame_hub.models import MasterImage, Node, Project, Registry
 from flame_hub.testing import HubBackend

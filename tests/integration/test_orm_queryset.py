@@ -17,7 +17,7 @@ import pytest
 
 import flame_hub
 from flame_hub import Hub, Q
-from flame_hub.connection import reset
+from flame_hub.engine.resolver import reset
 from flame_hub.exceptions import (
     ConfigurationError,
     FieldError,

@@ -22,7 +22,7 @@ import pytest
 
 import flame_hub
 from flame_hub import Hub
-from flame_hub.connection import reset
+from flame_hub.engine.resolver import reset
 from flame_hub.models import Node, Project
 from flame_hub.testing import HubBackend
 from flame_hub.testing.factories import NodeFactory, ProjectFactory

@@ -179,7 +179,7 @@ def test_sync_calls_work_inside_a_running_event_loop(backend: HubBackend) -> Non
         try:
             return Realm.objects.filter(name="master").count()
         finally:
-            flame_hub.connection.reset()
+            flame_hub.engine.resolver.reset()
 
     assert asyncio.run(cell()) == 1
 

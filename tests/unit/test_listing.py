@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from flame_hub.models import Node, Project, Realm
-from flame_hub.query.plans import FALLBACK_WINDOW, IncompleteListingWarning, Listing
+from flame_hub.orm.listing import FALLBACK_WINDOW, IncompleteListingWarning, Listing
 from flame_hub.query.query import Query
 
 STAMP = datetime(2026, 1, 1, tzinfo=timezone.utc)

@@ -39,15 +39,9 @@ from flame_hub.models import (
     get_field_names,
     get_includable_names,
 )
-from flame_hub.models.base import (
-    ALL_OPERATIONS,
-    INCLUDE,
-    READ_ONLY,
-    FieldSpec,
-    item_adapter,
-    list_adapter,
-    schema_of,
-)
+from flame_hub.schema.envelopes import item_adapter, list_adapter
+from flame_hub.schema.fields import INCLUDE, READ_ONLY, FieldSpec
+from flame_hub.schema.record import ALL_OPERATIONS, schema_of
 from flame_hub.types import AnalysisBucketType
 
 RESOURCES: list[type[Resource]] = sorted(

@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 
 from flame_hub import CoreClient, Hub
 from flame_hub.auth import PasswordAuth
-from flame_hub.clients.base import lit, path_segment
+from flame_hub.engine.http import lit, path_segment
 from flame_hub.exceptions import (
     HubAPIError,
     InvalidIdError,

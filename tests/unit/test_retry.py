@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from flame_hub import AsyncCoreClient, CoreClient, Retry
+from flame_hub._driver import BlockingIO
 from flame_hub.exceptions import (
     BadRequestError,
     HubConnectionError,
@@ -44,15 +45,20 @@ class Script:
         return httpx.Response(status, json=body, headers=headers)
 
 
-def client(script: Script, retry: Retry | bool = FAST, waits: list[float] | None = None) -> CoreClient:
-    core = CoreClient("http://hub.test/core/", "token", transport=httpx.MockTransport(script), retry=retry)
-    if waits is not None:
+def client(script: Script, retry: Retry | bool = FAST) -> CoreClient:
+    return CoreClient("http://hub.test/core/", "token", transport=httpx.MockTransport(script), retry=retry)
 
-        async def record(seconds: float) -> None:
-            waits.append(seconds)
 
-        core._io_sleep = record  # type: ignore[method-assign]
-    return core
+@pytest.fixture
+def waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The pauses between tries, recorded instead of taken (the driver's one way to wait)."""
+    recorded: list[float] = []
+
+    async def record(_io: object, seconds: float) -> None:
+        recorded.append(seconds)
+
+    monkeypatch.setattr(BlockingIO, "sleep", record)
+    return recorded
 
 
 def test_a_read_is_repeated_after_5xx_and_429_until_it_succeeds() -> None:
@@ -61,17 +67,15 @@ def test_a_read_is_repeated_after_5xx_and_429_until_it_succeeds() -> None:
     assert len(script.requests) == 4
 
 
-def test_retry_after_is_honoured() -> None:
-    waits: list[float] = []
+def test_retry_after_is_honoured(waits: list[float]) -> None:
     script = Script((503, {"retry-after": "2"}), 200)
-    client(script, Retry(attempts=2, backoff=0.1, jitter=0.0), waits).request("GET", "nodes")
+    client(script, Retry(attempts=2, backoff=0.1, jitter=0.0)).request("GET", "nodes")
     assert waits == [2.0]
 
 
-def test_backoff_grows_exponentially_with_bounded_jitter() -> None:
-    waits: list[float] = []
+def test_backoff_grows_exponentially_with_bounded_jitter(waits: list[float]) -> None:
     script = Script(503, 503, 503, 200)
-    client(script, Retry(attempts=3, backoff=0.5, jitter=0.2), waits).request("GET", "nodes")
+    client(script, Retry(attempts=3, backoff=0.5, jitter=0.2)).request("GET", "nodes")
     for wait, base in zip(waits, (0.5, 1.0, 2.0), strict=True):
         assert base * 0.8 <= wait <= base * 1.2
 

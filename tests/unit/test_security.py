@@ -13,7 +13,7 @@ import pytest
 
 from flame_hub import CoreClient, Hub
 from flame_hub.auth import PasswordAuth
-from flame_hub.clients.base import InsecureTransportWarning, tls_verify
+from flame_hub.engine.http import InsecureTransportWarning, tls_verify
 from flame_hub.exceptions import HubAPIError, UnexpectedResponseError
 
 

@@ -10,8 +10,9 @@ import pytest
 
 from flame_hub import AuthClient, CoreClient, Hub, StorageClient, __version__
 from flame_hub.auth import ClientAuth, PasswordAuth, StaticAuth
-from flame_hub.clients.base import USE_CLIENT_AUTH, lit, path_segment
 from flame_hub.config import auth_from_env, derive_auth_url, service_urls, timeout_from_env
+from flame_hub.engine.client import USE_CLIENT_AUTH
+from flame_hub.engine.http import lit, path_segment
 from flame_hub.exceptions import (
     ConfigurationError,
     HubConnectionError,

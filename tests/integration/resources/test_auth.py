@@ -16,8 +16,8 @@ import pytest
 from flame_hub import Hub
 from flame_hub.auth import ClientAuth, PasswordAuth
 from flame_hub.exceptions import AuthenticationError, ConflictError, FieldError
+from flame_hub.models import Resource
 from flame_hub.models.auth import Client, Permission, Role, Scope, User
-from flame_hub.models.base import Resource
 from flame_hub.testing import HubBackend
 
 from .support import Records, ids, login

@@ -15,7 +15,7 @@ from flame_hub.clients.auth import AuthClient
 from flame_hub.clients.core import CoreClient
 from flame_hub.clients.methods import GetAll
 from flame_hub.clients.storage import StorageClient
-from flame_hub.models.base import Resource
+from flame_hub.models import Resource
 
 CLIENTS = {"auth": AuthClient, "core": CoreClient, "storage": StorageClient}
 

@@ -14,7 +14,7 @@ import pytest
 
 from flame_hub import Hub
 from flame_hub.auth import PasswordAuth
-from flame_hub.clients.engine import IncludeNotReturnedWarning
+from flame_hub.engine.parsers import IncludeNotReturnedWarning
 from flame_hub.exceptions import FieldError, NotSupportedError, UnauthorizedError
 from flame_hub.models.auth import Permission
 from flame_hub.models.core import Node, Project

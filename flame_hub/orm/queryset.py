@@ -9,8 +9,8 @@ bounded memory without caching.
 
 Reading page by page never yields a record twice, even where the database orders tied rows differently
 from page to page, and a listing that cannot show it saw every record (fewer distinct records than
-``meta.total``) says so with an :class:`~flame_hub.query.plans.IncompleteListingWarning` naming the fix
-(see :class:`~flame_hub.query.plans.Listing`).
+``meta.total``) says so with an :class:`~flame_hub.orm.listing.IncompleteListingWarning` naming the fix
+(see :class:`~flame_hub.orm.listing.Listing`).
 """
 
 from __future__ import annotations
@@ -18,22 +18,18 @@ from __future__ import annotations
 import html
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
+from typing import Any, Generic, TypeVar, overload
 
 from typing_extensions import Self
 
-from flame_hub.clients.params import MAX_PAGE_LIMIT
+from flame_hub._driver import Plan, Stream, arun, run
+from flame_hub.engine.client import ServiceClient
+from flame_hub.engine.resolver import client_for, resolve
 from flame_hub.exceptions import FieldError, NotSupportedError
-from flame_hub.models.base import Resource, ResourceT, schema_of
-from flame_hub.query.lookups import did_you_mean
-from flame_hub.query.plans import (
-    Listing,
-    Plan,
-    adrive,
-    astream_concurrently,
+from flame_hub.orm.listing import Listing
+from flame_hub.orm.plans import (
     count_plan,
     create_plan,
-    drive,
     exists_plan,
     first_plan,
     get_or_create_plan,
@@ -42,31 +38,36 @@ from flame_hub.query.plans import (
     ordered,
     page_plan,
     preview_plan,
-    stream,
+    records_plan,
     update_or_create_plan,
 )
+from flame_hub.query.lookups import did_you_mean
 from flame_hub.query.query import FieldSelection, Q, Query
+from flame_hub.schema.envelopes import MAX_PAGE_LIMIT
+from flame_hub.schema.record import Record, RecordT, schema_of
 
-if TYPE_CHECKING:
-    pass
-
-__all__ = ["QuerySet", "RowQuerySet"]
+__all__ = ["DEFAULT_PAGE_CONCURRENCY", "QuerySet", "RowQuerySet"]
 
 R = TypeVar("R")
+
+#: Pages read at once when a QuerySet iterates beyond its first page (a client's ``page_concurrency``
+#: overrides it). 16 was the fastest in the bulk-read benchmark (bench/); it changes how fast a listing's
+#: requests are sent, not how many.
+DEFAULT_PAGE_CONCURRENCY = 16
 Row = TypeVar("Row")
 
 #: Rows a repr shows (Django shows 20 and fetches 21 to know whether there are more).
 REPR_ROWS = 20
 
 
-class QuerySet(Generic[ResourceT]):
+class QuerySet(Generic[RecordT]):
     """A lazy query over ``model``; see the module docstring. Build one with ``Model.objects``."""
 
-    def __init__(self, model: type[ResourceT], query: Query | None = None, using: object = None) -> None:
+    def __init__(self, model: type[RecordT], query: Query | None = None, using: object = None) -> None:
         self.model = model
         self._query = query or Query()
         self._using = using
-        self._result_cache: list[ResourceT] | None = None
+        self._result_cache: list[RecordT] | None = None
 
     # -- building (each returns a new QuerySet) -------------------------------------------------------
 
@@ -172,64 +173,43 @@ class QuerySet(Generic[ResourceT]):
 
     # -- the client ---------------------------------------------------------------------------------
 
-    def _client(self, method: str) -> Any:
-        """The service client to run on; a sync method needs a sync client and an async one an async client."""
-        from flame_hub.clients.base import AsyncBaseClient
-        from flame_hub.connection import client_for
+    def _client(self, asynchronous: bool, action: str) -> ServiceClient:
+        """The service client to run on (see :mod:`flame_hub.engine.resolver`); ``action`` is the sync name."""
+        return client_for(self.model.meta.service, self._using, asynchronous=asynchronous, action=action)
 
-        client = client_for(self.model.meta.service, self._using)
-        is_async = isinstance(client, AsyncBaseClient)
-        wants_async = method.startswith("a") and method not in ("all",)
-        if is_async and not wants_async:
-            twin = "async for" if method == "__iter__" else f"await ….a{method}()"
-            raise TypeError(
-                f"{self.model.__name__} QuerySet runs through {type(client).__name__}; {method}() sends "
-                f"synchronously — use {twin} instead"
-            )
-        if wants_async and not is_async:
-            raise TypeError(
-                f"{method}() needs an async client (AsyncHub or AsyncCoreClient …); this QuerySet runs through "
-                f"{type(client).__name__} — use {method[1:]}() instead, or using(async_hub)"
-            )
-        return client
+    def _run(self, action: str, plan_for: Callable[[ServiceClient], Plan[R]]) -> R:
+        return run(plan_for(self._client(False, action)))
 
-    def _run(self, method: str, plan_for: Callable[[Any], Plan[R]]) -> R:
-        client = self._client(method)
-        return drive(plan_for(client), client._execute)
+    async def _arun(self, action: str, plan_for: Callable[[ServiceClient], Plan[R]]) -> R:
+        return await arun(plan_for(self._client(True, action)))
 
-    async def _arun(self, method: str, plan_for: Callable[[Any], Plan[R]]) -> R:
-        client = self._client(method)
-        return await adrive(plan_for(client), client._execute)
-
-    def _pages(
-        self, client: Any, query: Query, chunk_size: int, concurrency: int
-    ) -> tuple[Plan[None], Listing]:
-        """The page-reading plan and the :class:`Listing` that keeps its records distinct and counted."""
+    def _pages(self, client: ServiceClient, query: Query, chunk_size: int, concurrency: int) -> Plan[None]:
+        """The page-reading plan, with the :class:`Listing` that keeps its records distinct and counted."""
         query = ordered(self.model, query)
-        plan = page_plan(client, self.model, query, client, chunk_size=chunk_size, concurrency=concurrency)
-        return plan, Listing(self.model, query)
+        listing = Listing(self.model, query)
+        return page_plan(
+            client, self.model, query, chunk_size=chunk_size, concurrency=concurrency, listing=listing
+        )
+
+    def _records(self, client: ServiceClient) -> Plan[list[RecordT]]:
+        """Every record of the query in one list (``list(qs)``, ``len(qs)`` …), pages read ``width`` at once."""
+        query = ordered(self.model, self._query)
+        listing = Listing(self.model, query)
+        return records_plan(client, self.model, query, concurrency=_width(None, client), listing=listing)
 
     # -- evaluation (each sync method has an a-prefixed async twin over the same plan) -------------
 
-    def _fetch_all(self) -> list[ResourceT]:
+    def _fetch_all(self) -> list[RecordT]:
         if self._result_cache is None:
-            client = self._client("__iter__")
-            width = client.page_concurrency
-            plan, listing = self._pages(client, self._query, MAX_PAGE_LIMIT, width)
-            self._result_cache = list(stream(plan, client._execute, width, listing))
+            self._result_cache = self._run("__iter__", self._records)
         return self._result_cache
 
-    def __iter__(self) -> Iterator[ResourceT]:
+    def __iter__(self) -> Iterator[RecordT]:
         return iter(self._fetch_all())
 
-    async def __aiter__(self) -> AsyncIterator[ResourceT]:
+    async def __aiter__(self) -> AsyncIterator[RecordT]:
         if self._result_cache is None:
-            client = self._client("aiter")
-            width = client.page_concurrency
-            plan, listing = self._pages(client, self._query, MAX_PAGE_LIMIT, width)
-            self._result_cache = [
-                record async for record in astream_concurrently(plan, client._execute, width, listing)
-            ]
+            self._result_cache = await self._arun("__iter__", self._records)
         for record in self._result_cache:
             yield record
 
@@ -240,10 +220,10 @@ class QuerySet(Generic[ResourceT]):
         return bool(self._fetch_all())
 
     @overload
-    def __getitem__(self, key: int) -> ResourceT: ...
+    def __getitem__(self, key: int) -> RecordT: ...
     @overload
     def __getitem__(self, key: slice) -> Self: ...
-    def __getitem__(self, key: int | slice) -> ResourceT | Self:
+    def __getitem__(self, key: int | slice) -> RecordT | Self:
         if isinstance(key, bool) or not isinstance(key, (int, slice)):
             raise TypeError(f"QuerySet indices must be integers or slices, not {type(key).__name__}.")
         if isinstance(key, int):
@@ -252,7 +232,7 @@ class QuerySet(Generic[ResourceT]):
             if self._result_cache is not None:
                 return self._result_cache[key]
             query = self._query.sliced(key, key + 1)
-            found = self._run("getitem", lambda c: first_plan(c, self.model, ordered(self.model, query), c))
+            found = self._run("getitem", lambda c: first_plan(c, self.model, ordered(self.model, query)))
             if found is None:
                 raise IndexError(f"{self.model.__name__} QuerySet index {key} out of range")
             return found
@@ -267,119 +247,115 @@ class QuerySet(Generic[ResourceT]):
             return self._result_cache[key]  # type: ignore[return-value]
         return self._clone(**_slice_changes(self._query, start or 0, stop))
 
-    def iterator(
-        self, chunk_size: int = MAX_PAGE_LIMIT, concurrency: int | None = None
-    ) -> Iterator[ResourceT]:
+    def iterator(self, chunk_size: int = MAX_PAGE_LIMIT, concurrency: int | None = None) -> Iterator[RecordT]:
         """Stream the records without caching them: memory stays bounded by ``concurrency`` pages.
 
         After the first page ``concurrency`` pages are read at once (default: the client's
         ``page_concurrency``); records still come in order, and stopping early stops the reading.
         """
-        client = self._client("iterator")
-        width = _width(concurrency, client)
-        plan, listing = self._pages(client, self._query, _chunk(chunk_size), width)
-        return stream(plan, client._execute, width, listing)
+        client = self._client(False, "iterator")
+        plan = self._pages(client, self._query, _chunk(chunk_size), _width(concurrency, client))
+        return run(Stream(plan))
 
     def aiterator(
         self, chunk_size: int = MAX_PAGE_LIMIT, concurrency: int | None = None
-    ) -> AsyncIterator[ResourceT]:
+    ) -> AsyncIterator[RecordT]:
         """``async for`` over the records without caching them (see :meth:`iterator`)."""
-        client = self._client("aiterator")
-        width = _width(concurrency, client)
-        plan, listing = self._pages(client, self._query, _chunk(chunk_size), width)
-        return astream_concurrently(plan, client._execute, width, listing)
+        client = self._client(True, "iterator")
+        plan = self._pages(client, self._query, _chunk(chunk_size), _width(concurrency, client))
+        return arun(Stream(plan))
 
     def count(self) -> int:
         """How many records match: the envelope total of one request (or the cache's length)."""
         if self._result_cache is not None:
             return len(self._result_cache)
-        return self._run("count", lambda c: count_plan(c, self.model, self._query, c))
+        return self._run("count", lambda c: count_plan(c, self.model, self._query))
 
     async def acount(self) -> int:
         """Async twin of :meth:`count`."""
         if self._result_cache is not None:
             return len(self._result_cache)
-        return await self._arun("acount", lambda c: count_plan(c, self.model, self._query, c))
+        return await self._arun("count", lambda c: count_plan(c, self.model, self._query))
 
     def exists(self) -> bool:
         """Whether any record matches: one request for one record (or the cache)."""
         if self._result_cache is not None:
             return bool(self._result_cache)
-        return self._run("exists", lambda c: exists_plan(c, self.model, self._query, c))
+        return self._run("exists", lambda c: exists_plan(c, self.model, self._query))
 
     async def aexists(self) -> bool:
         """Async twin of :meth:`exists`."""
         if self._result_cache is not None:
             return bool(self._result_cache)
-        return await self._arun("aexists", lambda c: exists_plan(c, self.model, self._query, c))
+        return await self._arun("exists", lambda c: exists_plan(c, self.model, self._query))
 
-    def _get_plan(self, client: Any, args: tuple[Q, ...], lookups: dict[str, Any]) -> Plan[ResourceT]:
+    def _get_plan(self, client: Any, args: tuple[Q, ...], lookups: dict[str, Any]) -> Plan[RecordT]:
         query = self.filter(*args, **lookups)._query if args or lookups else self._query
         model = self.model
-        return get_plan(client, model, query, client, model.DoesNotExist, model.MultipleObjectsReturned)
+        return get_plan(client, model, query, model.DoesNotExist, model.MultipleObjectsReturned)
 
-    def get(self, *args: Q, **lookups: Any) -> ResourceT:
+    def get(self, *args: Q, **lookups: Any) -> RecordT:
         """The one record matching; ``Model.DoesNotExist`` / ``Model.MultipleObjectsReturned`` otherwise."""
         return self._run("get", lambda c: self._get_plan(c, args, lookups))
 
-    async def aget(self, *args: Q, **lookups: Any) -> ResourceT:
+    async def aget(self, *args: Q, **lookups: Any) -> RecordT:
         """Async twin of :meth:`get`."""
-        return await self._arun("aget", lambda c: self._get_plan(c, args, lookups))
+        return await self._arun("get", lambda c: self._get_plan(c, args, lookups))
 
-    def first(self) -> ResourceT | None:
+    def first(self) -> RecordT | None:
         """The first record (in the given or the default ordering), or None; one request."""
-        return self._run("first", lambda c: first_plan(c, self.model, ordered(self.model, self._query), c))
+        return self._run("first", lambda c: first_plan(c, self.model, ordered(self.model, self._query)))
 
-    async def afirst(self) -> ResourceT | None:
+    async def afirst(self) -> RecordT | None:
         """Async twin of :meth:`first`."""
         return await self._arun(
-            "afirst", lambda c: first_plan(c, self.model, ordered(self.model, self._query), c)
+            "first", lambda c: first_plan(c, self.model, ordered(self.model, self._query))
         )
 
-    def last(self) -> ResourceT | None:
+    def last(self) -> RecordT | None:
         """The last record: the first of the reversed ordering, or None; one request."""
         self._not_sliced("reverse")
         return self.reverse().first()
 
-    async def alast(self) -> ResourceT | None:
+    async def alast(self) -> RecordT | None:
         """Async twin of :meth:`last`."""
         self._not_sliced("reverse")
         return await self.reverse().afirst()
 
-    def in_bulk(self, id_list: Iterable[object] | None = None) -> dict[Any, ResourceT]:
+    def in_bulk(self, id_list: Iterable[object] | None = None) -> dict[Any, RecordT]:
         """Records by id: ``{id: record}``, read with ``id__in`` (50 ids per request)."""
         query = ordered(self.model, self._query)
-        return self._run("in_bulk", lambda c: in_bulk_plan(c, self.model, query, c, id_list))
+        return self._run("in_bulk", lambda c: in_bulk_plan(c, self.model, query, id_list))
 
-    async def ain_bulk(self, id_list: Iterable[object] | None = None) -> dict[Any, ResourceT]:
+    async def ain_bulk(self, id_list: Iterable[object] | None = None) -> dict[Any, RecordT]:
         """Async twin of :meth:`in_bulk`."""
         query = ordered(self.model, self._query)
-        return await self._arun("ain_bulk", lambda c: in_bulk_plan(c, self.model, query, c, id_list))
+        return await self._arun("in_bulk", lambda c: in_bulk_plan(c, self.model, query, id_list))
 
-    def create(self, **fields: Any) -> ResourceT:
+    def create(self, **fields: Any) -> RecordT:
         """Create a record through this QuerySet's client (``Model(**fields).save()``)."""
-        return self._run("create", lambda c: create_plan(c, self.model, fields, c))
+        return self._run("create", lambda c: create_plan(c, self.model, fields))
 
-    async def acreate(self, **fields: Any) -> ResourceT:
+    async def acreate(self, **fields: Any) -> RecordT:
         """Async twin of :meth:`create`."""
-        return await self._arun("acreate", lambda c: create_plan(c, self.model, fields, c))
+        return await self._arun("create", lambda c: create_plan(c, self.model, fields))
 
-    def get_or_create(self, defaults: dict[str, Any] | None = None, **lookups: Any) -> tuple[ResourceT, bool]:
+    def get_or_create(self, defaults: dict[str, Any] | None = None, **lookups: Any) -> tuple[RecordT, bool]:
         """The matching record, or a new one from ``lookups`` and ``defaults``; ``(record, created)``.
 
         Not atomic over REST: when the create meets a conflict (409, someone else created it), the
         record is read once more.
         """
         return self._run(
-            "get_or_create", lambda c: get_or_create_plan(c, self.model, self._query, c, lookups, defaults)
+            "get_or_create", lambda c: get_or_create_plan(c, self.model, self._query, lookups, defaults)
         )
 
     async def aget_or_create(
         self, defaults: dict[str, Any] | None = None, **lookups: Any
-    ) -> tuple[ResourceT, bool]:
+    ) -> tuple[RecordT, bool]:
         """Async twin of :meth:`get_or_create`."""
         return await self._arun(
-            "aget_or_create", lambda c: get_or_create_plan(c, self.model, self._query, c, lookups, defaults)
+            "get_or_create", lambda c: get_or_create_plan(c, self.model, self._query, lookups, defaults)
         )
 
     def update_or_create(
@@ -387,13 +363,11 @@ class QuerySet(Generic[ResourceT]):
         defaults: dict[str, Any] | None = None,
         create_defaults: dict[str, Any] | None = None,
         **lookups: Any,
-    ) -> tuple[ResourceT, bool]:
+    ) -> tuple[RecordT, bool]:
         """Update the matching record with ``defaults`` (only changed fields are sent), or create one."""
         return self._run(
             "update_or_create",
-            lambda c: update_or_create_plan(
-                c, self.model, self._query, c, lookups, defaults, create_defaults
-            ),
+            lambda c: update_or_create_plan(c, self.model, self._query, lookups, defaults, create_defaults),
         )
 
     async def aupdate_or_create(
@@ -401,23 +375,21 @@ class QuerySet(Generic[ResourceT]):
         defaults: dict[str, Any] | None = None,
         create_defaults: dict[str, Any] | None = None,
         **lookups: Any,
-    ) -> tuple[ResourceT, bool]:
+    ) -> tuple[RecordT, bool]:
         """Async twin of :meth:`update_or_create`."""
         return await self._arun(
-            "aupdate_or_create",
-            lambda c: update_or_create_plan(
-                c, self.model, self._query, c, lookups, defaults, create_defaults
-            ),
+            "update_or_create",
+            lambda c: update_or_create_plan(c, self.model, self._query, lookups, defaults, create_defaults),
         )
 
     # -- display ------------------------------------------------------------------------------------
 
-    def _preview(self) -> tuple[list[ResourceT], int | None]:
+    def _preview(self) -> tuple[list[RecordT], int | None]:
         """Up to 21 records for display (one request) and the total when the Hub gave it."""
         if self._result_cache is not None:
             return self._result_cache[: REPR_ROWS + 1], len(self._result_cache)
         query = ordered(self.model, self._query)
-        return self._run("repr", lambda c: preview_plan(c, self.model, query, c, REPR_ROWS + 1))
+        return self._run("repr", lambda c: preview_plan(c, self.model, query, REPR_ROWS + 1))
 
     def __repr__(self) -> str:
         if self._result_cache is None and self._is_async():
@@ -429,11 +401,8 @@ class QuerySet(Generic[ResourceT]):
         return f"<QuerySet [{', '.join(shown)}]>"
 
     def _is_async(self) -> bool:
-        from flame_hub.clients.base import AsyncBaseClient
-        from flame_hub.connection import client_for
-
         try:
-            return isinstance(client_for(self.model.meta.service, self._using), AsyncBaseClient)
+            return resolve(self.model.meta.service, self._using).is_async
         except Exception:  # no client configured: the preview will say so
             return False
 
@@ -506,9 +475,9 @@ def _slice_changes(query: Query, start: int, stop: int | None) -> dict[str, Any]
     return {"low": sliced.low, "high": sliced.high}
 
 
-def _width(concurrency: int | None, client: Any) -> int:
+def _width(concurrency: int | None, client: ServiceClient) -> int:
     if concurrency is None:
-        return int(client.page_concurrency)
+        return client.page_concurrency or DEFAULT_PAGE_CONCURRENCY
     if not isinstance(concurrency, int) or concurrency < 1:
         raise ValueError(f"concurrency must be a positive integer, got {concurrency!r}")
     return concurrency
@@ -524,7 +493,7 @@ def _html_table(title: str, columns: tuple[str, ...], rows: list[Any], total: in
     """A small HTML table for Jupyter: the first rows and "n of total"; secrets are masked."""
     from flame_hub._redact import MASK
 
-    model: type[Resource] | None = type(rows[0]) if rows else None
+    model: type[Record] | None = type(rows[0]) if rows else None
     secret = {n for n, info in schema_of(model).fields.items() if info.spec.secret} if model else set()
     head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
     body = "".join(

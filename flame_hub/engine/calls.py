@@ -1,7 +1,7 @@
-"""The generic engine: every resource operation as an IO-free :class:`Call`.
+"""Every resource operation as a :class:`Call`: a request as plain data, and how to read its answer.
 
-A call says what to send and how to read the answer. The sync clients run it with ``httpx.Client``,
-the async clients with ``httpx.AsyncClient``; the ORM layer and the seed-style ``find_*``/``create_*``
+A call says what to send, how to read the answer and which client sends it; the driver runs it
+(``run(call)``, or a plan yields it). The ORM's plans and the seed-style ``find_*``/``create_*``
 methods build their calls here. So request building and response parsing exist once, for every
 resource, and nothing resource-specific is hand-written (the declarations in ``flame_hub.models`` drive
 everything).
@@ -13,64 +13,47 @@ bytes (``validate_json``), records and all.
 from __future__ import annotations
 
 import uuid
-import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, Literal, TypeVar
 
 import httpx
+import pydantic
 
-from flame_hub.clients.base import USE_CLIENT_AUTH, AuthArg, ServiceCore, lit, path_segment
+from flame_hub._driver import Plan
+from flame_hub._redact import redact_text
+from flame_hub.engine.client import USE_CLIENT_AUTH, AuthArg, RequestOptions, ServiceClient
+from flame_hub.engine.http import lit, path_segment
+from flame_hub.engine.parsers import bind, page_parser, record_parser, warn_missing_includes
 from flame_hub.exceptions import (
     ConfigurationError,
     FieldError,
     InvalidIdError,
     NotSupportedError,
     QueryValueError,
-)
-from flame_hub.models.base import (
-    ModelT,
-    Page,
-    Resource,
-    ResourceT,
-    SingleResourceMeta,
-    bare_adapter,
-    item_adapter,
-    list_adapter,
-    mark_loaded,
-    schema_of,
+    UnexpectedResponseError,
 )
 from flame_hub.query.compiler import compile_fields, compile_includes, compile_query
 from flame_hub.query.lookups import did_you_mean
 from flame_hub.query.query import FieldSelection, Query
+from flame_hub.schema.envelopes import Page, SingleResourceMeta, item_adapter
+from flame_hub.schema.record import Record, RecordT, schema_of
 
 __all__ = [
     "Call",
-    "IncludeNotReturnedWarning",
-    "bare",
-    "bare_or_none",
-    "bind",
     "command_call",
     "create_call",
     "delete_call",
+    "empty_call",
     "list_call",
     "list_calls",
     "record_id",
-    "record_parser",
     "retrieve_call",
     "retrieve_with_meta_call",
     "update_call",
 ]
 
 T = TypeVar("T")
-
-
-class IncludeNotReturnedWarning(UserWarning):
-    """A relation asked for with ``include=`` did not come back.
-
-    The Hub drops an include silently when the caller may not read the related type; the relation
-    attribute is then None although the record may have one.
-    """
 
 
 @dataclass(frozen=True)
@@ -88,15 +71,55 @@ class Call(Generic[T]):
     none_on_404: bool = False
     auth: AuthArg = USE_CLIENT_AUTH
     stream: bool = False
+    #: Who sends it (None: nothing needs sending, the parse gives the result at once).
+    client: ServiceClient | None = None
+
+    def plan(self) -> Plan[T]:
+        """The plan that sends this call and parses its answer (the driver runs it when a plan yields it).
+
+        A success answer whose body does not match the resource (drift, a proxy's HTML page) raises
+        :class:`~flame_hub.exceptions.UnexpectedResponseError` naming the request, never a bare pydantic
+        or JSON error.
+        """
+        if self.client is None:
+            return _answer(self.parse(None))  # type: ignore[arg-type]
+        return self._sent(self.client)
+
+    def _sent(self, client: ServiceClient) -> Plan[T]:
+        expected = (*self.expected, 404) if self.none_on_404 else self.expected
+        options: RequestOptions = {
+            "params": self.params,
+            "json": self.json,
+            "files": self.files,
+            "auth": self.auth,
+            "expected": expected,
+            "stream": self.stream,
+        }
+        response = yield from client._request_plan(self.method, self.url, options)
+        try:
+            return self.parse(response)
+        except (pydantic.ValidationError, ValueError) as exc:
+            target = f"{self.method} {redact_text(str(self.url))}"
+            detail = (
+                exc.errors(include_input=False)[:3] if isinstance(exc, pydantic.ValidationError) else str(exc)
+            )
+            raise UnexpectedResponseError(
+                f"{target} answered {response.status_code} with a body flame-hub cannot read: {detail}"
+            ) from exc
 
 
-def bind(records: Sequence[Resource], client: object) -> None:
-    """Remember the client that fetched the records (``save()``/``delete()`` go back through it)."""
-    for record in records:
-        mark_loaded(record, client)
+def _answer(result: T) -> Plan[T]:
+    """A plan that sends nothing and returns ``result``."""
+    return result
+    yield  # pragma: no cover - makes this a generator
 
 
-def _check_operation(model: type[Resource], operation: str) -> None:
+def empty_call(result: Any) -> Call[Any]:
+    """A call that sends nothing and yields ``result`` (a query that can match nothing)."""
+    return Call("", httpx.URL("about:blank"), lambda _response: result)
+
+
+def _check_operation(model: type[Record], operation: str) -> None:
     if operation not in model.meta.operations:
         allowed = ", ".join(sorted(model.meta.operations))
         raise NotSupportedError(
@@ -104,7 +127,7 @@ def _check_operation(model: type[Resource], operation: str) -> None:
         )
 
 
-def record_id(model: type[Resource], value: object) -> str:
+def record_id(model: type[Record], value: object) -> str:
     """The path segment addressing one record: a UUID, or a name where the resource allows names."""
     segment = path_segment(value, what=f"{model.__name__} id")
     if model.meta.by_name:
@@ -118,39 +141,19 @@ def record_id(model: type[Resource], value: object) -> str:
         ) from None
 
 
-def _warn_missing_includes(
-    model: type[Resource], records: Sequence[Resource], includes: Sequence[str]
-) -> None:
-    if not includes or not records:
-        return
-    schema = schema_of(model)
-    wanted = [
-        name for name, info in schema.includes.items() if info.wire in {i.split(".")[0] for i in includes}
-    ]
-    missing = [name for name in wanted if name not in records[0].model_fields_set]
-    if missing:
-        warnings.warn(
-            f"the Hub did not return the included relation(s) {', '.join(missing)} of {model.__name__}: it drops "
-            "includes the caller may not read; the attribute stays None",
-            IncludeNotReturnedWarning,
-            stacklevel=4,
-        )
-
-
 # -- reads --------------------------------------------------------------------------------------------
 
 
 def list_call(
-    core: ServiceCore,
-    model: type[ResourceT],
+    client: ServiceClient,
+    model: type[RecordT],
     query: Query,
     *,
     limit: int | None,
     offset: int | None,
     auth: AuthArg = USE_CLIENT_AUTH,
-    client: object = None,
     warn_includes: bool = True,
-) -> Call[Page[ResourceT]]:
+) -> Call[Page[RecordT]]:
     """``GET /<path>`` with the compiled query; raises ``EmptyResultSet`` when no request is needed.
 
     ``warn_includes=False`` reads includes the Hub dropped without an :class:`IncludeNotReturnedWarning`
@@ -161,100 +164,79 @@ def list_call(
         params = compile_query(model, query)
         return Call(
             "GET",
-            core.url(lit(model.meta.path)),
-            _page_parser(model, params, client, warn_includes),
+            client.url(lit(model.meta.path)),
+            page_parser(model, params, client, warn_includes),
             params=params,
             auth=auth,
+            client=client,
         )
-    return list_calls(
-        core, model, query, [(limit, offset)], auth=auth, client=client, warn_includes=warn_includes
-    )[0]
+    return list_calls(client, model, query, [(limit, offset)], auth=auth, warn_includes=warn_includes)[0]
 
 
 def list_calls(
-    core: ServiceCore,
-    model: type[ResourceT],
+    client: ServiceClient,
+    model: type[RecordT],
     query: Query,
     windows: Sequence[tuple[int | None, int | None]],
     *,
     auth: AuthArg = USE_CLIENT_AUTH,
-    client: object = None,
     warn_includes: bool = True,
-) -> list[Call[Page[ResourceT]]]:
+) -> list[Call[Page[RecordT]]]:
     """One list call per ``(limit, offset)`` window, all from a single compilation of the query."""
     _check_operation(model, "list")
     params = compile_query(model, query)
-    parse = _page_parser(model, params, client, warn_includes)
-    url = core.url(lit(model.meta.path))
-    calls: list[Call[Page[ResourceT]]] = []
+    parse = page_parser(model, params, client, warn_includes)
+    url = client.url(lit(model.meta.path))
+    calls: list[Call[Page[RecordT]]] = []
     for limit, offset in windows:
         page = [
             (key, str(value))
             for key, value in (("page[limit]", limit), ("page[offset]", offset))
             if value is not None
         ]
-        calls.append(Call("GET", url, parse, params=[*page, *params], auth=auth))
+        calls.append(Call("GET", url, parse, params=[*page, *params], auth=auth, client=client))
     return calls
 
 
-def _page_parser(
-    model: type[ResourceT], params: Sequence[tuple[str, str]], client: object, warn_includes: bool = True
-) -> Callable[[httpx.Response], Page[ResourceT]]:
-    includes = next((v.split(",") for k, v in params if k == "include"), []) if warn_includes else []
-    adapter = list_adapter(model)
-
-    def parse(response: httpx.Response) -> Page[ResourceT]:
-        envelope = adapter.validate_json(response.content)
-        bind(envelope.data, client)
-        _warn_missing_includes(model, envelope.data, includes)
-        meta = envelope.meta
-        return Page(envelope.data, meta.total, meta.limit, meta.offset, meta)
-
-    return parse
-
-
 def retrieve_call(
-    core: ServiceCore,
-    model: type[ResourceT],
+    client: ServiceClient,
+    model: type[RecordT],
     ident: object,
     *,
     fields: FieldSelection | None = None,
     includes: Sequence[str] = (),
     auth: AuthArg = USE_CLIENT_AUTH,
-    client: object = None,
     warn_includes: bool = True,
-) -> Call[ResourceT | None]:
+) -> Call[RecordT | None]:
     """``GET /<path>/<id>``; a 404 gives None."""
     call = retrieve_with_meta_call(
-        core,
+        client,
         model,
         ident,
         fields=fields,
         includes=includes,
         auth=auth,
-        client=client,
         warn_includes=warn_includes,
     )
     with_meta = call.parse
 
-    def parse(response: httpx.Response) -> ResourceT | None:
+    def parse(response: httpx.Response) -> RecordT | None:
         found = with_meta(response)
         return None if found is None else found[0]
 
-    return Call(call.method, call.url, parse, params=call.params, none_on_404=True, auth=auth)
+    return Call(call.method, call.url, parse, params=call.params, none_on_404=True, auth=auth, client=client)
 
 
 def retrieve_with_meta_call(
-    core: ServiceCore,
-    model: type[ResourceT],
+    client: ServiceClient,
+    model: type[RecordT],
     ident: object,
     *,
     fields: FieldSelection | None = None,
     includes: Sequence[str] = (),
     auth: AuthArg = USE_CLIENT_AUTH,
-    client: object = None,
     warn_includes: bool = True,
-) -> Call[tuple[ResourceT, SingleResourceMeta] | None]:
+) -> Call[tuple[RecordT, SingleResourceMeta] | None]:
     """:func:`retrieve_call` answering the record and its envelope's ``meta`` (parsed in the same pass);
     None when there is no such record (as flame-hub-client 0.5.5 answers ``meta=True`` on a 404)."""
     _check_operation(model, "get")
@@ -277,17 +259,17 @@ def retrieve_with_meta_call(
         params.append(("fields", field_text))
     adapter = item_adapter(model)
 
-    def parse(response: httpx.Response) -> tuple[ResourceT, SingleResourceMeta] | None:
+    def parse(response: httpx.Response) -> tuple[RecordT, SingleResourceMeta] | None:
         if response.status_code == 404:
             return None
         envelope = adapter.validate_json(response.content)
         bind([envelope.data], client)
         if warn_includes:
-            _warn_missing_includes(model, [envelope.data], wire_includes)
+            warn_missing_includes(model, [envelope.data], wire_includes)
         return envelope.data, envelope.meta
 
-    url = core.url(lit(model.meta.path), segment)
-    return Call("GET", url, parse, params=params or None, none_on_404=True, auth=auth)
+    url = client.url(lit(model.meta.path), segment)
+    return Call("GET", url, parse, params=params or None, none_on_404=True, auth=auth, client=client)
 
 
 def _is_name(segment: str) -> bool:
@@ -302,7 +284,7 @@ def _is_name(segment: str) -> bool:
 
 
 def _body(
-    model: type[Resource], data: Mapping[str, Any], operation: Literal["create", "update"]
+    model: type[Record], data: Mapping[str, Any], operation: Literal["create", "update"]
 ) -> dict[str, Any]:
     """Check the keys against the declaration and serialise the values to the wire form."""
     schema = schema_of(model)
@@ -320,7 +302,7 @@ def _body(
             raise QueryValueError(f"{model.__name__} needs {', '.join(missing)} to be created")
     values: dict[str, Any] = {}
     for key, value in data.items():
-        if isinstance(value, Resource):
+        if isinstance(value, Record):
             value = getattr(value, "id", None)
             if value is None:
                 raise QueryValueError(f"{model.__name__}.{key}: the record given has no id (was it saved?)")
@@ -334,64 +316,52 @@ def _body(
     return record.wire_dump(include=set(values), exclude_unset=True)
 
 
-def record_parser(model: type[ResourceT], client: object) -> Callable[[httpx.Response], ResourceT]:
-    """Parser of one enveloped record (create, update and command answers), bound to ``client``."""
-    adapter = item_adapter(model)
-
-    def parse(response: httpx.Response) -> ResourceT:
-        record = adapter.validate_json(response.content).data
-        bind([record], client)
-        return record
-
-    return parse
-
-
 def create_call(
-    core: ServiceCore,
-    model: type[ResourceT],
+    client: ServiceClient,
+    model: type[RecordT],
     data: Mapping[str, Any],
     *,
     auth: AuthArg = USE_CLIENT_AUTH,
-    client: object = None,
     expected: tuple[int, ...] = (201,),
-) -> Call[ResourceT]:
+) -> Call[RecordT]:
     """``POST /<path>`` with the given fields (Python names); 201 with the created record."""
     _check_operation(model, "create")
     body = _body(model, data, "create")
     return Call(
         "POST",
-        core.url(lit(model.meta.path)),
+        client.url(lit(model.meta.path)),
         record_parser(model, client),
         json=body,
         expected=expected,
         auth=auth,
+        client=client,
     )
 
 
 def update_call(
-    core: ServiceCore,
-    model: type[ResourceT],
+    client: ServiceClient,
+    model: type[RecordT],
     ident: object,
     data: Mapping[str, Any],
     *,
     auth: AuthArg = USE_CLIENT_AUTH,
-    client: object = None,
-) -> Call[ResourceT]:
+) -> Call[RecordT]:
     """``POST /<path>/<id>`` with only the given fields (None sends null); 202 with the updated record."""
     _check_operation(model, "update")
     body = _body(model, data, "update")
-    url = core.url(lit(model.meta.path), record_id(model, ident))
-    return Call("POST", url, record_parser(model, client), json=body, expected=(202,), auth=auth)
+    url = client.url(lit(model.meta.path), record_id(model, ident))
+    return Call(
+        "POST", url, record_parser(model, client), json=body, expected=(202,), auth=auth, client=client
+    )
 
 
 def delete_call(
-    core: ServiceCore,
-    model: type[ResourceT],
+    client: ServiceClient,
+    model: type[RecordT],
     ident: object,
     *,
     auth: AuthArg = USE_CLIENT_AUTH,
-    client: object = None,
-) -> Call[ResourceT | None]:
+) -> Call[RecordT | None]:
     """``DELETE /<path>/<id>``; 202 with the deleted record (None if the Hub sent no record)."""
     _check_operation(model, "delete")
     segment = path_segment(ident, what=f"{model.__name__} id")
@@ -401,7 +371,7 @@ def delete_call(
         raise InvalidIdError(f"deleting a {model.__name__} needs its UUID, got {segment!r}") from None
     adapter = item_adapter(model)
 
-    def parse(response: httpx.Response) -> ResourceT | None:
+    def parse(response: httpx.Response) -> RecordT | None:
         if not response.content or response.content.strip() in (b"", b"null"):
             return None
         try:
@@ -409,11 +379,12 @@ def delete_call(
         except ValueError:
             return None
 
-    return Call("DELETE", core.url(lit(model.meta.path), segment), parse, expected=(200, 202, 204), auth=auth)
+    url = client.url(lit(model.meta.path), segment)
+    return Call("DELETE", url, parse, expected=(200, 202, 204), auth=auth, client=client)
 
 
 def command_call(
-    core: ServiceCore,
+    client: ServiceClient,
     url: httpx.URL,
     body: Mapping[str, Any],
     parse: Callable[[httpx.Response], T],
@@ -424,38 +395,4 @@ def command_call(
     """A command route (``POST …/command``) answering with ``parse``'s result."""
     if not body.get("command"):
         raise ConfigurationError("a command needs a non-empty 'command'")
-    return Call("POST", url, parse, json=dict(body), expected=expected, auth=auth)
-
-
-def enveloped(model: type[ResourceT], client: object = None) -> Callable[[httpx.Response], ResourceT | None]:
-    """Parser of an optional enveloped record (``{data: … | null}``)."""
-    adapter = item_adapter(model)
-
-    def parse(response: httpx.Response) -> ResourceT | None:
-        try:
-            payload = response.json()
-        except ValueError:
-            return None
-        if not isinstance(payload, dict) or payload.get("data") is None:
-            return None
-        record = adapter.validate_python(payload).data
-        bind([record], client)
-        return record
-
-    return parse
-
-
-def bare(model: type[ModelT]) -> Callable[[httpx.Response], ModelT]:
-    """Parser of a flat (not enveloped) JSON object, such as the credentials routes answer."""
-    adapter = bare_adapter(model)
-
-    def parse(response: httpx.Response) -> ModelT:
-        return adapter.validate_json(response.content)
-
-    return parse
-
-
-def bare_or_none(model: type[ModelT]) -> Callable[[httpx.Response], ModelT | None]:
-    """:func:`bare`, reading a 404 as None (for calls made with ``none_on_404=True``)."""
-    parse = bare(model)
-    return lambda response: None if response.status_code == 404 else parse(response)
+    return Call("POST", url, parse, json=dict(body), expected=expected, auth=auth, client=client)

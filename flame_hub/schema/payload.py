@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
 
 from flame_hub._redact import MASK
-from flame_hub.models.base import FieldSpec
+from flame_hub.schema.fields import FieldSpec
 
 __all__ = ["Payload"]
 

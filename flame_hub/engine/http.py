@@ -1,0 +1,105 @@
+"""Small facts of HTTP use: safe path segments, the User-Agent, TLS settings, plain-http warnings."""
+
+from __future__ import annotations
+
+import os
+import re
+import ssl
+import uuid
+import warnings
+from typing import Any
+
+import httpx
+
+from flame_hub._version import __version__
+from flame_hub.exceptions import InvalidIdError
+
+__all__ = ["InsecureTransportWarning", "lit", "path_segment", "tls_verify", "user_agent"]
+
+# Names the Hub and authup accept in paths: UUIDs, realm/user/client names (``[a-z0-9-_.]``), storage
+# bucket names, and the ``@me`` shortcut. Anything else could reach another route (``a/b``, ``..``).
+_SEGMENT = re.compile(r"^@?[A-Za-z0-9_][A-Za-z0-9._~-]{0,255}$")
+
+
+def path_segment(value: object, *, what: str = "id") -> str:
+    """Turn an id (a model, a UUID or a string) into one safe URL path segment.
+
+    Raises :class:`InvalidIdError` for anything that would not address a single record.
+    """
+    if hasattr(value, "id") and not isinstance(value, (str, uuid.UUID)):
+        value = value.id
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if value is None:
+        raise InvalidIdError(f"the {what} is None: pass a UUID, a string id or a record that has been saved")
+    if not isinstance(value, str):
+        raise InvalidIdError(f"the {what} must be a UUID, a string or a record, got {type(value).__name__}")
+    if value in (".", "..") or not _SEGMENT.match(value):
+        shown = value if len(value) <= 80 else value[:77] + "..."
+        raise InvalidIdError(
+            f"the {what} {shown!r} cannot be used in a URL path: ids are UUIDs or names made of letters, "
+            "digits and '-', '_', '.', '~' (no '/', '?', '#', spaces or '..')"
+        )
+    return value
+
+
+def user_agent() -> str:
+    """The User-Agent every request carries: this library, its version and httpx's."""
+    return f"flame-hub-client/{__version__} python-httpx/{httpx.__version__}"
+
+
+class InsecureTransportWarning(UserWarning):
+    """Credentials would travel over plain HTTP to a host that is not this machine."""
+
+
+_LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
+
+
+def warn_if_plain_http(*urls: str | None) -> None:
+    """Warn when credentials would go unencrypted over the network (loopback and test hosts are fine)."""
+    for url in urls:
+        if not url:
+            continue
+        parsed = httpx.URL(url)
+        host = parsed.host or ""
+        local = host in _LOOPBACK_HOSTS or host.startswith("127.") or host.endswith((".test", ".localhost"))
+        if parsed.scheme == "http" and not local:
+            warnings.warn(
+                f"credentials would be sent over plain http to {host}; use https:// (or a loopback address)",
+                InsecureTransportWarning,
+                stacklevel=5,
+            )
+            return
+
+
+def tls_verify(verify: Any) -> Any:
+    """``verify=`` as httpx wants it: True/False, an ``ssl.SSLContext``, or a CA bundle path turned into one."""
+    if isinstance(verify, (str, os.PathLike)):
+        return ssl.create_default_context(cafile=os.fspath(verify))
+    return verify
+
+
+class PathLiteral:
+    """A literal path part (not an id): ``client.url(lit("nodes"), node_id)``."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text.strip("/")
+
+
+def lit(text: str) -> PathLiteral:
+    """Mark a literal path part for :meth:`~flame_hub.engine.client.ServiceClient.url`."""
+    return PathLiteral(text)
+
+
+def describe_timeout(timeout: object) -> str:
+    if isinstance(timeout, httpx.Timeout):
+        parts = {
+            "connect": timeout.connect,
+            "read": timeout.read,
+            "write": timeout.write,
+            "pool": timeout.pool,
+        }
+        return ", ".join(f"{k}={v}s" for k, v in parts.items() if v is not None) or "none"
+    return f"{timeout}s"

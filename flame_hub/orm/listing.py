@@ -1,0 +1,170 @@
+"""``Listing``: a paged read that never yields a record twice and says when it missed one.
+
+The Hub pages with ``LIMIT``/``OFFSET``; see :class:`IncompleteListingWarning` for why a page may repeat
+a row of the one before, and :class:`Listing` for how repeats are dropped in bounded memory.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+import warnings
+from collections import deque
+from typing import Any
+
+from flame_hub.query.query import Query
+from flame_hub.schema.record import Record
+
+__all__ = ["FALLBACK_WINDOW", "IncompleteListingWarning", "Listing", "in_slice"]
+
+
+class IncompleteListingWarning(UserWarning):
+    """A listing read page by page could not show that it saw every record once.
+
+    The Hub pages with ``LIMIT``/``OFFSET``. Rows that tie on the sort key have no defined order in SQL,
+    so a database may order them differently for each page (Postgres and MySQL do; the sqlite Hub
+    observed so far did not): a row can come on two pages and another on none. Repeats are dropped
+    before they reach you; a shortfall against ``meta.total`` is what this warning reports, with the
+    fix (a unique sort key, a narrower filter, or reading again when the collection changed).
+    """
+
+
+#: How many recent ids a listing remembers when its records do not carry their sort keys (``only()``
+#: or ``defer()`` left them out) or it has no ordering: repeats further apart than this are not caught.
+FALLBACK_WINDOW = 10_000
+
+_NO_KEY = object()
+
+
+def _coarse(value: Any) -> Any:
+    """A value as a database collation may equate it: text without case, accents or trailing spaces.
+
+    Grouping by a coarser key than the database's is safe (a tie group only grows); a finer one could
+    split a group the database treats as one, letting a repeat through.
+    """
+    if isinstance(value, str):
+        if not value.isascii():
+            decomposed = unicodedata.normalize("NFKD", value)
+            value = "".join(c for c in decomposed if not unicodedata.combining(c))
+        return value.casefold().rstrip()
+    return value
+
+
+class Listing:
+    """Keeps one paged read honest: no record twice, and a shortfall against ``meta.total`` reported.
+
+    Records arrive in sort order, and while the collection does not change a repeated row can only
+    come among the rows that share its sort-key value (each page holds the rows of its positions, and
+    the positions of a tie group are the same in every query). So only the ids of the current run of
+    equal sort keys are remembered: memory follows the largest tie group, not the length of the
+    listing (with a unique sort key, one id). Records without their sort keys, or a query without an
+    ordering, fall back to remembering the last :data:`FALLBACK_WINDOW` ids.
+
+    :meth:`finish` runs when the listing was read to its end (not when the consumer stopped early) and
+    warns with :class:`IncompleteListingWarning` when the distinct records read differ from the total.
+    """
+
+    def __init__(self, model: type[Record], query: Query) -> None:
+        self.model = model
+        self.query = query
+        self._paths = tuple(
+            tuple(name.lstrip("-+").replace(".", "__").split("__")) for name in query.ordering
+        )
+        self._run_key: Any = _NO_KEY
+        self._run_ids: set[Any] = set()
+        self._recent: deque[Any] = deque()
+        self._recent_ids: set[Any] = set()
+        self.admitted = 0
+        self.repeats = 0
+        self.totals: list[int] = []
+
+    def saw_total(self, total: int | None) -> None:
+        """Note a page's ``meta.total`` (a change between pages means the collection changed)."""
+        if total is not None and (not self.totals or self.totals[-1] != total):
+            self.totals.append(total)
+
+    def _key(self, record: Any) -> Any:
+        if not self._paths:
+            return _NO_KEY
+        values = []
+        for path in self._paths:
+            target = record
+            for part in path:
+                loaded = getattr(target, "model_fields_set", None)
+                if loaded is None or part not in loaded:
+                    return _NO_KEY
+                target = getattr(target, part)
+            values.append(_coarse(target))
+        return tuple(values)
+
+    def admit(self, record: Any) -> bool:
+        """Whether to yield ``record``: False for a record this listing already yielded."""
+        ident = getattr(record, "id", None)
+        if ident is None:  # nothing to tell records apart by (never the case for Hub entities)
+            self.admitted += 1
+            return True
+        key = self._key(record)
+        if key is _NO_KEY:
+            if ident in self._recent_ids:
+                self.repeats += 1
+                return False
+            self._recent.append(ident)
+            self._recent_ids.add(ident)
+            if len(self._recent) > FALLBACK_WINDOW:
+                self._recent_ids.discard(self._recent.popleft())
+        elif key != self._run_key:
+            self._run_key, self._run_ids = key, {ident}
+        elif ident in self._run_ids:
+            self.repeats += 1
+            return False
+        else:
+            self._run_ids.add(ident)
+        self.admitted += 1
+        return True
+
+    def finish(self) -> None:
+        """The listing was read to its end: warn when it cannot show it saw every record once."""
+        if not self.totals:
+            return
+        expected = in_slice(self.totals[0], self.query)
+        if len(self.totals) == 1 and self.admitted == expected:
+            return
+        name = self.model.__name__
+        said = f"{name} listing read {self.admitted} distinct records where meta.total promised {expected}"
+        if self.repeats:
+            said += f" ({self.repeats} repeated records dropped)"
+        if len(self.totals) > 1:
+            cause = (
+                f"the collection changed while it was read (meta.total went {' -> '.join(map(str, self.totals))})"
+                "; read it again, or narrow the query so it changes less while being read"
+            )
+        elif self._is_unique():
+            cause = "records were created or deleted while it was read; read it again"
+        else:
+            cause = (
+                f"records tie on its sort key ({', '.join(self.query.ordering) or 'none'}) and the database "
+                f"ordered the ties differently from page to page; fix: {self._fix()}"
+            )
+        warnings.warn(IncompleteListingWarning(f"{said}: {cause}"), stacklevel=2)
+
+    def _is_unique(self) -> bool:
+        return any(path == ("id",) for path in self._paths)
+
+    def _fix(self) -> str:
+        meta = self.model.meta
+        if "id" in meta.sorts and meta.multi_sort:
+            keys = ", ".join(repr(n) for n in (*self.query.ordering, "id"))
+            return f"order by a unique key as well, .order_by({keys})"
+        if "id" in meta.sorts:
+            return ".order_by('id') (the only unique sort key; authup sorts by one key only)"
+        return (
+            f"{self.model.__name__} has no unique sort key on the Hub, so filter the query into parts "
+            "that each fit in one page of 50, or order by keys with fewer ties"
+        )
+
+
+def in_slice(total: int | None, query: Query) -> int | None:
+    """How many of ``total`` matching records fall inside the query's slice."""
+    if total is None:
+        return None
+    inside = max(0, total - query.low)
+    return inside if query.high is None else min(inside, query.high - query.low)
