@@ -11,15 +11,8 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from flame_hub.clients.base import BaseClient
-from flame_hub.clients.methods import (
-    Arg,
-    ClientManager,
-    Create,
-    ResourceFacade,
-    Update,
-    declare,
-    reads,
-)
+from flame_hub.clients.methods import ClientManager, ResourceFacade, declare
+from flame_hub.clients.operations import Arg, Create, Update, reads
 from flame_hub.config import DEFAULT_AUTH_URL
 from flame_hub.exceptions import ConfigurationError
 from flame_hub.models.auth import (

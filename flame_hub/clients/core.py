@@ -13,18 +13,8 @@ import httpx
 
 from flame_hub._unset import UNSET, Unset
 from flame_hub.clients.base import BaseClient
-from flame_hub.clients.methods import (
-    Arg,
-    ClientManager,
-    Create,
-    FieldsArg,
-    Find,
-    ResourceFacade,
-    Update,
-    declare,
-    reads,
-    special,
-)
+from flame_hub.clients.methods import ClientManager, FieldsArg, ResourceFacade, declare, special
+from flame_hub.clients.operations import Arg, Create, Find, Update, reads
 from flame_hub.config import DEFAULT_CORE_URL
 from flame_hub.engine.calls import Call, command_call, record_id
 from flame_hub.engine.client import USE_CLIENT_AUTH, AuthArg, ServiceClient

@@ -31,11 +31,14 @@ so ``inspect.iscoroutinefunction`` tells the twins apart; :func:`special` does t
 hand-written methods (special routes with logic of their own). Type checkers read the signatures from
 stubs generated from these declarations by ``tools/gen_async_stub.py`` (``signatures.pyi`` for the sync
 clients, ``aio.pyi`` for the async ones); a test fails while they are stale.
+
+This module is the mechanism (an :class:`Operation` becomes a sync and an async function, ``declare``
+installs them); the operations themselves (``Find``, ``Get``, ``Create`` …) are in
+:mod:`flame_hub.clients.operations`.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import inspect
 import types
@@ -44,50 +47,31 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar, Union, overload
 
-import httpx
 from typing_extensions import Self
 
-from flame_hub._unset import UNSET
-from flame_hub.clients.params import page_window, query_from_find
-from flame_hub.engine.calls import (
-    Call,
-    create_call,
-    delete_call,
-    empty_call,
-    list_call,
-    retrieve_call,
-    retrieve_with_meta_call,
-    update_call,
-)
-from flame_hub.engine.client import USE_CLIENT_AUTH, ServiceClient
+from flame_hub.engine.calls import Call
+from flame_hub.engine.client import ServiceClient
 from flame_hub.orm.manager import Manager
-from flame_hub.query.compiler import EmptyResultSet
 from flame_hub.query.query import FieldSelection
-from flame_hub.schema.envelopes import ListMeta, Page
 from flame_hub.schema.payload import Payload
 from flame_hub.schema.record import Record, RecordT, schema_of
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 __all__ = [
-    "Arg",
+    "KEYWORD",
+    "POSITIONAL",
+    "REQUIRED",
     "ClientManager",
-    "Create",
-    "Delete",
     "FieldsArg",
     "FilterArg",
-    "Find",
-    "Get",
-    "GetAll",
     "IncludeArg",
     "Operation",
     "PageArg",
     "ResourceFacade",
     "SortArg",
-    "Update",
     "declare",
     "default_includes",
-    "reads",
     "special",
 ]
 
@@ -103,9 +87,12 @@ PageArg = Mapping[str, Any] | None
 #: ``sort=``: ``{"by": name, "order": "ascending" | "descending"}``, ``"-name"``, or a list of them.
 SortArg = Mapping[str, Any] | str | Sequence[Mapping[str, Any] | str] | None
 
-_KEYWORD = inspect.Parameter.KEYWORD_ONLY
-_POSITIONAL = inspect.Parameter.POSITIONAL_OR_KEYWORD
-_REQUIRED = inspect.Parameter.empty
+#: A keyword-only parameter of a declared method (the arguments 0.5.5 did not have).
+KEYWORD = inspect.Parameter.KEYWORD_ONLY
+#: A positional-or-keyword parameter (0.5.5's positional arguments).
+POSITIONAL = inspect.Parameter.POSITIONAL_OR_KEYWORD
+#: No default: the argument is required.
+REQUIRED = inspect.Parameter.empty
 
 #: Where the names the generated stubs use come from (model classes are found by their module).
 STUB_IMPORTS: dict[str, str] = {
@@ -197,47 +184,6 @@ else:
         return _Special(function)
 
 
-# -- declared methods -----------------------------------------------------------------------------------
-
-
-class _Same:
-    def __repr__(self) -> str:
-        return "<same as the argument>"
-
-
-_SAME: Any = _Same()
-_DERIVED: Any = object()
-
-
-class Arg:
-    """One argument of a declared create/update method, where it is not simply a field of the same name.
-
-    Args:
-        name: the argument's name (flame-hub-client 0.5.5's).
-        field: the field it sets, when the name differs (``Arg("node_type", "type")``); None for an
-            argument that sets no field (only a ``check`` reads it).
-        default: the default, when it does not follow from the declaration (see the module docstring).
-        null: on create, None is sent as null instead of leaving the field out (where null means
-            something, such as a global permission).
-        annotation: the argument's type for the stubs, for an argument that sets no field.
-    """
-
-    def __init__(
-        self,
-        name: str,
-        field: str | None = _SAME,
-        *,
-        default: Any = _DERIVED,
-        null: bool = False,
-        annotation: str | None = None,
-    ) -> None:
-        self.name = name
-        self.field = name if field is _SAME else field
-        self.default = default
-        self.null = null
-        self.annotation = annotation
-
-
 class Operation(_TwinDescriptor):
     """A declared method of one resource (base of :class:`Find`, :class:`Create` …)."""
 
@@ -275,7 +221,7 @@ class Operation(_TwinDescriptor):
 
     def build(self) -> None:
         """Make the sync function and its ``async def`` twin (``declare`` calls it once)."""
-        signature = inspect.Signature([inspect.Parameter("self", _POSITIONAL), *self.parameters()])
+        signature = inspect.Signature([inspect.Parameter("self", POSITIONAL), *self.parameters()])
         operation, name = self, self.name
 
         def method(client: Any, /, *args: Any, **kwargs: Any) -> Any:
@@ -325,299 +271,16 @@ def _render_parameters(parameters: list[inspect.Parameter], overrides: Mapping[s
     out: list[str] = []
     star = False
     for parameter in parameters:
-        if parameter.kind is _KEYWORD and not star:
+        if parameter.kind is KEYWORD and not star:
             out.append("*")
             star = True
         text = overrides.get(parameter.name)
         if text is None:
             text = f"{parameter.name}: {parameter.annotation}"
-            if parameter.default is not _REQUIRED:
+            if parameter.default is not REQUIRED:
                 text += " = ..."
         out.append(text)
     return ", ".join(out)
-
-
-_QUERY = (
-    ("fields", "FieldsArg", None),
-    ("include", "IncludeArg", None),
-    ("meta", "bool", False),
-    ("auth", "AuthArg", USE_CLIENT_AUTH),
-)
-
-
-def _keywords(*spec: tuple[str, str, Any]) -> list[inspect.Parameter]:
-    return [inspect.Parameter(name, _KEYWORD, default=default, annotation=ann) for name, ann, default in spec]
-
-
-class Find(Operation):
-    """``find_<plural>(filter=…, page=…, sort=…, fields=…, include=…, meta=…, auth=…)``: one page."""
-
-    prefix = "find"
-    plural = True
-
-    def describe(self) -> str:
-        return (
-            f"One page (50 by default) of the {self.model.__name__} records matching ``filter``, sorted and "
-            "paged as asked, with every includable relation unless ``include=`` narrows it."
-        )
-
-    def parameters(self) -> list[inspect.Parameter]:
-        return _keywords(
-            ("filter", "FilterArg", None),
-            ("page", "PageArg", None),
-            ("sort", "SortArg", None),
-            *_QUERY,
-        )
-
-    def variants(self) -> list[tuple[dict[str, str], str]]:
-        model = self.model.__name__
-        return [
-            ({"meta": "meta: Literal[False] = ..."}, f"list[{model}]"),
-            ({"meta": "meta: Literal[True]"}, f"tuple[list[{model}], ListMeta]"),
-        ]
-
-    def call(self, client: ServiceClient, arguments: dict[str, Any]) -> Call[Any]:
-        model, meta = self.model, bool(arguments["meta"])
-        explicit = arguments["include"] is not None
-        limit, offset = page_window(arguments["page"])
-        query = query_from_find(
-            model,
-            filter=arguments["filter"],
-            sort=arguments["sort"],
-            fields=arguments["fields"],
-            include=arguments["include"] if explicit else default_includes(model),
-        )
-        try:
-            call = list_call(
-                client,
-                model,
-                query,
-                limit=limit,
-                offset=offset,
-                auth=arguments["auth"],
-                warn_includes=explicit,
-            )
-        except EmptyResultSet:
-            empty_meta = ListMeta(total=0, limit=limit, offset=offset)
-            return empty_call(([], empty_meta) if meta else [])
-        inner = call.parse
-
-        def parse(response: httpx.Response) -> Any:
-            page: Page[Record] = inner(response)
-            return (page.items, page.meta) if meta else page.items
-
-        return dataclasses.replace(call, parse=parse)
-
-
-class GetAll(Find):
-    """``get_<plural>(…)``: the first page (50 records), as 0.5.5 has it; it takes ``find``'s arguments too."""
-
-    prefix = "get"
-
-    def describe(self) -> str:
-        return (
-            f"The first page (50) of {self.model.__name__} records, with every includable relation; it takes "
-            f"the arguments of ``find_{self.model.meta.plural}`` too."
-        )
-
-
-class Get(Operation):
-    """``get_<singular>(<singular>_id, fields=…, include=…, meta=…, auth=…)``: the record, None on 404."""
-
-    prefix = "get"
-
-    def describe(self) -> str:
-        return (
-            f"One {self.model.__name__} by id (or name where the Hub allows it); None when it does not exist."
-        )
-
-    def parameters(self) -> list[inspect.Parameter]:
-        return [inspect.Parameter(self.id_arg, _POSITIONAL, annotation="IdLike"), *_keywords(*_QUERY)]
-
-    def variants(self) -> list[tuple[dict[str, str], str]]:
-        model = self.model.__name__
-        return [
-            ({"meta": "meta: Literal[False] = ..."}, f"{model} | None"),
-            ({"meta": "meta: Literal[True]"}, f"tuple[{model}, SingleResourceMeta] | None"),
-        ]
-
-    def call(self, client: ServiceClient, arguments: dict[str, Any]) -> Call[Any]:
-        model, include = self.model, arguments["include"]
-        explicit = include is not None
-        if not explicit:
-            # authup ignores include on the record routes of most resources; 0.5.5 sent it anyway
-            include = default_includes(model) if model.meta.record_query else ()
-        query = query_from_find(model, fields=arguments["fields"], include=include)
-        build = retrieve_with_meta_call if arguments["meta"] else retrieve_call
-        return build(
-            client,
-            model,
-            arguments[self.id_arg],
-            fields=query.fields or None,
-            includes=query.includes,
-            auth=arguments["auth"],
-            warn_includes=explicit,
-        )
-
-
-class Delete(Operation):
-    """``delete_<singular>(<singular>_id, auth=…)``: returns None, as 0.5.5 does."""
-
-    prefix = "delete"
-
-    def describe(self) -> str:
-        return f"Delete one {self.model.__name__} by id."
-
-    def parameters(self) -> list[inspect.Parameter]:
-        return [
-            inspect.Parameter(self.id_arg, _POSITIONAL, annotation="IdLike"),
-            *_keywords(("auth", "AuthArg", USE_CLIENT_AUTH)),
-        ]
-
-    def variants(self) -> list[tuple[dict[str, str], str]]:
-        return [({}, "None")]
-
-    def call(self, client: ServiceClient, arguments: dict[str, Any]) -> Call[Any]:
-        call = delete_call(client, self.model, arguments[self.id_arg], auth=arguments["auth"])
-        return dataclasses.replace(call, parse=lambda _r: None)
-
-
-class _Write(Operation):
-    """What create and update share: arguments mapped to fields, and the fields 0.5.5 did not name."""
-
-    operation: ClassVar[Literal["create", "update"]]
-
-    def __init__(
-        self,
-        model: type[Record],
-        *args: str | Arg,
-        check: Callable[[Mapping[str, Any]], None] | None = None,
-    ) -> None:
-        super().__init__(model)
-        self.args = [arg if isinstance(arg, Arg) else Arg(arg) for arg in args]
-        self.check = check
-        writable = schema_of(model).writable(self.operation)
-        named = {arg.field for arg in self.args}
-        self.additions = [name for name in writable if name not in named]
-
-    def _default(self, arg: Arg) -> Any:
-        if arg.default is not _DERIVED:
-            return arg.default
-        if self.operation == "update":
-            return UNSET
-        if arg.field is not None and arg.field in schema_of(self.model).required:
-            return _REQUIRED
-        return None
-
-    def parameters(self) -> list[inspect.Parameter]:
-        leading = (
-            [inspect.Parameter(self.id_arg, _POSITIONAL, annotation="IdLike")]
-            if self.operation == "update"
-            else []
-        )
-        named = []
-        for arg in self.args:
-            default = self._default(arg)
-            annotation = arg.annotation or self._type_text(arg.field)
-            if default is UNSET:
-                annotation += " | Unset | None"
-            elif default is None and "None" not in annotation.split(" | "):
-                annotation += " | None"
-            named.append(inspect.Parameter(arg.name, _POSITIONAL, default=default, annotation=annotation))
-        extra = [
-            inspect.Parameter(
-                name, _KEYWORD, default=UNSET, annotation=f"{self._type_text(name)} | Unset | None"
-            )
-            for name in self.additions
-        ]
-        return [*leading, *named, *extra, *_keywords(("auth", "AuthArg", USE_CLIENT_AUTH))]
-
-    def variants(self) -> list[tuple[dict[str, str], str]]:
-        return [({}, self.model.__name__)]
-
-    def _data(self, arguments: Mapping[str, Any]) -> dict[str, Any]:
-        if self.check is not None:
-            self.check(arguments)
-        data: dict[str, Any] = {}
-        for arg in self.args:
-            value = arguments[arg.name]
-            if arg.field is None or value is UNSET:
-                continue
-            if value is None and self.operation == "create" and not arg.null:
-                continue  # "not given": the Hub's default applies
-            data[arg.field] = value
-        for name in self.additions:
-            if arguments[name] is not UNSET:
-                data[name] = arguments[name]
-        return data
-
-
-class Create(_Write):
-    """``create_<singular>(…)``: POST the given fields; answers the created record."""
-
-    prefix = "create"
-    operation = "create"
-
-    def __init__(
-        self,
-        model: type[Record],
-        *args: str | Arg,
-        check: Callable[[Mapping[str, Any]], None] | None = None,
-        expected: tuple[int, ...] = (201,),
-    ) -> None:
-        super().__init__(model, *args, check=check)
-        self.expected = expected
-
-    def describe(self) -> str:
-        return (
-            f"Create a {self.model.__name__}. Arguments left at None are not sent (the Hub's default applies); "
-            "the keyword-only ones set fields flame-hub-client 0.5.5 did not offer."
-        )
-
-    def call(self, client: ServiceClient, arguments: dict[str, Any]) -> Call[Any]:
-        return create_call(
-            client,
-            self.model,
-            self._data(arguments),
-            auth=arguments["auth"],
-            expected=self.expected,
-        )
-
-
-class Update(_Write):
-    """``update_<singular>(<singular>_id, …)``: POST only the given fields (None sends null)."""
-
-    prefix = "update"
-    operation = "update"
-
-    def describe(self) -> str:
-        return (
-            f"Change only the given fields of a {self.model.__name__} (None clears one); answers the updated "
-            "record. A field the Hub does not let change raises FieldError instead of being dropped."
-        )
-
-    def call(self, client: ServiceClient, arguments: dict[str, Any]) -> Call[Any]:
-        return update_call(
-            client,
-            self.model,
-            arguments[self.id_arg],
-            self._data(arguments),
-            auth=arguments["auth"],
-        )
-
-
-def reads(model: type[Record]) -> list[Operation]:
-    """``get_<plural>``, ``find_<plural>``, ``get_<singular>`` and ``delete_<singular>``, as far as the
-    resource has the routes."""
-    operations = model.meta.operations
-    found: list[Operation] = []
-    if "list" in operations:
-        found += [GetAll(model), Find(model)]
-    if "get" in operations:
-        found.append(Get(model))
-    if "delete" in operations:
-        found.append(Delete(model))
-    return found
 
 
 def declare(cls: type, *operations: Operation) -> None:

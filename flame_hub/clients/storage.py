@@ -18,7 +18,8 @@ from typing_extensions import Unpack
 
 from flame_hub._driver import Chunks, Close, Defer, Emit, NextChunk, Plan, Stream
 from flame_hub.clients.base import BaseClient
-from flame_hub.clients.methods import ClientManager, Create, ResourceFacade, declare, reads, special
+from flame_hub.clients.methods import ClientManager, ResourceFacade, declare, special
+from flame_hub.clients.operations import Create, reads
 from flame_hub.clients.transfers import (
     DEFAULT_CHUNK_SIZE,
     AtomicFile,

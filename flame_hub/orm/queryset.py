@@ -41,10 +41,11 @@ from flame_hub.orm.plans import (
     records_plan,
     update_or_create_plan,
 )
+from flame_hub.orm.rows import REPR_ROWS, RowQuerySet, html_table, shown_rows
 from flame_hub.query.lookups import did_you_mean
 from flame_hub.query.query import FieldSelection, Q, Query
 from flame_hub.schema.envelopes import MAX_PAGE_LIMIT
-from flame_hub.schema.record import Record, RecordT, schema_of
+from flame_hub.schema.record import RecordT, schema_of
 
 __all__ = ["DEFAULT_PAGE_CONCURRENCY", "QuerySet", "RowQuerySet"]
 
@@ -55,9 +56,6 @@ R = TypeVar("R")
 #: requests are sent, not how many.
 DEFAULT_PAGE_CONCURRENCY = 16
 Row = TypeVar("Row")
-
-#: Rows a repr shows (Django shows 20 and fetches 21 to know whether there are more).
-REPR_ROWS = 20
 
 
 class QuerySet(Generic[RecordT]):
@@ -394,11 +392,7 @@ class QuerySet(Generic[RecordT]):
     def __repr__(self) -> str:
         if self._result_cache is None and self._is_async():
             return f"<QuerySet of {self.model.__name__} (async: evaluate it with async for)>"
-        rows, _ = self._preview()
-        shown: list[str] = [repr(r) for r in rows[:REPR_ROWS]]
-        if len(rows) > REPR_ROWS:
-            shown.append("'...(remaining elements truncated)...'")
-        return f"<QuerySet [{', '.join(shown)}]>"
+        return shown_rows("QuerySet", self._preview()[0])
 
     def _is_async(self) -> bool:
         try:
@@ -410,60 +404,7 @@ class QuerySet(Generic[RecordT]):
         if self._result_cache is None and self._is_async():
             return f"<div>QuerySet of {html.escape(self.model.__name__)} (async: not evaluated)</div>"
         rows, total = self._preview()
-        return _html_table(self.model.__name__, schema_of(self.model).columns, rows[:REPR_ROWS], total)
-
-
-class RowQuerySet(Generic[Row]):
-    """The rows of a QuerySet as dicts, tuples or single values (``values()``, ``values_list()``)."""
-
-    def __init__(self, source: QuerySet[Any], row: Callable[[Any], Row]) -> None:
-        self._source = source
-        self._row = row
-
-    def __iter__(self) -> Iterator[Row]:
-        return (self._row(record) for record in self._source)
-
-    def __len__(self) -> int:
-        return len(self._source)
-
-    def __bool__(self) -> bool:
-        return bool(self._source)
-
-    @overload
-    def __getitem__(self, key: int) -> Row: ...
-    @overload
-    def __getitem__(self, key: slice) -> RowQuerySet[Row]: ...
-    def __getitem__(self, key: int | slice) -> Row | RowQuerySet[Row]:
-        if isinstance(key, int):
-            return self._row(self._source[key])
-        picked = self._source[key]
-        if isinstance(picked, list):
-            return [self._row(r) for r in picked]
-        return RowQuerySet(picked, self._row)
-
-    def count(self) -> int:
-        """How many rows match (one request)."""
-        return self._source.count()
-
-    def exists(self) -> bool:
-        """Whether any row matches (one request)."""
-        return self._source.exists()
-
-    def first(self) -> Row | None:
-        """The first row, or None."""
-        record = self._source.first()
-        return None if record is None else self._row(record)
-
-    def iterator(self, chunk_size: int = MAX_PAGE_LIMIT) -> Iterator[Row]:
-        """Stream the rows without caching."""
-        return (self._row(record) for record in self._source.iterator(chunk_size))
-
-    def __repr__(self) -> str:
-        rows = [self._row(r) for r in self._source._preview()[0]]
-        shown = [repr(r) for r in rows[:REPR_ROWS]]
-        if len(rows) > REPR_ROWS:
-            shown.append("'...(remaining elements truncated)...'")
-        return f"<RowQuerySet [{', '.join(shown)}]>"
+        return html_table(self.model.__name__, schema_of(self.model).columns, rows[:REPR_ROWS], total)
 
 
 def _flip(name: str) -> str:
@@ -487,26 +428,3 @@ def _chunk(size: int) -> int:
     if not 1 <= size <= MAX_PAGE_LIMIT:
         raise ValueError(f"chunk_size must be from 1 to {MAX_PAGE_LIMIT} (the Hub's page cap), got {size}")
     return size
-
-
-def _html_table(title: str, columns: tuple[str, ...], rows: list[Any], total: int | None) -> str:
-    """A small HTML table for Jupyter: the first rows and "n of total"; secrets are masked."""
-    from flame_hub._redact import MASK
-
-    model: type[Record] | None = type(rows[0]) if rows else None
-    secret = {n for n, info in schema_of(model).fields.items() if info.spec.secret} if model else set()
-    head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
-    body = "".join(
-        "<tr>"
-        + "".join(
-            f"<td>{html.escape(MASK if c in secret and getattr(r, c) is not None else str(getattr(r, c)))}</td>"
-            for c in columns
-        )
-        + "</tr>"
-        for r in rows
-    )
-    count = f"{len(rows)} of {total if total is not None else '?'}"
-    return (
-        f"<div><strong>{html.escape(title)}</strong> <small>({count})</small>"
-        f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
-    )

@@ -188,7 +188,7 @@ def test_every_async_reader_answers_what_its_sync_twin_answers(backend: HubBacke
     """Each ``get_<plural>`` and ``find_<plural>`` of the three async clients against its sync twin."""
     import inspect
 
-    from flame_hub.clients.methods import Find
+    from flame_hub.clients.operations import Find
 
     auth = backend.admin_auth
     sync_hub = Hub(backend.base_url, auth, transport=backend.transport)

@@ -13,7 +13,7 @@ import pytest
 from flame_hub import Hub
 from flame_hub.clients.auth import AuthClient
 from flame_hub.clients.core import CoreClient
-from flame_hub.clients.methods import GetAll
+from flame_hub.clients.operations import GetAll
 from flame_hub.clients.storage import StorageClient
 from flame_hub.models import Resource
 
