@@ -28,8 +28,10 @@ class IncompleteListingWarning(UserWarning):
     """
 
 
-#: How many recent ids a listing remembers when its records do not carry their sort keys (``only()``
-#: or ``defer()`` left them out) or it has no ordering: repeats further apart than this are not caught.
+#: The most ids a listing remembers (about 1 MiB): those of the current run of equal sort keys, its latest
+#: ones when a run is longer, or the latest ids read where records do not carry their sort keys
+#: (``only()``/``defer()`` left them out) or the query has no ordering. A repeat further apart than this
+#: gets through; a shortfall against ``meta.total`` is still warned about.
 FALLBACK_WINDOW = 10_000
 
 _NO_KEY = object()
@@ -55,9 +57,9 @@ class Listing:
     Records arrive in sort order, and while the collection does not change a repeated row can only
     come among the rows that share its sort-key value (each page holds the rows of its positions, and
     the positions of a tie group are the same in every query). So only the ids of the current run of
-    equal sort keys are remembered: memory follows the largest tie group, not the length of the
-    listing (with a unique sort key, one id). Records without their sort keys, or a query without an
-    ordering, fall back to remembering the last :data:`FALLBACK_WINDOW` ids.
+    equal sort keys are remembered, at most :data:`FALLBACK_WINDOW` of them: memory stays flat however
+    long the listing (with a unique sort key, one id). Records without their sort keys, or a query
+    without an ordering, are remembered in the same bounded window, which then never resets.
 
     :meth:`finish` runs when the listing was read to its end (not when the consumer stopped early) and
     warns with :class:`IncompleteListingWarning` when the distinct records read differ from the total.
@@ -70,7 +72,6 @@ class Listing:
             tuple(name.lstrip("-+").replace(".", "__").split("__")) for name in query.ordering
         )
         self._run_key: Any = _NO_KEY
-        self._run_ids: set[Any] = set()
         self._recent: deque[Any] = deque()
         self._recent_ids: set[Any] = set()
         self.admitted = 0
@@ -103,21 +104,17 @@ class Listing:
             self.admitted += 1
             return True
         key = self._key(record)
-        if key is _NO_KEY:
-            if ident in self._recent_ids:
-                self.repeats += 1
-                return False
-            self._recent.append(ident)
-            self._recent_ids.add(ident)
-            if len(self._recent) > FALLBACK_WINDOW:
-                self._recent_ids.discard(self._recent.popleft())
-        elif key != self._run_key:
-            self._run_key, self._run_ids = key, {ident}
-        elif ident in self._run_ids:
+        if key is not _NO_KEY and key != self._run_key:  # a new run: no earlier record can repeat now
+            self._run_key = key
+            self._recent.clear()
+            self._recent_ids.clear()
+        if ident in self._recent_ids:
             self.repeats += 1
             return False
-        else:
-            self._run_ids.add(ident)
+        self._recent.append(ident)
+        self._recent_ids.add(ident)
+        if len(self._recent) > FALLBACK_WINDOW:
+            self._recent_ids.discard(self._recent.popleft())
         self.admitted += 1
         return True
 

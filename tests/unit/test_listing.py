@@ -37,7 +37,16 @@ def test_a_new_sort_key_value_starts_a_new_group_and_forgets_the_old_one() -> No
     listing = Listing(Node, Query(ordering=("created_at", "name")))
     for i in range(10_000):
         assert listing.admit(node(f"n{i:05d}"))
-    assert len(listing._run_ids) == 1 and not listing._recent  # memory: one id, not ten thousand
+    assert len(listing._recent) == 1  # memory: one id, not ten thousand
+
+
+def test_a_tie_group_longer_than_the_window_is_remembered_by_its_latest_ids() -> None:
+    listing = Listing(Node, Query(ordering=("created_at",)))  # every record ties
+    records = [node(f"n{i:05d}") for i in range(FALLBACK_WINDOW + 5)]
+    assert all(listing.admit(r) for r in records)
+    assert len(listing._recent) == len(listing._recent_ids) == FALLBACK_WINDOW  # bounded
+    assert not listing.admit(records[-1])  # a recent repeat is caught
+    assert listing.admit(records[0])  # one further back than the window is not
 
 
 def test_keys_are_compared_as_a_collation_may_equate_them() -> None:
