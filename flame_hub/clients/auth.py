@@ -11,24 +11,11 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from flame_hub.clients.base import BaseClient
-from flame_hub.clients.methods import ClientManager, ResourceFacade, declare
+from flame_hub.clients.methods import ResourceFacade, declare
 from flame_hub.clients.operations import Arg, Create, Update, reads
 from flame_hub.config import DEFAULT_AUTH_URL
 from flame_hub.exceptions import ConfigurationError
-from flame_hub.models.auth import (
-    Client,
-    ClientPermission,
-    ClientRole,
-    ClientScope,
-    Permission,
-    Realm,
-    Role,
-    RolePermission,
-    Scope,
-    User,
-    UserPermission,
-    UserRole,
-)
+from flame_hub.models import auth as authup
 
 if TYPE_CHECKING:
     from flame_hub.clients.signatures import AuthSignatures as _Declared
@@ -41,19 +28,7 @@ __all__ = ["AuthClient", "AuthMethods"]
 class AuthMethods(ResourceFacade, _Declared):
     """Every authup operation, shared by the sync and the async client."""
 
-    # -- managers: ``hub.auth.realms.filter(…)`` queries through this client -----------------------
-    realms = ClientManager(Realm)
-    users = ClientManager(User)
-    roles = ClientManager(Role)
-    permissions = ClientManager(Permission)
-    role_permissions = ClientManager(RolePermission)
-    user_permissions = ClientManager(UserPermission)
-    user_roles = ClientManager(UserRole)
-    clients = ClientManager(Client)
-    client_roles = ClientManager(ClientRole)
-    client_permissions = ClientManager(ClientPermission)
-    scopes = ClientManager(Scope)
-    client_scopes = ClientManager(ClientScope)
+    # Managers (``hub.auth.realms.filter(…)``) come with the declarations below.
 
 
 def _is_confidential(arguments: Mapping[str, Any]) -> None:
@@ -74,43 +49,43 @@ _DESCRIBED = ("name", "display_name", "description")
 
 declare(
     AuthMethods,
-    *reads(Realm),
-    Create(Realm, *_DESCRIBED),
-    Update(Realm, *_DESCRIBED),
-    *reads(User),
-    Create(User, "name", "email", "display_name", Arg("active", default=True), Arg("name_locked", default=False),
+    *reads(authup.Realm),
+    Create(authup.Realm, *_DESCRIBED),
+    Update(authup.Realm, *_DESCRIBED),
+    *reads(authup.User),
+    Create(authup.User, "name", "email", "display_name", Arg("active", default=True), Arg("name_locked", default=False),
            "first_name", "last_name"),
-    Update(User, "name", "display_name", "email", "active", "name_locked", "first_name", "last_name"),
-    *reads(Role),
-    Create(Role, *_DESCRIBED),
-    Update(Role, *_DESCRIBED),
-    *reads(Permission),
+    Update(authup.User, "name", "display_name", "email", "active", "name_locked", "first_name", "last_name"),
+    *reads(authup.Role),
+    Create(authup.Role, *_DESCRIBED),
+    Update(authup.Role, *_DESCRIBED),
+    *reads(authup.Permission),
     # 0.5.5 sent realmId null when none was given: a global permission, not one in the caller's realm
-    Create(Permission, *_DESCRIBED, Arg("realm_id", null=True)),
-    Update(Permission, *_DESCRIBED, "realm_id"),
-    *reads(RolePermission),
-    Create(RolePermission, "role_id", "permission_id"),
-    *reads(UserPermission),
-    Create(UserPermission, "user_id", "permission_id"),
-    *reads(UserRole),
-    Create(UserRole, "user_id", "role_id"),
-    *reads(Client),
-    Create(Client, "name", "realm_id", "secret", "display_name", "description", "redirect_uri",
+    Create(authup.Permission, *_DESCRIBED, Arg("realm_id", null=True)),
+    Update(authup.Permission, *_DESCRIBED, "realm_id"),
+    *reads(authup.RolePermission),
+    Create(authup.RolePermission, "role_id", "permission_id"),
+    *reads(authup.UserPermission),
+    Create(authup.UserPermission, "user_id", "permission_id"),
+    *reads(authup.UserRole),
+    Create(authup.UserRole, "user_id", "role_id"),
+    *reads(authup.Client),
+    Create(authup.Client, "name", "realm_id", "secret", "display_name", "description", "redirect_uri",
            Arg("active", default=True), Arg("is_confidential", None, default=True, annotation=_CONFIDENTIAL),
            Arg("secret_hashed", default=False), "grant_types", Arg("auth_method", default="secret"),
            Arg("token_binding_method", default="none"), check=_is_confidential),
-    Update(Client, "name", "secret", "display_name", "description", "redirect_uri", "active",
+    Update(authup.Client, "name", "secret", "display_name", "description", "redirect_uri", "active",
            Arg("is_confidential", None, annotation=_CONFIDENTIAL), "secret_hashed", "grant_types", "auth_method",
            "token_binding_method", check=_is_confidential),
-    *reads(ClientRole),
-    Create(ClientRole, "client_id", "role_id"),
-    *reads(ClientPermission),
-    Create(ClientPermission, "client_id", "permission_id"),
-    *reads(Scope),
-    Create(Scope, *_DESCRIBED),
-    Update(Scope, *_DESCRIBED),
-    *reads(ClientScope),
-    Create(ClientScope, "client_id", "scope_id"),
+    *reads(authup.ClientRole),
+    Create(authup.ClientRole, "client_id", "role_id"),
+    *reads(authup.ClientPermission),
+    Create(authup.ClientPermission, "client_id", "permission_id"),
+    *reads(authup.Scope),
+    Create(authup.Scope, *_DESCRIBED),
+    Update(authup.Scope, *_DESCRIBED),
+    *reads(authup.ClientScope),
+    Create(authup.ClientScope, "client_id", "scope_id"),
 )  # fmt: skip
 
 

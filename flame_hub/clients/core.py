@@ -13,7 +13,7 @@ import httpx
 
 from flame_hub._unset import UNSET, Unset
 from flame_hub.clients.base import BaseClient
-from flame_hub.clients.methods import ClientManager, FieldsArg, ResourceFacade, declare, special
+from flame_hub.clients.methods import FieldsArg, ResourceFacade, declare, special
 from flame_hub.clients.operations import Arg, Create, Find, Update, reads
 from flame_hub.config import DEFAULT_CORE_URL
 from flame_hub.engine.calls import Call, command_call, record_id
@@ -21,24 +21,7 @@ from flame_hub.engine.client import USE_CLIENT_AUTH, AuthArg, ServiceClient
 from flame_hub.engine.http import lit
 from flame_hub.engine.parsers import bare, bare_or_none, enveloped, record_parser
 from flame_hub.exceptions import NotSupportedError
-from flame_hub.models.core import (
-    Analysis,
-    AnalysisBucket,
-    AnalysisBucketFile,
-    AnalysisLog,
-    AnalysisNode,
-    AnalysisNodeEvent,
-    AnalysisNodeLog,
-    ClientCredentials,
-    MasterImage,
-    MasterImageGroup,
-    Node,
-    NodeRegistryCredentials,
-    Project,
-    ProjectNode,
-    Registry,
-    RegistryProject,
-)
+from flame_hub.models import core
 from flame_hub.schema.payload import Payload
 from flame_hub.schema.record import IdLike, Record
 
@@ -55,21 +38,7 @@ PayloadT = TypeVar("PayloadT", bound=Payload)
 class CoreMethods(ResourceFacade, _Declared):
     """Every core operation, shared by the sync and the async client."""
 
-    # -- managers: ``hub.core.nodes.filter(…)`` queries through this client ------------------------
-    nodes = ClientManager(Node)
-    projects = ClientManager(Project)
-    project_nodes = ClientManager(ProjectNode)
-    analyses = ClientManager(Analysis)
-    analysis_nodes = ClientManager(AnalysisNode)
-    analysis_node_events = ClientManager(AnalysisNodeEvent)
-    analysis_logs = ClientManager(AnalysisLog)
-    analysis_node_logs = ClientManager(AnalysisNodeLog)
-    analysis_buckets = ClientManager(AnalysisBucket)
-    analysis_bucket_files = ClientManager(AnalysisBucketFile)
-    registries = ClientManager(Registry)
-    registry_projects = ClientManager(RegistryProject)
-    master_images = ClientManager(MasterImage)
-    master_image_groups = ClientManager(MasterImageGroup)
+    # Managers (``hub.core.nodes.filter(…)``) come with the declarations below.
 
     # -- special routes: written out because they are not records of a collection -------------------
     # The credentials routes answer a flat object (no envelope, no meta) of an authup client.
@@ -82,10 +51,10 @@ class CoreMethods(ResourceFacade, _Declared):
         fields: FieldsArg = None,
         meta: bool = False,
         auth: AuthArg = USE_CLIENT_AUTH,
-    ) -> ClientCredentials | None:
+    ) -> core.ClientCredentials | None:
         """The node's authup client (id, name and secret) for ``ClientAuth``; None when there is no node."""
         return self._run(
-            _read(self, Node, node_id, "client/credentials", ClientCredentials, fields, meta, auth)
+            _read(self, core.Node, node_id, "client/credentials", core.ClientCredentials, fields, meta, auth)
         )
 
     @special
@@ -97,12 +66,12 @@ class CoreMethods(ResourceFacade, _Declared):
         display_name: str | Unset = UNSET,
         *,
         auth: AuthArg = USE_CLIENT_AUTH,
-    ) -> ClientCredentials:
+    ) -> core.ClientCredentials:
         """Rotate the node client's secret (to ``secret``, or a random one) and rename the client.
 
         The Hub issues a new random secret on every call that does not set one, a rename included.
         """
-        return self._run(_rotate(self, Node, node_id, secret, name, display_name, auth))
+        return self._run(_rotate(self, core.Node, node_id, secret, name, display_name, auth))
 
     @special
     def get_node_registry_credentials(
@@ -112,9 +81,11 @@ class CoreMethods(ResourceFacade, _Declared):
         fields: FieldsArg = None,
         meta: bool = False,
         auth: AuthArg = USE_CLIENT_AUTH,
-    ) -> NodeRegistryCredentials | None:
+    ) -> core.NodeRegistryCredentials | None:
         """The Harbor robot account of the node's registry project; None when there is no node."""
-        call = _read(self, Node, node_id, "registry/credentials", NodeRegistryCredentials, fields, meta, auth)
+        call = _read(
+            self, core.Node, node_id, "registry/credentials", core.NodeRegistryCredentials, fields, meta, auth
+        )
         return self._run(call)
 
     @special
@@ -125,9 +96,11 @@ class CoreMethods(ResourceFacade, _Declared):
         fields: FieldsArg = None,
         meta: bool = False,
         auth: AuthArg = USE_CLIENT_AUTH,
-    ) -> ClientCredentials | None:
+    ) -> core.ClientCredentials | None:
         """The analysis' authup client (id, name and secret); None when there is no analysis."""
-        call = _read(self, Analysis, analysis_id, "client/credentials", ClientCredentials, fields, meta, auth)
+        call = _read(
+            self, core.Analysis, analysis_id, "client/credentials", core.ClientCredentials, fields, meta, auth
+        )
         return self._run(call)
 
     @special
@@ -139,9 +112,9 @@ class CoreMethods(ResourceFacade, _Declared):
         display_name: str | Unset = UNSET,
         *,
         auth: AuthArg = USE_CLIENT_AUTH,
-    ) -> ClientCredentials:
+    ) -> core.ClientCredentials:
         """Rotate the analysis client's secret (to ``secret``, or a random one) and rename the client."""
-        return self._run(_rotate(self, Analysis, analysis_id, secret, name, display_name, auth))
+        return self._run(_rotate(self, core.Analysis, analysis_id, secret, name, display_name, auth))
 
     # Commands go to a command route and answer with something other than the record sent.
 
@@ -154,20 +127,20 @@ class CoreMethods(ResourceFacade, _Declared):
     @special
     def build_master_image(
         self, master_image_id: IdLike, *, auth: AuthArg = USE_CLIENT_AUTH
-    ) -> MasterImage | None:
+    ) -> core.MasterImage | None:
         """Ask the Hub to build one master image; returns the image with its new build status."""
         url = self.url(lit("master-images/command"))
-        body = {"command": "build", "id": record_id(MasterImage, master_image_id)}
-        return self._run(command_call(self, url, body, enveloped(MasterImage, self), auth=auth))
+        body = {"command": "build", "id": record_id(core.MasterImage, master_image_id)}
+        return self._run(command_call(self, url, body, enveloped(core.MasterImage, self), auth=auth))
 
     @special
     def send_analysis_command(
         self, analysis_id: IdLike, command: str, *, auth: AuthArg = USE_CLIENT_AUTH
-    ) -> Analysis:
+    ) -> core.Analysis:
         """Send a command (``configurationLock``, ``buildStart`` …); returns the analysis in its new state."""
-        url = self.url(lit("analyses"), record_id(Analysis, analysis_id), lit("command"))
+        url = self.url(lit("analyses"), record_id(core.Analysis, analysis_id), lit("command"))
         return self._run(
-            command_call(self, url, {"command": command}, record_parser(Analysis, self), auth=auth)
+            command_call(self, url, {"command": command}, record_parser(core.Analysis, self), auth=auth)
         )
 
     @special
@@ -176,7 +149,7 @@ class CoreMethods(ResourceFacade, _Declared):
     ) -> None:
         """Send ``setup``, ``cleanup`` … to the registry service (runs in the background)."""
         url = self.url(lit("services/registry/command"))
-        body = {"command": command, "id": record_id(Registry, registry_id)}
+        body = {"command": command, "id": record_id(core.Registry, registry_id)}
         return self._run(command_call(self, url, body, lambda _r: None, auth=auth))
 
     # Log lines are deleted in bulk, by filter, not by id.
@@ -187,15 +160,15 @@ class CoreMethods(ResourceFacade, _Declared):
     ) -> None:
         """Delete every log line of one analysis on one node."""
         params = [
-            ("filter[analysisId]", record_id(Analysis, analysis_id)),
-            ("filter[nodeId]", record_id(Node, node_id)),
+            ("filter[analysisId]", record_id(core.Analysis, analysis_id)),
+            ("filter[nodeId]", record_id(core.Node, node_id)),
         ]
         return self._run(_bulk_delete(self, "analysis-node-logs", params, auth))
 
     @special
     def delete_analysis_logs(self, analysis_id: IdLike, *, auth: AuthArg = USE_CLIENT_AUTH) -> None:
         """Delete every log line of an analysis."""
-        params = [("filter[analysisId]", record_id(Analysis, analysis_id))]
+        params = [("filter[analysisId]", record_id(core.Analysis, analysis_id))]
         return self._run(_bulk_delete(self, "analysis-logs", params, auth))
 
 
@@ -230,12 +203,12 @@ def _rotate(
     name: str | Unset,
     display_name: str | Unset,
     auth: AuthArg,
-) -> Call[ClientCredentials]:
+) -> Call[core.ClientCredentials]:
     # secret=None is sent as null, as 0.5.5 did: the Hub then makes a random secret (so does leaving it out)
     given = {"secret": secret, "name": name, "displayName": display_name}
     body = {key: value for key, value in given.items() if value is not UNSET}
     url = _credentials_url(client, model, ident, "client/credentials")
-    return Call("POST", url, bare(ClientCredentials), json=body, auth=auth, client=client)
+    return Call("POST", url, bare(core.ClientCredentials), json=body, auth=auth, client=client)
 
 
 def _bulk_delete(
@@ -249,43 +222,43 @@ def _bulk_delete(
 
 declare(
     CoreMethods,
-    *reads(Node),
-    Create(Node, "name", "realm_id", "registry_id", "external_name", Arg("node_type", "type", default="default"),
+    *reads(core.Node),
+    Create(core.Node, "name", "realm_id", "registry_id", "external_name", Arg("node_type", "type", default="default"),
            Arg("hidden", default=False)),
-    Update(Node, "external_name", "hidden", Arg("node_type", "type"), "realm_id", "registry_id", "public_key"),
-    *reads(MasterImageGroup),
-    *reads(MasterImage),
-    *reads(Project),
-    Create(Project, "name", "display_name", "master_image_id", "description"),
-    Update(Project, "description", "master_image_id", "name", "display_name"),
-    *reads(ProjectNode),
-    Create(ProjectNode, "project_id", "node_id"),
-    Update(ProjectNode, "comment", "approval_status"),
-    *reads(Analysis),
-    Create(Analysis, "project_id", "name", "display_name", "description", "master_image_id", "registry_id",
+    Update(core.Node, "external_name", "hidden", Arg("node_type", "type"), "realm_id", "registry_id", "public_key"),
+    *reads(core.MasterImageGroup),
+    *reads(core.MasterImage),
+    *reads(core.Project),
+    Create(core.Project, "name", "display_name", "master_image_id", "description"),
+    Update(core.Project, "description", "master_image_id", "name", "display_name"),
+    *reads(core.ProjectNode),
+    Create(core.ProjectNode, "project_id", "node_id"),
+    Update(core.ProjectNode, "comment", "approval_status"),
+    *reads(core.Analysis),
+    Create(core.Analysis, "project_id", "name", "display_name", "description", "master_image_id", "registry_id",
            "image_command_arguments"),
-    Update(Analysis, "name", "display_name", "description", "master_image_id", "image_command_arguments"),
-    *reads(AnalysisNode),
-    Create(AnalysisNode, "analysis_id", "node_id"),
-    Update(AnalysisNode, "comment", "approval_status", "execution_status", "execution_progress"),
-    *reads(AnalysisNodeEvent),
+    Update(core.Analysis, "name", "display_name", "description", "master_image_id", "image_command_arguments"),
+    *reads(core.AnalysisNode),
+    Create(core.AnalysisNode, "analysis_id", "node_id"),
+    Update(core.AnalysisNode, "comment", "approval_status", "execution_status", "execution_progress"),
+    *reads(core.AnalysisNodeEvent),
     # Log lines are a telemetry proxy: listing needs the id filters (no get_<plural>), creating answers 202.
-    Find(AnalysisLog),
-    Find(AnalysisNodeLog),
-    Create(AnalysisNodeLog, "analysis_id", "node_id", "level", "message", "status", "code", expected=(201, 202)),
-    *reads(AnalysisBucket),
-    Create(AnalysisBucket, Arg("bucket_type", "type"), "bucket_id", "analysis_id"),
-    *reads(AnalysisBucketFile),
-    Create(AnalysisBucketFile, "path", "bucket_file_id", "bucket_id", "analysis_bucket_id",
+    Find(core.AnalysisLog),
+    Find(core.AnalysisNodeLog),
+    Create(core.AnalysisNodeLog, "analysis_id", "node_id", "level", "message", "status", "code", expected=(201, 202)),
+    *reads(core.AnalysisBucket),
+    Create(core.AnalysisBucket, Arg("bucket_type", "type"), "bucket_id", "analysis_id"),
+    *reads(core.AnalysisBucketFile),
+    Create(core.AnalysisBucketFile, "path", "bucket_file_id", "bucket_id", "analysis_bucket_id",
            Arg("is_entrypoint", "root", default=False)),
-    Update(AnalysisBucketFile, Arg("is_entrypoint", "root")),
-    *reads(Registry),
-    Create(Registry, "name", "host", "account_name", "account_secret"),
-    Update(Registry, "name", "host", "account_name", "account_secret"),
-    *reads(RegistryProject),
-    Create(RegistryProject, "name", Arg("registry_project_type", "type"), "registry_id", "external_name",
+    Update(core.AnalysisBucketFile, Arg("is_entrypoint", "root")),
+    *reads(core.Registry),
+    Create(core.Registry, "name", "host", "account_name", "account_secret"),
+    Update(core.Registry, "name", "host", "account_name", "account_secret"),
+    *reads(core.RegistryProject),
+    Create(core.RegistryProject, "name", Arg("registry_project_type", "type"), "registry_id", "external_name",
            "account_name", "account_secret"),
-    Update(RegistryProject, "name", Arg("registry_project_type", "type"), "registry_id", "external_name",
+    Update(core.RegistryProject, "name", Arg("registry_project_type", "type"), "registry_id", "external_name",
            "account_name", "account_secret"),
 )  # fmt: skip
 

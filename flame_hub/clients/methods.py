@@ -284,7 +284,11 @@ def _render_parameters(parameters: list[inspect.Parameter], overrides: Mapping[s
 
 
 def declare(cls: type, *operations: Operation) -> None:
-    """Install declared methods on a client class (outside its body: type checkers read the stubs)."""
+    """Install declared methods on a client class (outside its body: type checkers read the stubs).
+
+    Every resource they name also gets its manager, named after its plural: ``hub.core.nodes`` is a
+    ``Manager[Node]`` bound to the client, so ``hub.core.nodes.filter(…)`` queries through it.
+    """
     for operation in operations:
         if operation.name in cls.__dict__:
             raise TypeError(f"{cls.__name__}.{operation.name} is declared twice")
@@ -294,6 +298,9 @@ def declare(cls: type, *operations: Operation) -> None:
     declared = dict(getattr(cls, "_declared", {}))
     declared.update((operation.name, operation) for operation in operations)
     cls._declared = declared  # type: ignore[attr-defined]
+    for model in dict.fromkeys(operation.model for operation in operations):
+        if model.meta.plural not in cls.__dict__:
+            setattr(cls, model.meta.plural, ClientManager(model))
 
 
 # -- argument types for the stubs, derived from the field declarations -----------------------------------

@@ -18,7 +18,7 @@ from typing_extensions import Unpack
 
 from flame_hub._driver import Chunks, Close, Defer, Emit, NextChunk, Plan, Stream
 from flame_hub.clients.base import BaseClient
-from flame_hub.clients.methods import ClientManager, ResourceFacade, declare, special
+from flame_hub.clients.methods import ResourceFacade, declare, special
 from flame_hub.clients.operations import Create, reads
 from flame_hub.clients.transfers import (
     DEFAULT_CHUNK_SIZE,
@@ -59,9 +59,7 @@ __all__ = [
 class StorageMethods(ResourceFacade, _Declared):
     """Every storage operation, shared by the sync and the async client."""
 
-    # -- managers: ``hub.storage.buckets.filter(…)`` queries through this client -------------------
-    buckets = ClientManager(Bucket)
-    bucket_files = ClientManager(BucketFile)
+    # Managers (``hub.storage.buckets.filter(…)``) come with the declarations below.
 
     # -- bytes: written out because they stream (each method runs a plan through the client's driver) ---
 

@@ -8,6 +8,7 @@ exported here that have no other role (``CreateNode``, ``ResourceList`` …).
 
 from __future__ import annotations
 
+from flame_hub._unset import UNSET
 from flame_hub.models.auth import (
     Client,
     ClientPermission,
@@ -24,7 +25,6 @@ from flame_hub.models.auth import (
 )
 from flame_hub.models.base import Resource
 from flame_hub.models.compat import (
-    UNSET,
     AccessToken,
     AuthBaseModel,
     ConfigBaseModel,

@@ -17,7 +17,6 @@ from typing import Annotated, Any, Literal
 
 from pydantic import create_model
 
-from flame_hub._unset import UNSET
 from flame_hub.models.auth import (
     Client,
     Permission,
@@ -47,51 +46,7 @@ from flame_hub.schema.fields import SECRET
 from flame_hub.schema.payload import Payload
 from flame_hub.schema.record import schema_of
 
-__all__ = [
-    "UNSET",
-    "AccessToken",
-    "AuthBaseModel",
-    "ConfigBaseModel",
-    "CoreBaseModel",
-    "CreateAnalysis",
-    "CreateAnalysisBucket",
-    "CreateAnalysisBucketFile",
-    "CreateAnalysisNode",
-    "CreateAnalysisNodeLog",
-    "CreateBucket",
-    "CreateClient",
-    "CreateNode",
-    "CreatePermission",
-    "CreateProject",
-    "CreateProjectNode",
-    "CreateRealm",
-    "CreateRegistry",
-    "CreateRegistryProject",
-    "CreateRole",
-    "CreateRolePermission",
-    "CreateUser",
-    "CreateUserPermission",
-    "CreateUserRole",
-    "RefreshToken",
-    "ResourceList",
-    "ResourceListMeta",
-    "StorageBaseModel",
-    "UpdateAnalysis",
-    "UpdateAnalysisBucketFile",
-    "UpdateAnalysisNode",
-    "UpdateClient",
-    "UpdateClientCredentials",
-    "UpdateNode",
-    "UpdatePermission",
-    "UpdateProject",
-    "UpdateRealm",
-    "UpdateRegistry",
-    "UpdateRegistryProject",
-    "UpdateRole",
-    "UpdateUser",
-    "WrappedResource",
-    "body_model",
-]
+# No ``__all__``: these names are exported (and documented) by :mod:`flame_hub.models`, as 0.5.5 had them.
 
 #: 0.5.5's base of every model; here every resource derives from :class:`Resource`.
 ConfigBaseModel = Resource

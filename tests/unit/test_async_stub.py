@@ -60,6 +60,8 @@ _TRANSPORT = {"close", "http", "request", "url", "check", "request_auth"}
 )
 def test_every_public_sync_method_has_an_async_twin(sync: type, twin: type) -> None:
     stub = (ROOT / "flame_hub" / "clients" / "aio.pyi").read_text(encoding="utf-8")
+    # the managers are written once, in signatures.pyi's ``<Service>Managers``, which aio.pyi's classes extend
+    stub += (ROOT / "flame_hub" / "clients" / "signatures.pyi").read_text(encoding="utf-8")
     methods = {
         name
         for name in dir(sync)
