@@ -41,13 +41,15 @@ def auth(hub_url: str, module_backend: HubBackend) -> PasswordAuth:
 
 
 @pytest.fixture(scope="module")
-def many_nodes(hub_url: str, auth: PasswordAuth) -> Iterator[str]:
+def many_nodes(hub_url: str, auth: PasswordAuth, module_backend: HubBackend) -> Iterator[str]:
     """25 nodes named ``<prefix>-0`` … ``<prefix>-24``; many share a ``createdAt`` (whole seconds).
 
     Made once for the module: a node costs a real Hub's authup about seven requests (core provisions
-    and removes the node's client), so 25 per test would eat into its rate limit."""
-    core_client = flame_hub.CoreClient(base_url=f"{hub_url}/core/", auth=auth)
-    auth_client = flame_hub.AuthClient(base_url=f"{hub_url}/auth/", auth=auth)
+    and removes the node's client), so 25 per test would eat into its rate limit. This set-up is not a
+    README example, so on a real Hub it sends through the session's transport, which paces it."""
+    paced = module_backend.transport if module_backend.usage is not None else None
+    core_client = flame_hub.CoreClient(base_url=f"{hub_url}/core/", auth=auth, transport=paced)
+    auth_client = flame_hub.AuthClient(base_url=f"{hub_url}/auth/", auth=auth, transport=paced)
     realm = auth_client.find_realms(filter={"name": "master"}).pop()
     prefix = f"my-node-{uuid.uuid4().hex[:8]}"
     made = [core_client.create_node(name=f"{prefix}-{i}", realm_id=realm.id) for i in range(25)]
