@@ -6,20 +6,20 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from types import TracebackType
 from typing import Any, ClassVar, Generic, TypeVar
 
 import httpx
-from typing_extensions import Self
+from typing_extensions import Self, Unpack
 
 from flame_hub.clients.aio import AsyncAuthClient, AsyncCoreClient, AsyncStorageClient
 from flame_hub.clients.auth import AuthClient
+from flame_hub.clients.base import AsyncClosing, Closing
 from flame_hub.clients.core import CoreClient
 from flame_hub.clients.storage import StorageClient
 from flame_hub.config import ServiceURLs, auth_from_env, service_urls, timeout_from_env
 from flame_hub.engine import resolver
+from flame_hub.engine.client import ClientOptions
 from flame_hub.exceptions import ConfigurationError
-from flame_hub.retry import Retry
 
 __all__ = ["AsyncHub", "Hub", "configure"]
 
@@ -39,9 +39,10 @@ class _HubBase(Generic[AuthT, CoreT, StorageT]):
             Its token URL is derived from the Hub URL unless the flow has its own ``base_url``.
         auth_url, core_url, storage_url: per-service URLs for split deployments (each wins over
             ``base_url`` for its service).
-        timeout, transport, verify, headers, retry, page_concurrency: passed to each service client
-            (``retry=False`` switches retries off, see :class:`~flame_hub.retry.Retry`; ``page_concurrency``
-            is how many pages an iteration reads at once; by default the QuerySet's 16).
+        options: ``timeout``, ``transport``, ``verify``, ``headers``, ``retry``, ``page_concurrency``,
+            passed to each service client (see :class:`~flame_hub.engine.client.ServiceClient`;
+            ``retry=False`` switches retries off, ``page_concurrency`` is how many pages an iteration
+            reads at once, by default the QuerySet's 16).
     """
 
     _client_classes: ClassVar[tuple[type[Any], type[Any], type[Any]]]
@@ -54,30 +55,16 @@ class _HubBase(Generic[AuthT, CoreT, StorageT]):
         auth_url: str | None = None,
         core_url: str | None = None,
         storage_url: str | None = None,
-        timeout: float | httpx.Timeout | None = None,
-        transport: Any = None,
-        verify: Any = True,
-        headers: Mapping[str, str] | None = None,
-        retry: Retry | bool | None = None,
-        page_concurrency: int | None = None,
+        **options: Unpack[ClientOptions],
     ) -> None:
         self.urls: ServiceURLs = service_urls(
             base_url, auth_url=auth_url, core_url=core_url, storage_url=storage_url
         )
         self.credentials = auth
-        options: dict[str, Any] = {
-            "auth_url": self.urls.auth,
-            "timeout": timeout,
-            "transport": transport,
-            "verify": verify,
-            "headers": headers,
-            "retry": retry,
-            "page_concurrency": page_concurrency,
-        }
         auth_class, core_class, storage_class = self._client_classes
-        self.auth: AuthT = auth_class(self.urls.auth, auth, **options)
-        self.core: CoreT = core_class(self.urls.core, auth, **options)
-        self.storage: StorageT = storage_class(self.urls.storage, auth, **options)
+        self.auth: AuthT = auth_class(self.urls.auth, auth, auth_url=self.urls.auth, **options)
+        self.core: CoreT = core_class(self.urls.core, auth, auth_url=self.urls.auth, **options)
+        self.storage: StorageT = storage_class(self.urls.storage, auth, auth_url=self.urls.auth, **options)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Self:
@@ -102,7 +89,7 @@ class _HubBase(Generic[AuthT, CoreT, StorageT]):
         return f"{type(self).__name__}(auth={self.urls.auth!r}, core={self.urls.core!r}, storage={self.urls.storage!r})"
 
 
-class Hub(_HubBase[AuthClient, CoreClient, StorageClient]):
+class Hub(_HubBase[AuthClient, CoreClient, StorageClient], Closing):
     """The three sync service clients of one Hub (see :class:`_HubBase` for the arguments).
 
     Example::
@@ -118,16 +105,8 @@ class Hub(_HubBase[AuthClient, CoreClient, StorageClient]):
         for client in (self.auth, self.core, self.storage):
             client.close()
 
-    def __enter__(self) -> Self:
-        return self
 
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
-
-
-class AsyncHub(_HubBase["AsyncAuthClient", "AsyncCoreClient", "AsyncStorageClient"]):
+class AsyncHub(_HubBase["AsyncAuthClient", "AsyncCoreClient", "AsyncStorageClient"], AsyncClosing):
     """The three async service clients of one Hub; use ``async with`` and ``await hub.aclose()``.
 
     Example::
@@ -142,14 +121,6 @@ class AsyncHub(_HubBase["AsyncAuthClient", "AsyncCoreClient", "AsyncStorageClien
         """Close the three service clients' connection pools."""
         for client in (self.auth, self.core, self.storage):
             await client.aclose()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.aclose()
 
 
 def configure(hub: Hub | str | None = None, auth: httpx.Auth | str | None = None, **options: Any) -> Hub:

@@ -16,10 +16,42 @@ from typing_extensions import Self, Unpack
 from flame_hub._driver import arun, run
 from flame_hub.engine.client import RequestOptions, ServiceClient
 
-__all__ = ["AsyncBaseClient", "BaseClient"]
+__all__ = ["AsyncBaseClient", "AsyncClosing", "BaseClient", "Closing"]
 
 
-class BaseClient(ServiceClient):
+class Closing:
+    """``with obj:`` closes it at the end (a sync client, a ``Hub``)."""
+
+    def close(self) -> None:
+        """Close the connection pool(s)."""
+        raise NotImplementedError  # pragma: no cover
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+class AsyncClosing:
+    """``async with obj:`` closes it at the end (an async client, an ``AsyncHub``)."""
+
+    async def aclose(self) -> None:
+        """Close the connection pool(s)."""
+        raise NotImplementedError  # pragma: no cover
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()
+
+
+class BaseClient(ServiceClient, Closing):
     """A sync service client over one :class:`httpx.Client` (keep-alive connection pool); see the arguments
     of :class:`~flame_hub.engine.client.ServiceClient`."""
 
@@ -40,16 +72,8 @@ class BaseClient(ServiceClient):
         if self._owns_client:
             self._http.close()
 
-    def __enter__(self) -> Self:
-        return self
 
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
-
-
-class AsyncBaseClient(ServiceClient):
+class AsyncBaseClient(ServiceClient, AsyncClosing):
     """The async twin of :class:`BaseClient`, over one :class:`httpx.AsyncClient`."""
 
     is_async = True
@@ -69,11 +93,3 @@ class AsyncBaseClient(ServiceClient):
         """Close the connection pool (unless it belongs to a client you passed in)."""
         if self._owns_client:
             await self._http.aclose()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.aclose()

@@ -24,7 +24,6 @@ from flame_hub.engine.calls import (
     empty_call,
     list_call,
     retrieve_call,
-    retrieve_with_meta_call,
     update_call,
 )
 from flame_hub.engine.client import USE_CLIENT_AUTH, ServiceClient
@@ -184,8 +183,7 @@ class Get(Operation):
             # authup ignores include on the record routes of most resources; 0.5.5 sent it anyway
             include = default_includes(model) if model.meta.record_query else ()
         query = query_from_find(model, fields=arguments["fields"], include=include)
-        build = retrieve_with_meta_call if arguments["meta"] else retrieve_call
-        return build(
+        return retrieve_call(
             client,
             model,
             arguments[self.id_arg],
@@ -193,6 +191,7 @@ class Get(Operation):
             includes=query.includes,
             auth=arguments["auth"],
             warn_includes=explicit,
+            with_meta=arguments["meta"],
         )
 
 
@@ -287,6 +286,14 @@ class _Write(Operation):
                 data[name] = arguments[name]
         return data
 
+    def call(self, client: ServiceClient, arguments: dict[str, Any]) -> Call[Any]:
+        data, auth = self._data(arguments), arguments["auth"]
+        if self.operation == "create":
+            return create_call(
+                client, self.model, data, auth=auth, expected=getattr(self, "expected", (201,))
+            )
+        return update_call(client, self.model, arguments[self.id_arg], data, auth=auth)
+
 
 class Create(_Write):
     """``create_<singular>(…)``: POST the given fields; answers the created record."""
@@ -310,15 +317,6 @@ class Create(_Write):
             "the keyword-only ones set fields flame-hub-client 0.5.5 did not offer."
         )
 
-    def call(self, client: ServiceClient, arguments: dict[str, Any]) -> Call[Any]:
-        return create_call(
-            client,
-            self.model,
-            self._data(arguments),
-            auth=arguments["auth"],
-            expected=self.expected,
-        )
-
 
 class Update(_Write):
     """``update_<singular>(<singular>_id, …)``: POST only the given fields (None sends null)."""
@@ -330,15 +328,6 @@ class Update(_Write):
         return (
             f"Change only the given fields of a {self.model.__name__} (None clears one); answers the updated "
             "record. A field the Hub does not let change raises FieldError instead of being dropped."
-        )
-
-    def call(self, client: ServiceClient, arguments: dict[str, Any]) -> Call[Any]:
-        return update_call(
-            client,
-            self.model,
-            arguments[self.id_arg],
-            self._data(arguments),
-            auth=arguments["auth"],
         )
 
 

@@ -49,7 +49,6 @@ __all__ = [
     "list_calls",
     "record_id",
     "retrieve_call",
-    "retrieve_with_meta_call",
     "update_call",
 ]
 
@@ -207,38 +206,10 @@ def retrieve_call(
     includes: Sequence[str] = (),
     auth: AuthArg = USE_CLIENT_AUTH,
     warn_includes: bool = True,
-) -> Call[RecordT | None]:
-    """``GET /<path>/<id>``; a 404 gives None."""
-    call = retrieve_with_meta_call(
-        client,
-        model,
-        ident,
-        fields=fields,
-        includes=includes,
-        auth=auth,
-        warn_includes=warn_includes,
-    )
-    with_meta = call.parse
-
-    def parse(response: httpx.Response) -> RecordT | None:
-        found = with_meta(response)
-        return None if found is None else found[0]
-
-    return Call(call.method, call.url, parse, params=call.params, none_on_404=True, auth=auth, client=client)
-
-
-def retrieve_with_meta_call(
-    client: ServiceClient,
-    model: type[RecordT],
-    ident: object,
-    *,
-    fields: FieldSelection | None = None,
-    includes: Sequence[str] = (),
-    auth: AuthArg = USE_CLIENT_AUTH,
-    warn_includes: bool = True,
-) -> Call[tuple[RecordT, SingleResourceMeta] | None]:
-    """:func:`retrieve_call` answering the record and its envelope's ``meta`` (parsed in the same pass);
-    None when there is no such record (as flame-hub-client 0.5.5 answers ``meta=True`` on a 404)."""
+    with_meta: bool = False,
+) -> Call[Any]:
+    """``GET /<path>/<id>``: the record, or with ``with_meta`` the record and its envelope's ``meta``
+    (parsed in the same pass); None when there is no such record (a 404, as flame-hub-client 0.5.5 has it)."""
     _check_operation(model, "get")
     params: list[tuple[str, str]] = []
     wire_includes = compile_includes(model, includes)
@@ -259,14 +230,14 @@ def retrieve_with_meta_call(
         params.append(("fields", field_text))
     adapter = item_adapter(model)
 
-    def parse(response: httpx.Response) -> tuple[RecordT, SingleResourceMeta] | None:
+    def parse(response: httpx.Response) -> RecordT | tuple[RecordT, SingleResourceMeta] | None:
         if response.status_code == 404:
             return None
         envelope = adapter.validate_json(response.content)
         bind([envelope.data], client)
         if warn_includes:
             warn_missing_includes(model, [envelope.data], wire_includes)
-        return envelope.data, envelope.meta
+        return (envelope.data, envelope.meta) if with_meta else envelope.data
 
     url = client.url(lit(model.meta.path), segment)
     return Call("GET", url, parse, params=params or None, none_on_404=True, auth=auth, client=client)

@@ -41,7 +41,7 @@ from flame_hub.exceptions import (
 )
 from flame_hub.retry import Retry, retry_after
 
-__all__ = ["USE_CLIENT_AUTH", "AuthArg", "RequestOptions", "ServiceClient"]
+__all__ = ["USE_CLIENT_AUTH", "AuthArg", "ClientOptions", "RequestOptions", "ServiceClient"]
 
 T = TypeVar("T")
 
@@ -75,6 +75,18 @@ class RequestOptions(TypedDict, total=False):
 
 
 _OPTIONS = frozenset(RequestOptions.__annotations__)
+
+
+class ClientOptions(TypedDict, total=False):
+    """The options every service client takes besides its URLs and auth (see :class:`ServiceClient`);
+    a ``Hub`` passes them to its three clients."""
+
+    timeout: float | httpx.Timeout | None
+    transport: Any
+    verify: Any
+    headers: Mapping[str, str] | None
+    retry: Retry | bool | None
+    page_concurrency: int | None
 
 
 class ServiceClient:

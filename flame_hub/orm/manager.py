@@ -227,12 +227,9 @@ class Manager(Generic[RecordT]):
         await self._arun(record, using, "delete", lambda client: delete_plan(client, record))
 
     def _refresh(self, record: RecordT, fields: Iterable[str] | None, using: object) -> None:
-        missing = self.model.DoesNotExist
-        self._run(
-            record, using, "refresh_from_db", lambda client: refresh_plan(client, record, fields, missing)
-        )
+        self._run(record, using, "refresh_from_db", lambda client: refresh_plan(client, record, fields))
 
     async def _arefresh(self, record: RecordT, fields: Iterable[str] | None, using: object) -> None:
-        missing = self.model.DoesNotExist
-        plan = lambda client: refresh_plan(client, record, fields, missing)  # noqa: E731
-        await self._arun(record, using, "refresh_from_db", plan)
+        await self._arun(
+            record, using, "refresh_from_db", lambda client: refresh_plan(client, record, fields)
+        )

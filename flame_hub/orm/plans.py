@@ -27,9 +27,7 @@ from flame_hub.engine.client import ServiceClient
 from flame_hub.exceptions import (
     ConflictError,
     FieldError,
-    MultipleObjectsReturned,
     NotSupportedError,
-    ObjectDoesNotExist,
 )
 from flame_hub.orm.listing import Listing, in_slice
 from flame_hub.query.compiler import EmptyResultSet
@@ -208,13 +206,7 @@ def _only_id(query: Query) -> object | None:
     return None
 
 
-def get_plan(
-    client: ServiceClient,
-    model: type[RecordT],
-    query: Query,
-    does_not_exist: type[ObjectDoesNotExist],
-    multiple: type[MultipleObjectsReturned],
-) -> Plan[RecordT]:
+def get_plan(client: ServiceClient, model: type[RecordT], query: Query) -> Plan[RecordT]:
     """``get()``: the by-id route for ``id=…`` alone, otherwise a filtered page of two."""
     ident = _only_id(query)
     if ident is not None and not query.is_sliced:
@@ -222,18 +214,20 @@ def get_plan(
             client, model, ident, fields=query.fields or None, includes=query.includes
         )
         if record is None:
-            raise does_not_exist(f"{model.__name__} matching id={ident!s} does not exist.")
+            raise model.DoesNotExist(f"{model.__name__} matching id={ident!s} does not exist.")
         return record
     try:
         call = list_call(client, model, query, limit=2, offset=query.low)
     except EmptyResultSet:
-        raise does_not_exist(f"{model.__name__} matching query does not exist.") from None
+        raise model.DoesNotExist(f"{model.__name__} matching query does not exist.") from None
     page: Page[RecordT] = yield call
     if not page.items:
-        raise does_not_exist(f"{model.__name__} matching query does not exist.")
+        raise model.DoesNotExist(f"{model.__name__} matching query does not exist.")
     if len(page.items) > 1:
         total = page.total if page.total is not None else "more than one"
-        raise multiple(f"get() returned more than one {model.__name__} -- it returned {total}!")
+        raise model.MultipleObjectsReturned(
+            f"get() returned more than one {model.__name__} -- it returned {total}!"
+        )
     return page.items[0]
 
 
@@ -328,7 +322,6 @@ def refresh_plan(
     client: ServiceClient,
     record: Record,
     fields: Iterable[str] | None,
-    does_not_exist: type[ObjectDoesNotExist],
 ) -> Plan[None]:
     """Read the record again by id and take over the Hub's values (all, or just ``fields``)."""
     model = type(record)
@@ -343,7 +336,7 @@ def refresh_plan(
         )
     fresh: Record | None = yield retrieve_call(client, model, ident)
     if fresh is None:
-        raise does_not_exist(f"{model.__name__} with id={ident} no longer exists.")
+        raise model.DoesNotExist(f"{model.__name__} with id={ident} no longer exists.")
     if names is None:
         adopt(record, fresh)
         return
@@ -387,20 +380,14 @@ def get_or_create_plan(
     """The matching record, or a new one; a conflict on create (someone else made it) reads it again."""
     matching = query.filter(Q(**lookups))
     try:
-        return (
-            yield from get_plan(client, model, matching, model.DoesNotExist, model.MultipleObjectsReturned)
-        ), False
+        return (yield from get_plan(client, model, matching)), False
     except model.DoesNotExist:
         pass
     try:
         return (yield from create_plan(client, model, {**_plain(lookups), **(defaults or {})})), True
     except ConflictError as conflict:
         try:
-            return (
-                yield from get_plan(
-                    client, model, matching, model.DoesNotExist, model.MultipleObjectsReturned
-                )
-            ), False
+            return (yield from get_plan(client, model, matching)), False
         except model.DoesNotExist:
             # the conflict is with a record the lookups do not match: report it (as Django re-raises)
             raise conflict from None
@@ -417,9 +404,7 @@ def update_or_create_plan(
     """Update the matching record with ``defaults`` (only what changes is sent), or create one."""
     matching = query.filter(Q(**lookups))
     try:
-        record = yield from get_plan(
-            client, model, matching, model.DoesNotExist, model.MultipleObjectsReturned
-        )
+        record = yield from get_plan(client, model, matching)
     except model.DoesNotExist:
         fields = {**_plain(lookups), **((defaults if create_defaults is None else create_defaults) or {})}
         return (yield from create_plan(client, model, fields)), True

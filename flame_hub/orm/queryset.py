@@ -189,6 +189,11 @@ class QuerySet(Generic[RecordT]):
             client, self.model, query, chunk_size=chunk_size, concurrency=concurrency, listing=listing
         )
 
+    def _stream(self, asynchronous: bool, chunk_size: int, concurrency: int | None) -> Stream[RecordT]:
+        """What ``iterator()`` and ``aiterator()`` run: the pages, streamed."""
+        client = self._client(asynchronous, "iterator")
+        return Stream(self._pages(client, self._query, _chunk(chunk_size), _width(concurrency, client)))
+
     def _records(self, client: ServiceClient) -> Plan[list[RecordT]]:
         """Every record of the query in one list (``list(qs)``, ``len(qs)`` …), pages read ``width`` at once."""
         query = ordered(self.model, self._query)
@@ -251,17 +256,13 @@ class QuerySet(Generic[RecordT]):
         After the first page ``concurrency`` pages are read at once (default: the client's
         ``page_concurrency``); records still come in order, and stopping early stops the reading.
         """
-        client = self._client(False, "iterator")
-        plan = self._pages(client, self._query, _chunk(chunk_size), _width(concurrency, client))
-        return run(Stream(plan))
+        return run(self._stream(False, chunk_size, concurrency))
 
     def aiterator(
         self, chunk_size: int = MAX_PAGE_LIMIT, concurrency: int | None = None
     ) -> AsyncIterator[RecordT]:
         """``async for`` over the records without caching them (see :meth:`iterator`)."""
-        client = self._client(True, "iterator")
-        plan = self._pages(client, self._query, _chunk(chunk_size), _width(concurrency, client))
-        return arun(Stream(plan))
+        return arun(self._stream(True, chunk_size, concurrency))
 
     def count(self) -> int:
         """How many records match: the envelope total of one request (or the cache's length)."""
@@ -289,8 +290,7 @@ class QuerySet(Generic[RecordT]):
 
     def _get_plan(self, client: Any, args: tuple[Q, ...], lookups: dict[str, Any]) -> Plan[RecordT]:
         query = self.filter(*args, **lookups)._query if args or lookups else self._query
-        model = self.model
-        return get_plan(client, model, query, model.DoesNotExist, model.MultipleObjectsReturned)
+        return get_plan(client, self.model, query)
 
     def get(self, *args: Q, **lookups: Any) -> RecordT:
         """The one record matching; ``Model.DoesNotExist`` / ``Model.MultipleObjectsReturned`` otherwise."""
