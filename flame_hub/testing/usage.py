@@ -11,7 +11,9 @@ Hub's own services asked of authup from the same address).
 They also pace: each request is charged what it costs authup (1 for a request to authup; 6 and 8 for
 creating a node and an analysis, 1 for deleting one, which the Hub sends authup itself), and a request that
 would take the last 60 seconds past :attr:`HubUsage.budget` waits until older charges leave the window.
-A run that stays under the budget never waits.
+Each answer from authup also tells how much of its window is used; whatever the charges do not account
+for (an earlier session, clients built without these transports, other users of the address) is
+charged until that window resets. A run that stays under the budget never waits.
 
 Nothing here ever records a password, secret or token: a token request is counted under its grant type
 and the user name or client id it names.
@@ -20,11 +22,12 @@ and the user name or client id it names.
 from __future__ import annotations
 
 import asyncio
+import bisect
 import json
 import threading
 import time
 import weakref
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -110,7 +113,8 @@ class HubUsage:
     busiest_minute: int = 0
     paused: float = 0.0
     clock: Callable[[], float] = field(default=time.monotonic, repr=False)
-    _charges: deque[tuple[float, int]] = field(default_factory=deque, repr=False)
+    #: (when, estimated authup requests), oldest first; a charge leaves the window 60 s after ``when``.
+    _charges: list[tuple[float, int]] = field(default_factory=list, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def cost(self, request: httpx.Request) -> int:
@@ -127,19 +131,32 @@ class HubUsage:
             return 0.0
         with self._lock:
             now = self.clock()
-            while self._charges and now - self._charges[0][0] >= WINDOW_SECONDS:
-                self._charges.popleft()
-            spent = sum(charge for _, charge in self._charges)
+            spent = self._spent(now)
             if spent + cost > self.budget and self._charges:
                 excess, freed = spent + cost - self.budget, 0
                 for stamp, charge in self._charges:
                     freed += charge
                     if freed >= excess:
                         return max(0.01, stamp + WINDOW_SECONDS - now)
-            self._charges.append((now, cost))
+            bisect.insort(self._charges, (now, cost))
             self.busiest_minute = max(self.busiest_minute, spent + cost)
             self.per_test[self.test_id or "(outside tests)"] += cost
             return 0.0
+
+    def _spent(self, now: float) -> int:
+        """The charges still in the window ending ``now`` (older ones are dropped)."""
+        while self._charges and now - self._charges[0][0] >= WINDOW_SECONDS:
+            self._charges.pop(0)
+        return sum(charge for _, charge in self._charges)
+
+    def _observe(self, used: int, reset: int) -> None:
+        """Take authup's own count into the estimate: when authup says more of its window is used than
+        the charges show (an earlier session, clients without this transport, other users), the
+        difference is charged until authup's window resets."""
+        now = self.clock()
+        spent = self._spent(now)
+        if used > spent:
+            bisect.insort(self._charges, (now + reset - WINDOW_SECONDS, used - spent))
 
     def waited(self, seconds: float) -> None:
         """Note time a request spent waiting for the budget."""
@@ -159,14 +176,17 @@ class HubUsage:
                 return
             if request.method == "POST" and request.url.path.rstrip("/").endswith("/token"):
                 self.token_requests[_identity(request)] += 1
-            remaining, limit = (
+            remaining, limit, reset = (
                 response.headers.get("ratelimit-remaining"),
                 response.headers.get("ratelimit-limit"),
+                response.headers.get("ratelimit-reset"),
             )
             if remaining is not None and limit is not None and remaining.isdigit() and limit.isdigit():
                 pair = (int(remaining), int(limit))
                 if self.lowest_remaining is None or pair[0] < self.lowest_remaining[0]:
                     self.lowest_remaining = pair
+                if reset is not None and reset.isdigit() and int(limit) == AUTHUP_BUDGET:
+                    self._observe(int(limit) - int(remaining), int(reset))
 
     @property
     def total(self) -> int:

@@ -83,6 +83,20 @@ def test_a_request_past_the_budget_waits_for_the_window() -> None:
     assert usage.reserve(httpx.Request("GET", f"{BASE}/core/nodes")) == 0  # costs nothing, never waits
 
 
+def test_authups_own_count_is_charged_until_its_window_resets() -> None:
+    clock = Clock()
+    usage = HubUsage(BASE, budget=20, clock=clock)
+    token = httpx.Request("POST", f"{BASE}/auth/token", json={"username": "admin"})
+    # authup says 15 of its window are used (an earlier run, clients without this transport), 30 s left
+    headers = {"ratelimit-limit": "1200", "ratelimit-remaining": "1185", "ratelimit-reset": "30"}
+    assert usage.reserve(token) == 0  # our own 1
+    usage.record(token, httpx.Response(200, headers=headers))  # 15 used, 1 of them ours: 14 more charged
+    node = httpx.Request("POST", f"{BASE}/core/nodes", json={"name": "n"})
+    assert usage.reserve(node) == 30.0  # 15 + 6 > 20: wait for authup's window to reset
+    clock.now = 30.0
+    assert usage.reserve(node) == 0  # authup's window reset: the correction left, our own 1 stays
+
+
 def test_the_transport_waits_and_reports_it(monkeypatch: pytest.MonkeyPatch) -> None:
     clock = Clock()
     usage = HubUsage(BASE, budget=6, clock=clock)
