@@ -1,6 +1,7 @@
-"""Every Hub resource and payload model, and the declaration machinery they are built on.
+"""Every Hub resource and payload model, and the names of the declaration machinery code needs with them.
 
-Resources are declared once (``base.py`` explains the form) in one module per service: ``auth``,
+Resources are declared once (:mod:`flame_hub.schema.record` explains the form; the machinery lives in
+:mod:`flame_hub.schema`, and ``base.py`` adds each resource's ORM) in one module per service: ``auth``,
 ``core``, ``storage``. Attributes are snake_case in Python (``model_dump()``); the wire form (camelCase)
 is produced by ``wire_dump()`` and the engine only. ``compat`` holds the names flame-hub-client 0.5.5
 exported here that have no other role (``CreateNode``, ``ResourceList`` …).
