@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import re
-import signal
 import socket
-import subprocess
-import sys
 
 import httpx
+from fakehub_helpers import served
 
 from flame_hub.testing import FakeHub
 
@@ -34,21 +31,5 @@ def test_serve_round_trip_and_clean_shutdown() -> None:
 
 
 def test_cli_serve_stops_on_sigterm() -> None:
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "flame_hub", "serve", "--port", "0", "--seed", "5"],
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
-    try:
-        assert process.stderr is not None
-        line = process.stderr.readline()
-        url = re.search(r"http://\S+:\d+", line)
-        assert url is not None, line
-        assert httpx.get(url.group(0) + "/core/").json()["version"] == "0.14.0"
-        process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=10) == 0
-    finally:
-        if process.poll() is None:
-            process.kill()
+    with served("--seed", "5") as (url, _):
+        assert httpx.get(url + "/core/").json()["version"] == "0.14.0"

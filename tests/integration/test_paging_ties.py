@@ -41,6 +41,15 @@ def read(queryset: Any, chunk: int, concurrency: int, mode: str, async_hub: Any 
     return asyncio.run(collect())
 
 
+def each_once(queryset: Any, names: list[str], mode: str, async_hub: Any) -> None:
+    """At every page size and width of READS the queryset yields ``names``, each once, with no warning."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", IncompleteListingWarning)
+        for chunk, concurrency in READS:
+            found = read(queryset, chunk, concurrency, mode, async_hub)
+            assert sorted(r.name for r in found) == names, (chunk, concurrency)
+
+
 def tied_nodes(tie_order: str) -> FakeHub:
     """A FakeHub whose clock stands still (seeded), holding 150 nodes with one createdAt."""
     fake = FakeHub(seed=12, tie_order=tie_order)
@@ -64,15 +73,8 @@ def test_nodes_sharing_one_created_at_come_once_each(tie_order: str, mode: str) 
     hub, async_hub = hubs(fake)
     assert len({row["createdAt"] for row in fake.table("core:nodes").rows()}) == 1
     nodes = Node.objects.using(hub).all()  # the default ordering: created_at, then name
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", IncompleteListingWarning)
-        for chunk, concurrency in READS:
-            found = read(nodes, chunk, concurrency, mode, async_hub)
-            assert sorted(n.name for n in found) == [f"tie-{i:03d}" for i in range(COUNT)], (
-                chunk,
-                concurrency,
-            )
-        assert len(list(nodes.all())) == COUNT  # the cached evaluation, pages in flight
+    each_once(nodes, [f"tie-{i:03d}" for i in range(COUNT)], mode, async_hub)
+    assert len(list(nodes.all())) == COUNT  # the cached evaluation, pages in flight
 
 
 @pytest.mark.parametrize("mode", ["sync", "async"])
@@ -117,11 +119,4 @@ def test_buckets_made_together_come_once_each(
         )
 
     ours = Bucket.objects.using(hub).filter(name__startswith=prefix)  # default: created_at, then id
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", IncompleteListingWarning)
-        for chunk, concurrency in READS:
-            found = read(ours, chunk, concurrency, mode, async_hub)
-            assert sorted(b.name for b in found) == [f"{prefix}-{i:03d}" for i in range(COUNT)], (
-                chunk,
-                concurrency,
-            )
+    each_once(ours, [f"{prefix}-{i:03d}" for i in range(COUNT)], mode, async_hub)
