@@ -24,6 +24,7 @@ from flame_hub._redact import redact_mapping
 __all__ = [
     "AuthenticationError",
     "BadRequestError",
+    "BulkOperationError",
     "ConfigurationError",
     "ConflictError",
     "ErrorResponse",
@@ -42,6 +43,7 @@ __all__ = [
     "OutcomeUnknownTimeoutError",
     "QueryValueError",
     "RateLimitError",
+    "RelationNotLoadedError",
     "ServerError",
     "UnauthorizedError",
     "UnexpectedResponseError",
@@ -87,6 +89,60 @@ class ObjectDoesNotExist(FlameHubError, LookupError):
 
 class MultipleObjectsReturned(FlameHubError, LookupError):
     """A lookup that must find exactly one record found several."""
+
+
+class RelationNotLoadedError(FlameHubError, RuntimeError):
+    """A related record was read that is not loaded, and reading it here would need a hidden request.
+
+    Raised by a record read through an async client (it never sends a request on attribute access) and
+    by a record read without the foreign key the relation needs (``only()``/``defer()``). The message
+    names the ways to load it: ``select_related()``/``prefetch_related()`` on the query, or
+    ``fetch_related()``/``await afetch_related()`` on the record.
+    """
+
+
+class BulkOperationError(FlameHubError):
+    """A bulk operation (``update()``, ``delete()``, ``bulk_create()``, ``add()`` …) failed for some records.
+
+    The Hub has no transactions, so a bulk operation is one request per record and is not atomic: what
+    succeeded stays done. Nothing that failed was retried by the bulk operation.
+
+    Attributes:
+        operation: what was done (``"update"``, ``"delete"``, ``"create"``, ``"add"``, ``"remove"``).
+        model: the name of the resource class.
+        succeeded: the records (or ids) it was done for.
+        failed: ``(record or id, exception)`` for each one it failed for, with the Hub's reason.
+    """
+
+    #: How many succeeded and failed items the message lists (all are in ``succeeded``/``failed``).
+    SHOWN = 50
+
+    def __init__(
+        self, operation: str, model: str, succeeded: list[Any], failed: list[tuple[Any, BaseException]]
+    ) -> None:
+        self.operation = operation
+        self.model = model
+        self.succeeded = succeeded
+        self.failed = failed
+        lines = [
+            f"{operation} of {model} records failed for {len(failed)} and succeeded for {len(succeeded)}; "
+            "it is not atomic (the Hub has no transactions), so what succeeded stays done, and nothing was "
+            "retried"
+        ]
+        lines.append("failed:")
+        lines += [f"  {_label(item)}: {type(exc).__name__}: {exc}" for item, exc in failed[: self.SHOWN]]
+        if len(failed) > self.SHOWN:
+            lines.append(f"  ... and {len(failed) - self.SHOWN} more (see .failed)")
+        lines.append("succeeded:" + ("" if succeeded else " none"))
+        lines += [f"  {_label(item)}" for item in succeeded[: self.SHOWN]]
+        if len(succeeded) > self.SHOWN:
+            lines.append(f"  ... and {len(succeeded) - self.SHOWN} more (see .succeeded)")
+        super().__init__("\n".join(lines))
+
+
+def _label(item: object) -> str:
+    """A record by its repr (secrets masked), an id as itself."""
+    return repr(item) if hasattr(item, "model_fields") else str(item)
 
 
 class HubConnectionError(FlameHubError, httpx.TransportError):

@@ -65,6 +65,8 @@ class _HubBase(Generic[AuthT, CoreT, StorageT]):
         self.auth: AuthT = auth_class(self.urls.auth, auth, auth_url=self.urls.auth, **options)
         self.core: CoreT = core_class(self.urls.core, auth, auth_url=self.urls.auth, **options)
         self.storage: StorageT = storage_class(self.urls.storage, auth, auth_url=self.urls.auth, **options)
+        # relations that cross services (a node's realm) find this Hub's other clients through it
+        resolver.attach_hub(self, (self.auth, self.core, self.storage))
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Self:

@@ -18,7 +18,17 @@ from collections.abc import Callable
 from flame_hub.engine.client import ServiceClient
 from flame_hub.exceptions import ConfigurationError
 
-__all__ = ["client_for", "default", "reset", "resolve", "set_default", "set_environment_factory"]
+__all__ = [
+    "attach_hub",
+    "client_for",
+    "default",
+    "hub_of",
+    "related_source",
+    "reset",
+    "resolve",
+    "set_default",
+    "set_environment_factory",
+]
 
 _lock = threading.Lock()
 _default: object = None
@@ -91,4 +101,45 @@ def client_for(service: str, source: object, *, asynchronous: bool, action: str)
     asked = "iteration" if action == "__iter__" else f"{action}()"
     raise TypeError(
         f"this runs through {type(client).__name__}; {asked} sends synchronously — use {twin} instead"
+    )
+
+
+# -- the Hub a service client belongs to (for relations that cross services) ----------------------
+
+_HUB_ATTRIBUTE = "_flame_hub"
+
+
+def attach_hub(hub: object, clients: tuple[ServiceClient, ...]) -> None:
+    """Remember that ``clients`` belong to ``hub``: a node read through ``hub.core`` finds its realm
+    through ``hub.auth``. Kept on the client itself (a reference cycle the collector handles), so a
+    record keeps its Hub reachable for as long as it keeps its client."""
+    for client in clients:
+        setattr(client, _HUB_ATTRIBUTE, hub)
+
+
+def hub_of(client: object) -> object | None:
+    """The Hub a service client belongs to, or None for a client made on its own."""
+    return getattr(client, _HUB_ATTRIBUTE, None)
+
+
+def related_source(client: object, service: str, what: str) -> object:
+    """What serves ``service`` for a record loaded through ``client`` (``what``: the relation, for the error).
+
+    The record's own client when it serves that service, else the Hub it belongs to (whose client of
+    ``service`` :func:`resolve` then picks), else — for a record built by hand, with no client — None,
+    the default Hub. A client made on its own (not through a Hub) cannot reach another service: that
+    raises ConfigurationError naming the fix, rather than asking whatever Hub is the default, which may
+    be another Hub.
+    """
+    if client is None:
+        return None
+    if isinstance(client, ServiceClient) and client.service == service:
+        return client
+    hub = hub_of(client)
+    if hub is not None:
+        return hub
+    raise ConfigurationError(
+        f"{what} lives in the {service} service, but the record was read through a {type(client).__name__} "
+        f"made on its own, which knows no {service} client: read the record through a Hub "
+        f"(Hub(url, auth) or AsyncHub(url, auth)), or load the relation with fetch_related(..., using=hub)"
     )
