@@ -13,7 +13,7 @@ import httpx
 
 from flame_hub.engine.client import ServiceClient
 from flame_hub.schema.envelopes import ModelT, Page, bare_adapter, item_adapter, list_adapter
-from flame_hub.schema.record import Record, RecordT, mark_loaded, schema_of
+from flame_hub.schema.record import Record, RecordT, mark_parsed, schema_of
 
 __all__ = [
     "IncludeNotReturnedWarning",
@@ -37,8 +37,7 @@ class IncludeNotReturnedWarning(UserWarning):
 
 def bind(records: Sequence[Record], client: ServiceClient | None) -> None:
     """Remember the client that fetched the records (``save()``/``delete()`` go back through it)."""
-    for record in records:
-        mark_loaded(record, client)
+    mark_parsed(records, client)
 
 
 def warn_missing_includes(model: type[Record], records: Sequence[Record], includes: Sequence[str]) -> None:

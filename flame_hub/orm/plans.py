@@ -38,6 +38,7 @@ from flame_hub.schema.record import (
     Record,
     RecordT,
     client_of,
+    keep_unsaved,
     mark_loaded,
     schema_of,
     snapshot_of,
@@ -301,7 +302,7 @@ def save_plan(client: ServiceClient, record: RecordT, update_fields: Iterable[st
         pending = {k: v for k, v in changed_fields(record, None).items() if k not in data}
         fresh = yield update_call(client, model, record.id, data)  # type: ignore[attr-defined]
         adopt(record, fresh)
-        record.__dict__.update(pending)
+        keep_unsaved(record, pending)
         return record
     adopt(record, fresh)
     return record

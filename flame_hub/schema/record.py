@@ -30,7 +30,7 @@ import copy
 import functools
 import html
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal, TypeVar, get_args
 
@@ -53,7 +53,9 @@ __all__ = [
     "client_of",
     "get_field_names",
     "get_includable_names",
+    "keep_unsaved",
     "mark_loaded",
+    "mark_parsed",
     "schema_of",
     "snapshot_of",
     "take_snapshot",
@@ -158,10 +160,18 @@ class Record(BaseModel):
     #: Raised by ``get()`` when several records match.
     MultipleObjectsReturned: ClassVar[type[MultipleObjectsReturned]]
 
-    # Set on records the library loaded (see mark_loaded): the service client that fetched them and
-    # their loaded state, which save() diffs against. Slots, not pydantic private attributes: those cost
-    # a Python call per parsed record; unset slots cost nothing (a record built by hand has neither).
+    # Set on records the library loaded (see mark_loaded): the service client that fetched them, and the
+    # loaded values of the fields changed since (what save() diffs against; see __setattr__). Slots, not
+    # pydantic private attributes: those cost a Python call per parsed record; unset slots cost nothing
+    # (a record built by hand has neither).
     __slots__ = ("_flame_client", "_flame_snapshot")
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # Copy on first write: a loaded record remembers a field's loaded value the first time the field
+        # is assigned, so that loading a page costs nothing per record for dirty tracking (issue 13).
+        if name in type(self).__pydantic_fields__:
+            _remember_original(self, name)
+        super().__setattr__(name, value)
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
@@ -235,14 +245,48 @@ def client_of(record: Record) -> Any:
     return getattr(record, "_flame_client", None)
 
 
+def _is_loaded(record: Record) -> bool:
+    try:
+        record._flame_client  # type: ignore[attr-defined]  # noqa: B018 - an unset slot raises AttributeError
+    except AttributeError:
+        return False
+    return True
+
+
+def _originals(record: Record) -> dict[str, Any] | None:
+    """The loaded values of the fields changed since loading (None: none recorded yet)."""
+    try:
+        originals: dict[str, Any] | None = record._flame_snapshot  # type: ignore[attr-defined]
+    except AttributeError:
+        return None
+    return originals
+
+
+def _remember_original(record: Record, name: str) -> None:
+    """Before a loaded record's field changes for the first time, remember its loaded value."""
+    originals = _originals(record)
+    if originals is None:
+        if not _is_loaded(record):
+            return  # built by hand: save() sends what was set, there is nothing to diff against
+        originals = {}
+        object.__setattr__(record, "_flame_snapshot", originals)
+    if name not in originals:
+        originals[name] = record.__dict__.get(name)
+
+
 def snapshot_of(record: Record) -> dict[str, Any] | None:
-    """The record's state when it was loaded (what ``save()`` diffs against), or None."""
-    return getattr(record, "_flame_snapshot", None)
+    """The record's state when it was loaded (what ``save()`` diffs against), or None for a record built
+    by hand: its current values with the loaded value of every field changed since."""
+    if not _is_loaded(record):
+        return None
+    originals = _originals(record)
+    return {**record.__dict__, **originals} if originals else dict(record.__dict__)
 
 
 @functools.cache
 def _mutable_fields(model: type[Record]) -> tuple[str, ...]:
-    """Fields whose values can change in place (lists, dicts): the snapshot copies only these."""
+    """Fields whose values can change in place (lists, dicts), which no assignment would reveal: their
+    loaded values are copied when the record is loaded."""
     return tuple(
         name
         for name, info in model.model_fields.items()
@@ -260,10 +304,55 @@ def take_snapshot(record: Record) -> dict[str, Any]:
     return state
 
 
+def _loaded_copies(record: Record) -> dict[str, Any] | None:
+    """Copies of the record's mutable values (the only originals a freshly loaded record needs)."""
+    mutable = _mutable_fields(type(record))
+    if not mutable:
+        return None
+    values = record.__dict__
+    copies = {name: copy.deepcopy(values[name]) for name in mutable if values.get(name) is not None}
+    return copies or None
+
+
 def mark_loaded(record: Record, client: object, snapshot: dict[str, Any] | None = None) -> None:
-    """Remember the client that loaded the record and its loaded state."""
+    """Remember the client that loaded the record, and that its current values are the loaded ones
+    (or, with ``snapshot``, that those were: fields whose value differs from it count as changed)."""
     object.__setattr__(record, "_flame_client", client)
-    object.__setattr__(record, "_flame_snapshot", take_snapshot(record) if snapshot is None else snapshot)
+    if snapshot is None:
+        originals = _loaded_copies(record)
+    else:
+        current = record.__dict__
+        originals = {
+            name: value
+            for name, value in snapshot.items()
+            if name not in current or current[name] is not value
+        }
+    object.__setattr__(record, "_flame_snapshot", originals or None)
+
+
+_set_client = Record._flame_client.__set__  # type: ignore[attr-defined]
+
+
+def mark_parsed(records: Sequence[Record], client: object) -> None:
+    """Records just parsed from one answer: remember their client. Nothing else is done per record (their
+    loaded values are remembered when a field is first assigned), except copying the values of the few
+    resources with list or dict fields, which can change in place."""
+    if not records:
+        return
+    if _mutable_fields(type(records[0])):
+        for record in records:
+            mark_loaded(record, client)
+        return
+    for record in records:
+        _set_client(record, client)
+
+
+def keep_unsaved(record: Record, values: Mapping[str, Any]) -> None:
+    """Put unsaved values back on a record just loaded (what ``update_fields`` left out of a save): they
+    count as changes against the values loaded."""
+    for name in values:
+        _remember_original(record, name)
+    record.__dict__.update(values)
 
 
 #: Whatever addresses a record: the record itself, its UUID, or its id (or name, where names work) as text.
