@@ -18,10 +18,12 @@ so the client's ``accessPolicy`` relation is not offered as an include.
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar
+from typing import Annotated, Any, ClassVar
 from uuid import UUID
 
 from flame_hub.models.base import Entity
+from flame_hub.orm.graph import Related, Relation
+from flame_hub.orm.relations import ManyToMany, Reverse
 from flame_hub.schema.fields import (
     CREATE_ONLY,
     INCLUDE,
@@ -106,6 +108,18 @@ class Realm(Entity):
     description: str | None = None
     built_in: Annotated[bool | None, READ_ONLY] = None
 
+    # reverse and many-to-many accessors (derived from the relations: tools/sync_relation_accessors.py)
+    user_set: ClassVar[Reverse[User]]
+    client_set: ClassVar[Reverse[Client]]
+    role_set: ClassVar[Reverse[Role]]
+    permission_set: ClassVar[Reverse[Permission]]
+    scope_set: ClassVar[Reverse[Scope]]
+    bucket_set: ClassVar[Reverse[Any]]
+    bucket_file_set: ClassVar[Reverse[Any]]
+    node_set: ClassVar[Reverse[Any]]
+    project_set: ClassVar[Reverse[Any]]
+    analysis_set: ClassVar[Reverse[Any]]
+
 
 class User(Entity):
     """A person who logs in with a password; user attributes arrive as extra keys (``model_extra``)."""
@@ -135,70 +149,12 @@ class User(Entity):
     realm_id: Annotated[UUID | None, CREATE_ONLY] = None
     realm: Annotated[Realm | None, INCLUDE] = None
 
-
-class Role(Entity):
-    """A named set of permissions granted to users and clients (``admin``, ``realm_admin`` are built in)."""
-
-    meta: ClassVar[ResourceMeta] = _authup(
-        "roles",
-        "role",
-        filters=("id", "name", "display_name", "built_in", "target", "client_id", "realm_id"),
-        sorts=("id", "name", "created_at", "updated_at"),
-        by_name=True,
-    )
-
-    name: Annotated[str | None, REQUIRED] = None
-    display_name: str | None = None
-    description: str | None = None
-    target: Annotated[str | None, READ_ONLY] = None
-    built_in: Annotated[bool | None, READ_ONLY] = None
-    client_id: UUID | None = None
-    realm_id: Annotated[UUID | None, CREATE_ONLY] = None
-    # Honoured on the collection only (record routes of roles ignore the query, auth.md §3.4).
-    realm: Annotated[Realm | None, INCLUDE] = None
-
-
-class Permission(Entity):
-    """A named right (``node_create`` ...) checked by authup and the Hub services."""
-
-    meta: ClassVar[ResourceMeta] = _authup(
-        "permissions",
-        "permission",
-        filters=("id", "name", "display_name", "built_in", "realm_id", "client_id"),
-        sorts=("id", "name", "created_at", "updated_at"),
-        by_name=True,
-    )
-
-    name: Annotated[str | None, REQUIRED] = None
-    display_name: str | None = None
-    description: str | None = None
-    decision_strategy: DecisionStrategy | str | None = None
-    built_in: Annotated[bool | None, READ_ONLY] = None
-    client_id: UUID | None = None
-    realm_id: Annotated[UUID | None, CREATE_ONLY] = None
-    # No includes at beta.62: ``include=realm`` is silently dropped (auth.md §3.5), and no ``policyId``
-    # (policies attach through /permission-policies). 0.5.5 declared both; they stay None.
-    realm: Annotated[Realm | None, LEGACY] = None
-    policy_id: Annotated[UUID | None, LEGACY] = None
-
-
-class Scope(Entity):
-    """An OAuth2 scope a client may request (``global`` is the one that makes permissions count)."""
-
-    meta: ClassVar[ResourceMeta] = _authup(
-        "scopes",
-        "scope",
-        filters=("id", "name", "display_name", "built_in", "realm_id"),
-        sorts=("id", "name", "created_at", "updated_at"),
-        by_name=True,
-    )
-
-    name: Annotated[str | None, REQUIRED] = None
-    display_name: str | None = None
-    description: str | None = None
-    built_in: Annotated[bool | None, READ_ONLY] = None
-    realm_id: Annotated[UUID | None, CREATE_ONLY] = None
-    realm: Annotated[Realm | None, INCLUDE] = None
+    # reverse and many-to-many accessors (derived from the relations: tools/sync_relation_accessors.py)
+    user_permission_set: ClassVar[Reverse[UserPermission]]
+    user_role_set: ClassVar[Reverse[UserRole]]
+    project_set: ClassVar[Reverse[Any]]
+    permission_set: ClassVar[ManyToMany[Permission, UserPermission]]
+    role_set: ClassVar[ManyToMany[Role, UserRole]]
 
 
 class Client(Entity):
@@ -236,7 +192,108 @@ class Client(Entity):
     access_policy_id: UUID | None = None
     realm_id: Annotated[UUID | None, CREATE_ONLY] = None
     realm: Annotated[Realm | None, INCLUDE] = None
+
+    # reverse and many-to-many accessors (derived from the relations: tools/sync_relation_accessors.py)
+    owned_role_set: ClassVar[Reverse[Role]]
+    owned_permission_set: ClassVar[Reverse[Permission]]
+    client_permission_set: ClassVar[Reverse[ClientPermission]]
+    client_role_set: ClassVar[Reverse[ClientRole]]
+    client_scope_set: ClassVar[Reverse[ClientScope]]
+    node_set: ClassVar[Reverse[Any]]
+    permission_set: ClassVar[ManyToMany[Permission, ClientPermission]]
+    role_set: ClassVar[ManyToMany[Role, ClientRole]]
+    scope_set: ClassVar[ManyToMany[Scope, ClientScope]]
     # ``accessPolicy`` is includable at authup but Policy is not declared here; see the module docstring.
+
+
+class Role(Entity):
+    """A named set of permissions granted to users and clients (``admin``, ``realm_admin`` are built in)."""
+
+    meta: ClassVar[ResourceMeta] = _authup(
+        "roles",
+        "role",
+        filters=("id", "name", "display_name", "built_in", "target", "client_id", "realm_id"),
+        sorts=("id", "name", "created_at", "updated_at"),
+        by_name=True,
+    )
+
+    name: Annotated[str | None, REQUIRED] = None
+    display_name: str | None = None
+    description: str | None = None
+    target: Annotated[str | None, READ_ONLY] = None
+    built_in: Annotated[bool | None, READ_ONLY] = None
+    client_id: UUID | None = None
+    realm_id: Annotated[UUID | None, CREATE_ONLY] = None
+    # Honoured on the collection only (record routes of roles ignore the query, auth.md §3.4).
+    realm: Annotated[Realm | None, INCLUDE] = None
+    #: The client owning the role; a client's ``role_set`` is the roles assigned to it (client-roles).
+    client = Related(Client, related_name="owned_role_set")
+
+    # reverse and many-to-many accessors (derived from the relations: tools/sync_relation_accessors.py)
+    role_permission_set: ClassVar[Reverse[RolePermission]]
+    user_role_set: ClassVar[Reverse[UserRole]]
+    client_role_set: ClassVar[Reverse[ClientRole]]
+    permission_set: ClassVar[ManyToMany[Permission, RolePermission]]
+    user_set: ClassVar[ManyToMany[User, UserRole]]
+    client_set: ClassVar[ManyToMany[Client, ClientRole]]
+
+
+class Permission(Entity):
+    """A named right (``node_create`` ...) checked by authup and the Hub services."""
+
+    meta: ClassVar[ResourceMeta] = _authup(
+        "permissions",
+        "permission",
+        filters=("id", "name", "display_name", "built_in", "realm_id", "client_id"),
+        sorts=("id", "name", "created_at", "updated_at"),
+        by_name=True,
+    )
+
+    name: Annotated[str | None, REQUIRED] = None
+    display_name: str | None = None
+    description: str | None = None
+    decision_strategy: DecisionStrategy | str | None = None
+    built_in: Annotated[bool | None, READ_ONLY] = None
+    client_id: UUID | None = None
+    realm_id: Annotated[UUID | None, CREATE_ONLY] = None
+    # No includes at beta.62: ``include=realm`` is silently dropped (auth.md §3.5), and no ``policyId``
+    # (policies attach through /permission-policies). 0.5.5 declared both; ``policy_id`` stays None, and
+    # ``realm`` is a relation read by id.
+    realm: Annotated[Realm | None, LEGACY, Relation()] = None
+    policy_id: Annotated[UUID | None, LEGACY] = None
+    #: The client owning the permission; a client's ``permission_set`` is the permissions granted to it.
+    client = Related(Client, related_name="owned_permission_set")
+
+    # reverse and many-to-many accessors (derived from the relations: tools/sync_relation_accessors.py)
+    role_permission_set: ClassVar[Reverse[RolePermission]]
+    user_permission_set: ClassVar[Reverse[UserPermission]]
+    client_permission_set: ClassVar[Reverse[ClientPermission]]
+    role_set: ClassVar[ManyToMany[Role, RolePermission]]
+    user_set: ClassVar[ManyToMany[User, UserPermission]]
+    client_set: ClassVar[ManyToMany[Client, ClientPermission]]
+
+
+class Scope(Entity):
+    """An OAuth2 scope a client may request (``global`` is the one that makes permissions count)."""
+
+    meta: ClassVar[ResourceMeta] = _authup(
+        "scopes",
+        "scope",
+        filters=("id", "name", "display_name", "built_in", "realm_id"),
+        sorts=("id", "name", "created_at", "updated_at"),
+        by_name=True,
+    )
+
+    name: Annotated[str | None, REQUIRED] = None
+    display_name: str | None = None
+    description: str | None = None
+    built_in: Annotated[bool | None, READ_ONLY] = None
+    realm_id: Annotated[UUID | None, CREATE_ONLY] = None
+    realm: Annotated[Realm | None, INCLUDE] = None
+
+    # reverse and many-to-many accessors (derived from the relations: tools/sync_relation_accessors.py)
+    client_scope_set: ClassVar[Reverse[ClientScope]]
+    client_set: ClassVar[ManyToMany[Client, ClientScope]]
 
 
 class _PermissionBinding(Entity):

@@ -21,7 +21,11 @@ from uuid import UUID
 
 from pydantic import BeforeValidator, Field
 
+from flame_hub.models.auth import Client, Realm, User
 from flame_hub.models.base import Entity, Resource
+from flame_hub.models.storage import Bucket, BucketFile
+from flame_hub.orm.graph import Related, Relation
+from flame_hub.orm.relations import ManyToMany, Reverse
 from flame_hub.schema.fields import (
     CREATE_ONLY,
     INCLUDE,
@@ -195,6 +199,9 @@ class Registry(Entity):
     account_name: str | None = None
     account_secret: Annotated[str | None, SECRET] = None
 
+    # reverse and many-to-many accessors (derived from the relations: tools/sync_relation_accessors.py)
+    registry_project_set: ClassVar[Reverse[RegistryProject]]
+
 
 class RegistryProject(Entity):
     """A Harbor project inside a registry (one per node, plus the shared incoming/outgoing ones)."""
@@ -224,6 +231,7 @@ class RegistryProject(Entity):
     webhook_exists: Annotated[bool | None, READ_ONLY] = None
     realm_id: Annotated[UUID | None, READ_ONLY] = None
     registry: Annotated[Registry | None, INCLUDE] = None
+    realm = Related(Realm)
 
 
 # -- nodes and projects -------------------------------------------------------------------------------
@@ -258,6 +266,16 @@ class Node(Entity):
     realm_id: Annotated[UUID | None, CREATE_ONLY] = None
     registry: Annotated[Registry | None, INCLUDE] = None
     registry_project: Annotated[RegistryProject | None, INCLUDE] = None
+    #: The node's authup client (another service: read through the record's Hub).
+    client = Related(Client)
+    realm = Related(Realm)
+
+    # reverse and many-to-many accessors (derived from the relations: tools/sync_relation_accessors.py)
+    project_node_set: ClassVar[Reverse[ProjectNode]]
+    analysis_node_set: ClassVar[Reverse[AnalysisNode]]
+    analysis_node_event_set: ClassVar[Reverse[AnalysisNodeEvent]]
+    project_set: ClassVar[ManyToMany[Project, ProjectNode]]
+    analysis_set: ClassVar[ManyToMany[Analysis, AnalysisNode]]
 
 
 class Project(Entity):
@@ -285,6 +303,16 @@ class Project(Entity):
     robot_id: Annotated[UUID | None, READ_ONLY] = None
     client_id: Annotated[UUID | None, READ_ONLY] = None
     master_image: Annotated[MasterImage | None, INCLUDE] = None
+    realm = Related(Realm)
+    #: The creator, when a user created it (``robot_id``: the robots of Hub v0.8 are gone).
+    user = Related(User)
+    #: The creator, when a client created it.
+    client = Related(Client)
+
+    # reverse and many-to-many accessors (derived from the relations: tools/sync_relation_accessors.py)
+    project_node_set: ClassVar[Reverse[ProjectNode]]
+    analysis_set: ClassVar[Reverse[Analysis]]
+    node_set: ClassVar[ManyToMany[Node, ProjectNode]]
 
 
 class ProjectNode(Entity):
@@ -374,8 +402,20 @@ class Analysis(Entity):
     # The existing client also asks for ``registry``; the Hub's allow-list has only these two (§3.4).
     project: Annotated[Project | None, INCLUDE] = None
     master_image: Annotated[MasterImage | None, INCLUDE] = None
-    # 0.5.5's includable ``registry``: the Hub drops that include, so it stays None.
-    registry: Annotated[Registry | None, LEGACY] = None
+    # 0.5.5's includable ``registry``: the Hub drops that include, so it is a relation read by id.
+    registry: Annotated[Registry | None, LEGACY, Relation()] = None
+    #: The analysis' authup client.
+    client = Related(Client)
+    realm = Related(Realm)
+    #: The user who created it.
+    user = Related(User)
+
+    # reverse and many-to-many accessors (derived from the relations: tools/sync_relation_accessors.py)
+    analysis_node_set: ClassVar[Reverse[AnalysisNode]]
+    analysis_node_event_set: ClassVar[Reverse[AnalysisNodeEvent]]
+    analysis_bucket_set: ClassVar[Reverse[AnalysisBucket]]
+    analysis_bucket_file_set: ClassVar[Reverse[AnalysisBucketFile]]
+    node_set: ClassVar[ManyToMany[Node, AnalysisNode]]
 
 
 class AnalysisNode(Entity):
@@ -506,6 +546,12 @@ class AnalysisBucket(Entity):
     analysis_id: Annotated[UUID | None, REQUIRED_CREATE_ONLY] = None
     realm_id: Annotated[UUID | None, READ_ONLY] = None
     analysis: Annotated[Analysis | None, INCLUDE] = None
+    #: The storage bucket (another service: read through the record's Hub).
+    bucket = Related(Bucket)
+    realm = Related(Realm)
+
+    # reverse and many-to-many accessors (derived from the relations: tools/sync_relation_accessors.py)
+    analysis_bucket_file_set: ClassVar[Reverse[AnalysisBucketFile]]
 
 
 class AnalysisBucketFile(Entity):
@@ -534,3 +580,9 @@ class AnalysisBucketFile(Entity):
     client_id: Annotated[UUID | None, READ_ONLY] = None
     analysis: Annotated[Analysis | None, INCLUDE] = None
     analysis_bucket: Annotated[AnalysisBucket | None, INCLUDE] = None
+    #: The storage bucket and file (another service: read through the record's Hub).
+    bucket = Related(Bucket)
+    bucket_file = Related(BucketFile)
+    realm = Related(Realm)
+    user = Related(User)
+    client = Related(Client)

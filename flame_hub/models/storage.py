@@ -9,7 +9,10 @@ from __future__ import annotations
 from typing import Annotated, ClassVar
 from uuid import UUID
 
+from flame_hub.models.auth import Realm
 from flame_hub.models.base import Entity
+from flame_hub.orm.graph import Related
+from flame_hub.orm.relations import Reverse
 from flame_hub.schema.fields import CREATE_ONLY, INCLUDE, READ_ONLY, REQUIRED_CREATE_ONLY
 from flame_hub.schema.record import Operation, ResourceMeta
 from flame_hub.types import ActorType
@@ -41,6 +44,11 @@ class Bucket(Entity):
     # [inferred] may stay null for buckets created through the API (§4.1).
     actor_id: Annotated[UUID | None, READ_ONLY] = None
     actor_type: Annotated[ActorType | str | None, READ_ONLY] = None
+    # ``actor_id`` names a user, a robot or a client (by ``actor_type``): no relation of one resource.
+    realm = Related(Realm)
+
+    # reverse and many-to-many accessors (derived from the relations: tools/sync_relation_accessors.py)
+    bucket_file_set: ClassVar[Reverse[BucketFile]]
 
 
 class BucketFile(Entity):
@@ -69,3 +77,4 @@ class BucketFile(Entity):
     realm_id: Annotated[UUID | None, READ_ONLY] = None
     bucket_id: Annotated[UUID | None, READ_ONLY] = None
     bucket: Annotated[Bucket | None, INCLUDE] = None
+    realm = Related(Realm)

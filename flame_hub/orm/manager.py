@@ -17,8 +17,9 @@ from typing import Any, Generic, TypeVar
 from flame_hub._driver import Plan, arun, run
 from flame_hub.engine.client import ServiceClient
 from flame_hub.engine.resolver import client_for
+from flame_hub.orm.bulk import bulk_create_plan
 from flame_hub.orm.plans import delete_plan, refresh_plan, save_plan
-from flame_hub.orm.queryset import QuerySet, RowQuerySet
+from flame_hub.orm.queryset import DEFAULT_PAGE_CONCURRENCY, QuerySet, RowQuerySet
 from flame_hub.query.query import Q
 from flame_hub.schema.record import Record, RecordT, client_of
 
@@ -89,6 +90,10 @@ class Manager(Generic[RecordT]):
 
     select_related = include
 
+    def prefetch_related(self, *lookups: str | None) -> QuerySet[RecordT]:
+        """Every record, with these relations loaded at once (see :meth:`QuerySet.prefetch_related`)."""
+        return self.get_queryset().prefetch_related(*lookups)
+
     def none(self) -> QuerySet[RecordT]:
         """An empty QuerySet (no request)."""
         return self.get_queryset().none()
@@ -146,6 +151,23 @@ class Manager(Generic[RecordT]):
         """Update the matching record or create one; ``(record, created)``."""
         return self.get_queryset().update_or_create(defaults, create_defaults, **lookups)
 
+    def update(self, **fields: Any) -> int:
+        """Set ``fields`` on every record (see :meth:`QuerySet.update`); the number updated."""
+        return self.get_queryset().update(**fields)
+
+    def bulk_create(self, records: Iterable[RecordT]) -> list[RecordT]:
+        """Create these records (one ``POST`` each, as many at once as pages are read); they take their ids.
+
+        Every record is checked before the first request. Not atomic: when some creates fail, the
+        others stay created and :class:`~flame_hub.exceptions.BulkOperationError` lists both (the
+        created records carry their ids). A failed create is not retried.
+        """
+        batch = list(records)
+        if not batch:
+            return []
+        client = self.get_queryset()._client(False, "bulk_create")
+        return run(bulk_create_plan(client, self.model, batch, _width(client)))
+
     # -- async twins (through an async client: ``Node.objects.using(async_hub)``, ``hub.core.nodes``) ---
 
     def aiterator(self, chunk_size: int = 50, concurrency: int | None = None) -> AsyncIterator[RecordT]:
@@ -155,6 +177,18 @@ class Manager(Generic[RecordT]):
     async def acount(self) -> int:
         """Async twin of :meth:`count`."""
         return await self.get_queryset().acount()
+
+    async def aupdate(self, **fields: Any) -> int:
+        """Async twin of :meth:`update`."""
+        return await self.get_queryset().aupdate(**fields)
+
+    async def abulk_create(self, records: Iterable[RecordT]) -> list[RecordT]:
+        """Async twin of :meth:`bulk_create`."""
+        batch = list(records)
+        if not batch:
+            return []
+        client = self.get_queryset()._client(True, "bulk_create")
+        return await arun(bulk_create_plan(client, self.model, batch, _width(client)))
 
     async def aexists(self) -> bool:
         """Async twin of :meth:`exists`."""
@@ -233,3 +267,7 @@ class Manager(Generic[RecordT]):
         await self._arun(
             record, using, "refresh_from_db", lambda client: refresh_plan(client, record, fields)
         )
+
+
+def _width(client: ServiceClient) -> int:
+    return client.page_concurrency or DEFAULT_PAGE_CONCURRENCY

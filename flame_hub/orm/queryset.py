@@ -26,6 +26,7 @@ from flame_hub._driver import Plan, Stream, arun, run
 from flame_hub.engine.client import ServiceClient
 from flame_hub.engine.resolver import client_for, resolve
 from flame_hub.exceptions import FieldError, NotSupportedError
+from flame_hub.orm.bulk import delete_many_plan, update_many_plan
 from flame_hub.orm.listing import Listing
 from flame_hub.orm.plans import (
     count_plan,
@@ -41,6 +42,7 @@ from flame_hub.orm.plans import (
     records_plan,
     update_or_create_plan,
 )
+from flame_hub.orm.prefetch import Nested, check_lookups, prefetch_plan, prefetching
 from flame_hub.orm.rows import REPR_ROWS, RowQuerySet, html_table, shown_rows
 from flame_hub.query.lookups import did_you_mean
 from flame_hub.query.query import FieldSelection, Q, Query
@@ -66,6 +68,7 @@ class QuerySet(Generic[RecordT]):
         self._query = query or Query()
         self._using = using
         self._result_cache: list[RecordT] | None = None
+        self._prefetch: tuple[str, ...] = ()
 
     # -- building (each returns a new QuerySet) -------------------------------------------------------
 
@@ -73,6 +76,7 @@ class QuerySet(Generic[RecordT]):
         clone = type(self)(
             self.model, replace(self._query, **changes) if changes else self._query, self._using
         )
+        clone._prefetch = self._prefetch
         return clone
 
     def _not_sliced(self, action: str) -> None:
@@ -133,6 +137,22 @@ class QuerySet(Generic[RecordT]):
 
     select_related = include
 
+    def prefetch_related(self, *lookups: str | None) -> Self:
+        """Load these relations of the records with one request per relation per 50 records.
+
+        Forward (``"project"``), reverse (``"analysis_set"``) and many-to-many (``"node_set"``) relations,
+        and paths through them (``"analysis_set__analysis_node_set"``); ``prefetch_related(None)``
+        forgets the ones given before. ``record.project`` and ``record.analysis_set.all()`` then answer
+        from what was loaded, without a request (see :mod:`flame_hub.orm.prefetch`).
+        """
+        clone = self._clone()
+        if lookups == (None,):
+            clone._prefetch = ()
+            return clone
+        names = check_lookups(self.model, [name for name in lookups if name is not None])
+        clone._prefetch = tuple(dict.fromkeys((*self._prefetch, *names)))
+        return clone
+
     def none(self) -> Self:
         """An empty QuerySet that never sends a request."""
         return self._clone(empty=True)
@@ -190,15 +210,33 @@ class QuerySet(Generic[RecordT]):
         )
 
     def _stream(self, asynchronous: bool, chunk_size: int, concurrency: int | None) -> Stream[RecordT]:
-        """What ``iterator()`` and ``aiterator()`` run: the pages, streamed."""
+        """What ``iterator()`` and ``aiterator()`` run: the pages, streamed (each page's relations
+        prefetched before it is handed out)."""
         client = self._client(asynchronous, "iterator")
-        return Stream(self._pages(client, self._query, _chunk(chunk_size), _width(concurrency, client)))
+        pages = self._pages(client, self._query, _chunk(chunk_size), _width(concurrency, client))
+        if self._prefetch:
+            pages = prefetching(pages, lambda records: self._prefetch_plan(client, records))
+        return Stream(pages)
 
     def _records(self, client: ServiceClient) -> Plan[list[RecordT]]:
         """Every record of the query in one list (``list(qs)``, ``len(qs)`` …), pages read ``width`` at once."""
         query = ordered(self.model, self._query)
         listing = Listing(self.model, query)
-        return records_plan(client, self.model, query, concurrency=_width(None, client), listing=listing)
+        plan = records_plan(client, self.model, query, concurrency=_width(None, client), listing=listing)
+        return self._then_prefetch(client, plan, lambda records: records)
+
+    def _prefetch_plan(self, client: ServiceClient, records: list[Any]) -> Plan[None]:
+        return prefetch_plan(
+            records, self._prefetch, asynchronous=client.is_async, width=_width(None, client)
+        )
+
+    def _then_prefetch(
+        self, client: ServiceClient, plan: Plan[R], records_of: Callable[[R], Iterable[Any]]
+    ) -> Plan[R]:
+        """``plan``, then the prefetch of the relations of the records it answered (if any are asked for)."""
+        if not self._prefetch:
+            return plan
+        return _then(plan, lambda result: Nested(self._prefetch_plan(client, list(records_of(result)))))
 
     # -- evaluation (each sync method has an a-prefixed async twin over the same plan) -------------
 
@@ -235,7 +273,9 @@ class QuerySet(Generic[RecordT]):
             if self._result_cache is not None:
                 return self._result_cache[key]
             query = self._query.sliced(key, key + 1)
-            found = self._run("getitem", lambda c: first_plan(c, self.model, ordered(self.model, query)))
+            found = self._run(
+                "getitem", lambda c: self._one(c, first_plan(c, self.model, ordered(self.model, query)))
+            )
             if found is None:
                 raise IndexError(f"{self.model.__name__} QuerySet index {key} out of range")
             return found
@@ -290,7 +330,11 @@ class QuerySet(Generic[RecordT]):
 
     def _get_plan(self, client: Any, args: tuple[Q, ...], lookups: dict[str, Any]) -> Plan[RecordT]:
         query = self.filter(*args, **lookups)._query if args or lookups else self._query
-        return get_plan(client, self.model, query)
+        return self._one(client, get_plan(client, self.model, query))
+
+    def _one(self, client: ServiceClient, plan: Plan[R]) -> Plan[R]:
+        """A plan answering one record (or None), with that record's relations prefetched."""
+        return self._then_prefetch(client, plan, lambda record: [] if record is None else [record])
 
     def get(self, *args: Q, **lookups: Any) -> RecordT:
         """The one record matching; ``Model.DoesNotExist`` / ``Model.MultipleObjectsReturned`` otherwise."""
@@ -302,12 +346,14 @@ class QuerySet(Generic[RecordT]):
 
     def first(self) -> RecordT | None:
         """The first record (in the given or the default ordering), or None; one request."""
-        return self._run("first", lambda c: first_plan(c, self.model, ordered(self.model, self._query)))
+        return self._run(
+            "first", lambda c: self._one(c, first_plan(c, self.model, ordered(self.model, self._query)))
+        )
 
     async def afirst(self) -> RecordT | None:
         """Async twin of :meth:`first`."""
         return await self._arun(
-            "first", lambda c: first_plan(c, self.model, ordered(self.model, self._query))
+            "first", lambda c: self._one(c, first_plan(c, self.model, ordered(self.model, self._query)))
         )
 
     def last(self) -> RecordT | None:
@@ -323,12 +369,17 @@ class QuerySet(Generic[RecordT]):
     def in_bulk(self, id_list: Iterable[object] | None = None) -> dict[Any, RecordT]:
         """Records by id: ``{id: record}``, read with ``id__in`` (50 ids per request)."""
         query = ordered(self.model, self._query)
-        return self._run("in_bulk", lambda c: in_bulk_plan(c, self.model, query, id_list))
+        return self._run("in_bulk", lambda c: self._bulk_of(c, in_bulk_plan(c, self.model, query, id_list)))
+
+    def _bulk_of(self, client: ServiceClient, plan: Plan[dict[Any, RecordT]]) -> Plan[dict[Any, RecordT]]:
+        return self._then_prefetch(client, plan, lambda found: found.values())
 
     async def ain_bulk(self, id_list: Iterable[object] | None = None) -> dict[Any, RecordT]:
         """Async twin of :meth:`in_bulk`."""
         query = ordered(self.model, self._query)
-        return await self._arun("in_bulk", lambda c: in_bulk_plan(c, self.model, query, id_list))
+        return await self._arun(
+            "in_bulk", lambda c: self._bulk_of(c, in_bulk_plan(c, self.model, query, id_list))
+        )
 
     def create(self, **fields: Any) -> RecordT:
         """Create a record through this QuerySet's client (``Model(**fields).save()``)."""
@@ -380,6 +431,46 @@ class QuerySet(Generic[RecordT]):
             lambda c: update_or_create_plan(c, self.model, self._query, lookups, defaults, create_defaults),
         )
 
+    # -- bulk operations (one request per record: the Hub has no bulk routes and no transactions) -----
+
+    def update(self, **fields: Any) -> int:
+        """Set ``fields`` on every matching record; the number updated.
+
+        The matching ids are read first (one request per 50), then each record is updated with its own
+        ``POST /<path>/<id>``, as many at once as pages are read. Not atomic: when some updates fail,
+        the others stay done and :class:`~flame_hub.exceptions.BulkOperationError` lists both.
+        """
+        self._not_sliced("update")
+        return self._run(
+            "update", lambda c: update_many_plan(c, self.model, self._query, fields, _width(None, c))
+        )
+
+    async def aupdate(self, **fields: Any) -> int:
+        """Async twin of :meth:`update`."""
+        self._not_sliced("update")
+        return await self._arun(
+            "update", lambda c: update_many_plan(c, self.model, self._query, fields, _width(None, c))
+        )
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        """Delete every matching record: ``(count, {"core.Node": count})``, as Django answers.
+
+        The matching ids are read first, then each record is deleted with its own ``DELETE``. Not
+        atomic (see :meth:`update`); a record someone else deleted meanwhile is not counted, and the
+        Hub's own cascades are not counted either.
+        """
+        if self._query.is_sliced:
+            raise TypeError("Cannot use 'limit' or 'offset' with delete().")
+        return self._run("delete", lambda c: delete_many_plan(c, self.model, self._query, _width(None, c)))
+
+    async def adelete(self) -> tuple[int, dict[str, int]]:
+        """Async twin of :meth:`delete`."""
+        if self._query.is_sliced:
+            raise TypeError("Cannot use 'limit' or 'offset' with delete().")
+        return await self._arun(
+            "delete", lambda c: delete_many_plan(c, self.model, self._query, _width(None, c))
+        )
+
     # -- display ------------------------------------------------------------------------------------
 
     def _preview(self) -> tuple[list[RecordT], int | None]:
@@ -428,3 +519,10 @@ def _chunk(size: int) -> int:
     if not 1 <= size <= MAX_PAGE_LIMIT:
         raise ValueError(f"chunk_size must be from 1 to {MAX_PAGE_LIMIT} (the Hub's page cap), got {size}")
     return size
+
+
+def _then(plan: Plan[R], after: Callable[[R], Any]) -> Plan[R]:
+    """Run ``plan``, then the step ``after`` makes of its result; answer the result."""
+    result = yield from plan
+    yield after(result)
+    return result

@@ -271,7 +271,9 @@ def test_include_embeds_relations(data: Data, nodes: Any) -> None:
     assert nodes.select_related("registry").get(id=node.id).registry == node.registry
     assert node.registry is not None
     assert node.registry.name == data.registry.name
-    assert nodes.get(name=data.name("alpha1")).registry is None  # not asked for
+    plain = nodes.get(name=data.name("alpha1"))
+    assert "registry" not in plain.model_fields_set  # not asked for: not embedded ...
+    assert plain.registry == node.registry  # ... but read by id on first access (issue 14)
 
 
 def test_values_and_values_list(data: Data, nodes: Any) -> None:
