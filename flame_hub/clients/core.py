@@ -214,7 +214,7 @@ def _rotate(
 def _bulk_delete(
     client: ServiceClient, path: str, params: list[tuple[str, str]], auth: AuthArg
 ) -> Call[None]:
-    url = client.url(lit(path))
+    url = client._address(lit(path))
     return Call(
         "DELETE", url, lambda _r: None, params=params, expected=(200, 202, 204), auth=auth, client=client
     )

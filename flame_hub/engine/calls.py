@@ -60,7 +60,9 @@ class Call(Generic[T]):
     """One request to send and the function that turns its response into the result."""
 
     method: str
-    url: httpx.URL
+    #: Where to send it: an :class:`~flame_hub.engine.http.Address` (built with its params in one
+    #: ``httpx.URL`` when sent), or any ``httpx.URL``.
+    url: httpx.URL | str
     parse: Callable[[httpx.Response], T]
     params: Sequence[tuple[str, str]] | None = None
     json: Any = None
@@ -163,7 +165,7 @@ def list_call(
         params = compile_query(model, query)
         return Call(
             "GET",
-            client.url(lit(model.meta.path)),
+            client._address(lit(model.meta.path)),
             page_parser(model, params, client, warn_includes),
             params=params,
             auth=auth,
@@ -185,7 +187,7 @@ def list_calls(
     _check_operation(model, "list")
     params = compile_query(model, query)
     parse = page_parser(model, params, client, warn_includes)
-    url = client.url(lit(model.meta.path))
+    url = client._address(lit(model.meta.path))
     calls: list[Call[Page[RecordT]]] = []
     for limit, offset in windows:
         page = [
@@ -239,7 +241,7 @@ def retrieve_call(
             warn_missing_includes(model, [envelope.data], wire_includes)
         return (envelope.data, envelope.meta) if with_meta else envelope.data
 
-    url = client.url(lit(model.meta.path), segment)
+    url = client._address(lit(model.meta.path), segment)
     return Call("GET", url, parse, params=params or None, none_on_404=True, auth=auth, client=client)
 
 
@@ -300,7 +302,7 @@ def create_call(
     body = _body(model, data, "create")
     return Call(
         "POST",
-        client.url(lit(model.meta.path)),
+        client._address(lit(model.meta.path)),
         record_parser(model, client),
         json=body,
         expected=expected,
@@ -320,7 +322,7 @@ def update_call(
     """``POST /<path>/<id>`` with only the given fields (None sends null); 202 with the updated record."""
     _check_operation(model, "update")
     body = _body(model, data, "update")
-    url = client.url(lit(model.meta.path), record_id(model, ident))
+    url = client._address(lit(model.meta.path), record_id(model, ident))
     return Call(
         "POST", url, record_parser(model, client), json=body, expected=(202,), auth=auth, client=client
     )
@@ -350,7 +352,7 @@ def delete_call(
         except ValueError:
             return None
 
-    url = client.url(lit(model.meta.path), segment)
+    url = client._address(lit(model.meta.path), segment)
     return Call("DELETE", url, parse, expected=(200, 202, 204), auth=auth, client=client)
 
 

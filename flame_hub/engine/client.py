@@ -22,8 +22,10 @@ from flame_hub._redact import redact_text
 from flame_hub.auth import BoundTokenAuth, StaticAuth, TokenAuth
 from flame_hub.config import DEFAULT_TIMEOUT, derive_auth_url, normalize_url
 from flame_hub.engine.http import (
+    Address,
     PathLiteral,
     describe_timeout,
+    encode_query,
     lit,
     path_segment,
     tls_verify,
@@ -242,13 +244,18 @@ class ServiceClient:
         Literal path parts (``"nodes"``, ``"client/credentials"``) pass as they are; ids come in as
         UUIDs, records or strings and must each be one safe segment.
         """
+        return httpx.URL(self._address(*segments))
+
+    def _address(self, *segments: object) -> Address:
+        """:meth:`url` as text, not parsed yet: what a call carries, so that sending it parses the URL
+        once, query included."""
         parts: list[str] = []
         for segment in segments:
             if isinstance(segment, PathLiteral):
                 parts.append(segment.text)
             else:
                 parts.append(path_segment(segment))
-        return httpx.URL(self.base_url + "/".join(parts))
+        return Address(self.base_url + "/".join(parts))
 
     def request_auth(self, auth: AuthArg) -> httpx.Auth | None:
         """The auth for one request: the client's own, another flow, a raw token, or none."""
@@ -353,12 +360,17 @@ class ServiceClient:
                 yield Sleep(wait)
 
     def _build(self, method: str, url: httpx.URL | str, options: RequestOptions) -> httpx.Request:
-        if isinstance(url, str):
-            url = self.url(lit(url))
+        if isinstance(url, str) and not isinstance(url, Address):
+            url = self._address(lit(url))
         params = options.get("params")
         pairs: Any = (
             list(params.items()) if isinstance(params, Mapping) else (list(params) if params else None)
         )
+        if isinstance(url, Address):
+            # one httpx.URL with the query in it: httpx would parse the URL, then again with the params
+            query = encode_query(pairs) if pairs else ""
+            if query is not None:
+                url, pairs = httpx.URL(f"{url}?{query}" if query else url), None
         return self._http.build_request(  # type: ignore[no-any-return]
             method,
             url,

@@ -7,14 +7,24 @@ import re
 import ssl
 import uuid
 import warnings
+from collections.abc import Iterable
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 
 from flame_hub._version import __version__
 from flame_hub.exceptions import InvalidIdError
 
-__all__ = ["InsecureTransportWarning", "lit", "path_segment", "tls_verify", "user_agent"]
+__all__ = [
+    "Address",
+    "InsecureTransportWarning",
+    "encode_query",
+    "lit",
+    "path_segment",
+    "tls_verify",
+    "user_agent",
+]
 
 # Names the Hub and authup accept in paths: UUIDs, realm/user/client names (``[a-z0-9-_.]``), storage
 # bucket names, and the ``@me`` shortcut. Anything else could reach another route (``a/b``, ``..``).
@@ -86,6 +96,34 @@ class PathLiteral:
 
     def __init__(self, text: str) -> None:
         self.text = text.strip("/")
+
+
+class Address(str):
+    """The absolute URL of a path below a service, as text whose segments were checked (see
+    ``ServiceClient._address``). A request to it is built with one
+    ``httpx.URL``, query included, instead of httpx parsing the URL and then again with its params."""
+
+    __slots__ = ()
+
+
+def encode_query(pairs: Iterable[tuple[Any, Any]]) -> str | None:
+    """The query string httpx would make of ``params=pairs`` (as ``str(httpx.QueryParams(pairs))``), or
+    None when a key or value is not text (httpx's own coercion then applies).
+
+    Like httpx, the values of a key repeated further on are grouped after its first occurrence, and the
+    text is encoded by :func:`urllib.parse.urlencode`. ``tests/unit/test_urls.py`` checks the result
+    against httpx's for every lookup and awkward values.
+    """
+    grouped: dict[str, list[str]] = {}
+    for key, value in pairs:
+        if type(key) is not str or type(value) is not str:
+            return None
+        values = grouped.get(key)
+        if values is None:
+            grouped[key] = [value]
+        else:
+            values.append(value)
+    return urlencode([(key, value) for key, values in grouped.items() for value in values])
 
 
 def lit(text: str) -> PathLiteral:
