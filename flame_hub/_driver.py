@@ -303,13 +303,16 @@ class _Window:
 
     async def take(self) -> Any:
         _step, handle = self.running[0]
-        result = await self.wait(handle)
-        # the next step starts only once this one is done: never more than ``width`` at once
-        self.running.popleft()
-        following = next(self.queued, None)
-        if following is not None:
-            self.running.append((following, self.start(following)))
-        return result
+        try:
+            return await self.wait(handle)
+        finally:
+            # taken, answered or failed (a failed step must not stay first: the plan may go on, and its
+            # next step would not be recognised as prefetched and be sent a second time); the next step
+            # starts only once this one is done: never more than ``width`` at once
+            self.running.popleft()
+            following = next(self.queued, None)
+            if following is not None:
+                self.running.append((following, self.start(following)))
 
     def start(self, step: Any) -> Any:
         raise NotImplementedError  # pragma: no cover

@@ -142,7 +142,7 @@ class BulkOperationError(FlameHubError):
 
 def _label(item: object) -> str:
     """A record by its repr (secrets masked), an id as itself."""
-    return repr(item) if hasattr(item, "model_fields") else str(item)
+    return repr(item) if isinstance(item, BaseModel) else str(item)
 
 
 class HubConnectionError(FlameHubError, httpx.TransportError):

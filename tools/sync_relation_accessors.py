@@ -33,7 +33,9 @@ sys.path.insert(0, str(ROOT))
 from flame_hub.orm import graph  # noqa: E402
 
 MODULES = ("flame_hub.models.auth", "flame_hub.models.storage", "flame_hub.models.core")
-MARKER = "    # reverse and many-to-many accessors (derived from the relations: tools/sync_relation_accessors.py)"
+MARKER = (
+    "    # reverse and many-to-many accessors (derived from the relations: tools/sync_relation_accessors.py)"
+)
 KINDS = ("ClassVar[Reverse[", "ClassVar[ManyToMany[")
 
 
@@ -109,7 +111,9 @@ def listing() -> str:
             assert issubclass(cls, Resource)
             for name, forward in graph.forward_relations(cls).items():
                 how = "embedded with select_related, else by id" if forward.includable else "by id"
-                out.append(f"forward  {cls.__name__}.{name} -> {forward.target.__name__} ({forward.fk}; {how})")
+                out.append(
+                    f"forward  {cls.__name__}.{name} -> {forward.target.__name__} ({forward.fk}; {how})"
+                )
             for name, reverse in graph._REVERSE.get(cls, {}).items():
                 out.append(f"reverse  {cls.__name__}.{name} -> {reverse.child.__name__} (by {reverse.fk})")
             for name, many in graph._MANY.get(cls, {}).items():
@@ -133,7 +137,9 @@ def main(argv: list[str]) -> int:
                 path.write_text(new, encoding="utf-8")
     if "--check" in argv:
         for path in stale:
-            print(f"{path.relative_to(ROOT)}: the accessor declarations are out of date; run {Path(__file__).name}")
+            print(
+                f"{path.relative_to(ROOT)}: the accessor declarations are out of date; run {Path(__file__).name}"
+            )
         return 1 if stale else 0
     if stale:
         subprocess.run([sys.executable, "-m", "ruff", "format", *map(str, stale)], cwd=ROOT, check=True)

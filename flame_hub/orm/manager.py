@@ -17,9 +17,8 @@ from typing import Any, Generic, TypeVar
 from flame_hub._driver import Plan, arun, run
 from flame_hub.engine.client import ServiceClient
 from flame_hub.engine.resolver import client_for
-from flame_hub.orm.bulk import bulk_create_plan
 from flame_hub.orm.plans import delete_plan, refresh_plan, save_plan
-from flame_hub.orm.queryset import DEFAULT_PAGE_CONCURRENCY, QuerySet, RowQuerySet
+from flame_hub.orm.queryset import QuerySet, RowQuerySet
 from flame_hub.query.query import Q
 from flame_hub.schema.record import Record, RecordT, client_of
 
@@ -156,17 +155,8 @@ class Manager(Generic[RecordT]):
         return self.get_queryset().update(**fields)
 
     def bulk_create(self, records: Iterable[RecordT]) -> list[RecordT]:
-        """Create these records (one ``POST`` each, as many at once as pages are read); they take their ids.
-
-        Every record is checked before the first request. Not atomic: when some creates fail, the
-        others stay created and :class:`~flame_hub.exceptions.BulkOperationError` lists both (the
-        created records carry their ids). A failed create is not retried.
-        """
-        batch = list(records)
-        if not batch:
-            return []
-        client = self.get_queryset()._client(False, "bulk_create")
-        return run(bulk_create_plan(client, self.model, batch, _width(client)))
+        """Create these records, one ``POST`` each (see :meth:`QuerySet.bulk_create`); they take their ids."""
+        return self.get_queryset().bulk_create(records)
 
     # -- async twins (through an async client: ``Node.objects.using(async_hub)``, ``hub.core.nodes``) ---
 
@@ -184,11 +174,7 @@ class Manager(Generic[RecordT]):
 
     async def abulk_create(self, records: Iterable[RecordT]) -> list[RecordT]:
         """Async twin of :meth:`bulk_create`."""
-        batch = list(records)
-        if not batch:
-            return []
-        client = self.get_queryset()._client(True, "bulk_create")
-        return await arun(bulk_create_plan(client, self.model, batch, _width(client)))
+        return await self.get_queryset().abulk_create(records)
 
     async def aexists(self) -> bool:
         """Async twin of :meth:`exists`."""
@@ -267,7 +253,3 @@ class Manager(Generic[RecordT]):
         await self._arun(
             record, using, "refresh_from_db", lambda client: refresh_plan(client, record, fields)
         )
-
-
-def _width(client: ServiceClient) -> int:
-    return client.page_concurrency or DEFAULT_PAGE_CONCURRENCY

@@ -26,7 +26,7 @@ from flame_hub._driver import Plan, Stream, arun, run
 from flame_hub.engine.client import ServiceClient
 from flame_hub.engine.resolver import client_for, resolve
 from flame_hub.exceptions import FieldError, NotSupportedError
-from flame_hub.orm.bulk import delete_many_plan, update_many_plan
+from flame_hub.orm.bulk import bulk_create_plan, delete_many_plan, update_many_plan
 from flame_hub.orm.listing import Listing
 from flame_hub.orm.plans import (
     count_plan,
@@ -469,6 +469,27 @@ class QuerySet(Generic[RecordT]):
             raise TypeError("Cannot use 'limit' or 'offset' with delete().")
         return await self._arun(
             "delete", lambda c: delete_many_plan(c, self.model, self._query, _width(None, c))
+        )
+
+    def bulk_create(self, records: Iterable[RecordT]) -> list[RecordT]:
+        """Create these records (one ``POST`` each, as many at once as pages are read); they take their ids.
+
+        Every record is checked before the first request. Not atomic: when some creates fail, the
+        others stay created and :class:`~flame_hub.exceptions.BulkOperationError` lists both (the
+        created records carry their ids). A failed create is not retried.
+        """
+        batch = list(records)
+        if not batch:
+            return []
+        return self._run("bulk_create", lambda c: bulk_create_plan(c, self.model, batch, _width(None, c)))
+
+    async def abulk_create(self, records: Iterable[RecordT]) -> list[RecordT]:
+        """Async twin of :meth:`bulk_create`."""
+        batch = list(records)
+        if not batch:
+            return []
+        return await self._arun(
+            "bulk_create", lambda c: bulk_create_plan(c, self.model, batch, _width(None, c))
         )
 
     # -- display ------------------------------------------------------------------------------------

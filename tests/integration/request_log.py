@@ -16,7 +16,7 @@ from urllib.parse import unquote
 
 import httpx
 
-from flame_hub import Hub
+from flame_hub import AsyncHub, Hub
 
 
 @dataclass(frozen=True)
@@ -34,9 +34,10 @@ class Sent:
 
 
 class RequestLog:
-    """Records the requests of all three service clients of a Hub while active (a context manager)."""
+    """Records the requests of all three service clients of a Hub (or an AsyncHub) while active (a
+    context manager)."""
 
-    def __init__(self, hub: Hub) -> None:
+    def __init__(self, hub: Hub | AsyncHub) -> None:
         self._clients = [hub.auth.http, hub.core.http, hub.storage.http]
         self.sent: list[Sent] = []
 
@@ -49,16 +50,22 @@ class RequestLog:
         query = unquote(request.url.query.decode())
         self.sent.append(Sent(request.method, request.url.path, query, body))
 
+    async def _async_hook(self, request: httpx.Request) -> None:
+        self._hook(request)
+
+    def _hook_of(self, client: httpx.Client | httpx.AsyncClient) -> Any:
+        return self._async_hook if isinstance(client, httpx.AsyncClient) else self._hook
+
     def __enter__(self) -> RequestLog:
         for client in self._clients:
-            client.event_hooks["request"].append(self._hook)
+            client.event_hooks["request"].append(self._hook_of(client))
         return self
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         for client in self._clients:
-            client.event_hooks["request"].remove(self._hook)
+            client.event_hooks["request"].remove(self._hook_of(client))
 
     def __len__(self) -> int:
         return len(self.sent)
