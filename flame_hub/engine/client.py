@@ -24,6 +24,7 @@ from flame_hub.config import DEFAULT_TIMEOUT, derive_auth_url, normalize_url
 from flame_hub.engine.http import (
     Address,
     PathLiteral,
+    URLBuilder,
     describe_timeout,
     encode_query,
     lit,
@@ -186,6 +187,7 @@ class ServiceClient:
             self.base_url = normalize_url(client_base_url, what=f"{self.service} URL")
         else:
             self.base_url = self.default_url
+        self._urls = URLBuilder(self.base_url)
         if self.service == "auth":
             self.auth_url = normalize_url(auth_url, what="auth URL") if auth_url else self.base_url
         else:
@@ -369,8 +371,8 @@ class ServiceClient:
         if isinstance(url, Address):
             # one httpx.URL with the query in it: httpx would parse the URL, then again with the params
             query = encode_query(pairs) if pairs else ""
-            if query is not None:
-                url, pairs = httpx.URL(f"{url}?{query}" if query else url), None
+            if query is not None and "?" not in url and "#" not in url:
+                url, pairs = self._urls.build(url, query), None
         return self._http.build_request(  # type: ignore[no-any-return]
             method,
             url,

@@ -17,6 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import flame_hub.engine.http
 from flame_hub import CoreClient
 from flame_hub.engine.calls import list_calls
 from flame_hub.engine.http import Address, encode_query
@@ -130,6 +131,21 @@ def test_requests_with_their_own_params_give_httpx_s_url(core: CoreClient) -> No
         address = core._address("analysis-logs")
         assert str(_ours(core, address, params)) == str(_httpx_url(core, address, params))
         assert str(_ours(core, "analysis-logs", params)) == str(_httpx_url(core, address, params))
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["nodes", "/nodes/", "a b", "../x", "./y", "x/./y", "x/../y", "%41", "ünï", "@me", "a?b", "a#b", ""],
+)
+def test_relative_paths_of_request_give_httpx_s_url(core: CoreClient, path: str) -> None:
+    expected = _httpx_url(core, core.base_url + path.strip("/"), [("q", "a b")])
+    assert str(_ours(core, path, [("q", "a b")])) == str(expected)
+    assert str(_ours(core, path, None)) == str(_httpx_url(core, core.base_url + path.strip("/"), None))
+
+
+def test_the_installed_httpx_lets_urls_be_built_without_parsing() -> None:
+    # the shortcut checks itself against httpx's parser at import; were it off, every URL would be parsed
+    assert flame_hub.engine.http._REUSABLE
 
 
 def test_a_given_httpx_url_is_left_to_httpx(core: CoreClient) -> None:
