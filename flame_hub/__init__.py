@@ -12,6 +12,7 @@ from flame_hub.engine.parsers import IncludeNotReturnedWarning
 from flame_hub.exceptions import (
     AuthenticationError,
     BadRequestError,
+    BulkOperationError,
     ConfigurationError,
     ConflictError,
     FieldError,
@@ -25,6 +26,7 @@ from flame_hub.exceptions import (
     NotSupportedError,
     OutcomeUnknownError,
     RateLimitError,
+    RelationNotLoadedError,
     ServerError,
     UnauthorizedError,
 )
@@ -42,6 +44,7 @@ __all__ = [
     "AuthClient",
     "AuthenticationError",
     "BadRequestError",
+    "BulkOperationError",
     "ConfigurationError",
     "ConflictError",
     "CoreClient",
@@ -60,6 +63,7 @@ __all__ = [
     "OutcomeUnknownError",
     "Q",
     "RateLimitError",
+    "RelationNotLoadedError",
     "Retry",
     "ServerError",
     "StorageClient",

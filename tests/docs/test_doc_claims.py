@@ -120,6 +120,18 @@ def test_every_test_a_page_cites_exists() -> None:
     assert missing == []
 
 
+# -- the ORM guide's list of relations ---------------------------------------------------------------------
+def test_the_orm_guide_lists_every_relation_the_declarations_give() -> None:
+    spec = importlib.util.spec_from_file_location(
+        "sync_relation_accessors", ROOT / "tools" / "sync_relation_accessors.py"
+    )
+    assert spec is not None and spec.loader is not None
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    listed = [block.source.strip() for block in blocks(ORM_GUIDE) if block.language == "text"]
+    assert tool.listing() in listed, "paste python tools/sync_relation_accessors.py --list into docs/orm.md"
+
+
 # -- the README --------------------------------------------------------------------------------------------
 def test_ci_runs_the_readme_test_command() -> None:
     commands = {block.source.strip() for block in blocks(README) if block.language == "bash"}
