@@ -19,7 +19,7 @@ from typing_extensions import Self
 from flame_hub.orm.graph import Related, assign_forward, forget_related, forward_relations
 from flame_hub.orm.manager import Manager
 from flame_hub.orm.plans import changed_fields
-from flame_hub.orm.relations import aprefetch_related_objects, install, prefetch_related_objects
+from flame_hub.orm.relations import install, load_related
 from flame_hub.schema.fields import READ_ONLY
 from flame_hub.schema.record import Record
 
@@ -63,11 +63,11 @@ class Resource(Record):
         ``prefetch_related_objects([analysis], ...)``. ``using``: the Hub to read them through, for a
         record read through a service client made on its own.
         """
-        prefetch_related_objects([self], *relations, using=using)
+        load_related([self], relations, using=using, asynchronous=False, action="fetch_related")
 
     async def afetch_related(self, *relations: str, using: object = None) -> None:
         """Async twin of :meth:`fetch_related`: how a record read through an async client loads relations."""
-        await aprefetch_related_objects([self], *relations, using=using)
+        await load_related([self], relations, using=using, asynchronous=True, action="fetch_related")
 
     def save(self, *, update_fields: Iterable[str] | None = None, using: object = None) -> Self:
         """Create the record (no id yet) or send only its changed writable fields (none: no request).

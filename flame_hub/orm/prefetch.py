@@ -83,11 +83,11 @@ def _chunks(values: list[Any]) -> Iterable[list[Any]]:
 
 
 def _client(
-    records: Sequence[Record], service: str, what: str, asynchronous: bool, using: object
+    records: Sequence[Record], service: str, what: str, asynchronous: bool, using: object, action: str
 ) -> ServiceClient:
     base = using if using is not None else client_of(records[0])
     source = related_source(base, service, what) if isinstance(base, ServiceClient) else base
-    return client_for(service, source, asynchronous=asynchronous, action="prefetch_related")
+    return client_for(service, source, asynchronous=asynchronous, action=action)
 
 
 def prefetch_plan(
@@ -97,8 +97,10 @@ def prefetch_plan(
     asynchronous: bool,
     using: object = None,
     width: int = 1,
+    action: str = "prefetch_related",
 ) -> Plan[None]:
-    """Load ``lookups`` onto ``records`` (all of one resource); ``width``: pages of one read at once."""
+    """Load ``lookups`` onto ``records`` (all of one resource); ``width``: pages of one read at once;
+    ``action``: the caller's (sync) name, for the error when the client does the other kind of IO."""
     present = [record for record in records if record is not None]
     if not present or not lookups:
         return
@@ -114,16 +116,18 @@ def prefetch_plan(
         what = f"{model.__name__}.{head}"
         related: list[Record]
         if isinstance(relation, ForwardRelation):
-            client = _client(present, relation.target.meta.service, what, asynchronous, using)
+            client = _client(present, relation.target.meta.service, what, asynchronous, using, action)
             related = yield from _forward(present, relation, client)
         elif isinstance(relation, ReverseRelation):
-            client = _client(present, relation.child.meta.service, what, asynchronous, using)
+            client = _client(present, relation.child.meta.service, what, asynchronous, using, action)
             related = yield from _reverse(present, relation, client, width)
         else:
-            client = _client(present, relation.through.meta.service, what, asynchronous, using)
+            client = _client(present, relation.through.meta.service, what, asynchronous, using, action)
             related = yield from _many(present, relation, client, width)
         if rests and related:
-            yield from prefetch_plan(related, rests, asynchronous=asynchronous, using=using, width=width)
+            yield from prefetch_plan(
+                related, rests, asynchronous=asynchronous, using=using, width=width, action=action
+            )
 
 
 def _forward(

@@ -166,7 +166,7 @@ class QuerySet(Generic[RecordT]):
     def values(self, *fields: str) -> RowQuerySet[dict[str, Any]]:
         """Rows as dicts of the given fields (all columns when none are given); asks only for those."""
         names = self._row_fields(fields)
-        source = self.only(*names) if fields else self
+        source = self._rows_source(names, fields)
         return RowQuerySet(source, lambda record: {name: getattr(record, name) for name in names})
 
     def values_list(self, *fields: str, flat: bool = False) -> RowQuerySet[Any]:
@@ -174,11 +174,17 @@ class QuerySet(Generic[RecordT]):
         if flat and len(fields) != 1:
             raise TypeError("values_list(flat=True) takes exactly one field")
         names = self._row_fields(fields)
-        source = self.only(*names) if fields else self
+        source = self._rows_source(names, fields)
         if flat:
             (name,) = names
             return RowQuerySet(source, lambda record: getattr(record, name))
         return RowQuerySet(source, lambda record: tuple(getattr(record, n) for n in names))
+
+    def _rows_source(self, names: tuple[str, ...], fields: tuple[str, ...]) -> Self:
+        """The records rows are made of: only those columns, and no relations (rows cannot hold them)."""
+        source = self.only(*names) if fields else self._clone()
+        source._prefetch = ()
+        return source
 
     def _row_fields(self, fields: tuple[str, ...]) -> tuple[str, ...]:
         columns = schema_of(self.model).columns

@@ -55,6 +55,7 @@ __all__ = [
     "ThroughQuerySet",
     "aprefetch_related_objects",
     "install",
+    "load_related",
     "prefetch_related_objects",
 ]
 
@@ -625,26 +626,25 @@ class ManyRelatedManager(Generic[FarT, ThroughT]):
 # -- prefetching for records already read ----------------------------------------------------------------
 
 
-def _check(records: Sequence[Record], lookups: Sequence[str]) -> tuple[str, ...]:
-    if not records:
-        return ()
-    return check_lookups(type(records[0]), lookups)
-
-
 def prefetch_related_objects(records: Sequence[Record], *lookups: str, using: object = None) -> None:
     """Load ``lookups`` onto records already read (of one resource), as Django's function of this name:
     one request per relation per 50 records. Afterwards the relations answer without a request."""
-    records = list(records)
-    names = _check(records, lookups)
-    if names:
-        run(prefetch_plan(records, names, asynchronous=False, using=using, width=DEFAULT_PAGE_CONCURRENCY))
+    load_related(records, lookups, using=using, asynchronous=False, action="prefetch_related_objects")
 
 
 async def aprefetch_related_objects(records: Sequence[Record], *lookups: str, using: object = None) -> None:
     """Async twin of :func:`prefetch_related_objects` (for records read through an async client)."""
-    records = list(records)
-    names = _check(records, lookups)
-    if names:
-        await arun(
-            prefetch_plan(records, names, asynchronous=True, using=using, width=DEFAULT_PAGE_CONCURRENCY)
-        )
+    await load_related(records, lookups, using=using, asynchronous=True, action="prefetch_related_objects")
+
+
+def load_related(
+    records: Sequence[Record], lookups: Sequence[str], *, using: object, asynchronous: bool, action: str
+) -> Any:
+    """What the two functions above and ``record.fetch_related()`` run: None, or a coroutine when
+    ``asynchronous`` (``action``: the sync name the caller is known by, for the error naming its twin)."""
+    present = list(records)
+    names = check_lookups(type(present[0]), lookups) if present else ()
+    plan = prefetch_plan(
+        present, names, asynchronous=asynchronous, using=using, width=DEFAULT_PAGE_CONCURRENCY, action=action
+    )
+    return arun(plan) if asynchronous else run(plan)

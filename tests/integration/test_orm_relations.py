@@ -353,6 +353,22 @@ def test_prefetch_related_is_one_request_per_relation(data: Data) -> None:
         assert len(log.api_requests) == 1
 
 
+def test_iterator_prefetches_page_by_page(data: Data) -> None:
+    query = (
+        Project.objects.using(data.hub)
+        .filter(name__startswith=f"{data.prefix}-p")
+        .order_by("name")
+        .prefetch_related("analysis_set")
+    )
+    with RequestLog(data.hub) as log:
+        p1, p2 = list(query.iterator(chunk_size=1))
+        kinds = [s.path.rsplit("/", 1)[-1] for s in log.api_requests]
+        assert kinds == ["projects", "analyses", "projects", "analyses"]  # each page, then its relations
+        assert [s.params["filter[projectId]"] for s in log.api_requests[1::2]] == [str(p1.id), str(p2.id)]
+        log.clear()
+        assert p1.analysis_set.count() == 3 and p2.analysis_set.count() == 1 and log.api_requests == []
+
+
 def test_prefetch_related_follows_paths(data: Data) -> None:
     query = (
         Analysis.objects.using(data.hub)
@@ -475,6 +491,10 @@ def test_the_async_twins(data: Data, module_backend: HubBackend, unique: Any) ->
             assert all(p.id is not None for p in made)
             query = Project.objects.using(hub).filter(name__startswith=name)
             assert await query.aupdate(description="made by the async twins") == 2
+            streamed = [p async for p in query.prefetch_related("realm").aiterator()]
+            assert len(streamed) == 2 and all(p.realm is not None for p in streamed)  # no hidden IO: loaded
+            with pytest.raises(TypeError, match=r"afetch_related\(\)"):
+                streamed[0].fetch_related("analysis_set")  # a sync read through an async client
             project = await query.prefetch_related("analysis_set", "node_set").afirst()
             assert project is not None
             assert [
