@@ -137,6 +137,10 @@ def _session_revoked(error: ErrorResponse) -> bool:
     return error.code == "inactive_token" or "not active" in (error.message or "").lower()
 
 
+def _target(request: httpx.Request, token_url: str, send: Callable[[httpx.Request], Any]) -> _Target:
+    return _Target(token_url, send, request.headers.get("User-Agent"))
+
+
 def _with_token(request: httpx.Request, token: _Token) -> httpx.Request:
     request.headers["Authorization"] = f"Bearer {token.access_token}"
     return request
@@ -225,9 +229,11 @@ class TokenAuth(httpx.Auth):
         self, request: httpx.Request, token_url: str, send: Callable[[httpx.Request], Any]
     ) -> Generator[Any, Any, httpx.Response]:
         """Send ``request`` with a token; renew the token once and send again when it is rejected."""
-        target = _Target(token_url, send, request.headers.get("User-Agent"))
         replayable = _replayable(request)  # decided before sending: a transport may consume the body
-        token = yield from self._current_token(target)
+        token = self._tokens.get(token_url)
+        if token is None or not token.usable(self._clock(), self.refresh_margin):
+            # the cached token (the usual case) needs nothing more; otherwise obtain one, single-flight
+            token = yield from self._current_token(_target(request, token_url, send))
         response: httpx.Response = yield send(_with_token(request, token))
         if response.status_code not in (400, 401, 500) or not self._renewable:
             return response
@@ -242,7 +248,7 @@ class TokenAuth(httpx.Auth):
             return response
         logger.debug("token rejected for %s %s; renewing once and retrying", request.method, request.url)
         self._discard(token_url, token, session_revoked=_session_revoked(error))
-        token = yield from self._current_token(target)
+        token = yield from self._current_token(_target(request, token_url, send))
         response = yield send(_with_token(_copy_request(request), token))
         return response
 

@@ -14,7 +14,7 @@ import httpx
 from typing_extensions import Self, Unpack
 
 from flame_hub._driver import arun, run
-from flame_hub.engine.client import RequestOptions, ServiceClient
+from flame_hub.engine.client import RequestOptions, ServiceClient, check_request_options
 
 __all__ = ["AsyncBaseClient", "AsyncClosing", "BaseClient", "Closing"]
 
@@ -65,6 +65,7 @@ class BaseClient(ServiceClient, Closing):
         (statuses that are not errors, default 200) and ``stream`` (do not read the body; close the
         response yourself).
         """
+        check_request_options(options)
         return run(self._request_plan(method, url, options))
 
     def close(self) -> None:
@@ -87,6 +88,7 @@ class AsyncBaseClient(ServiceClient, AsyncClosing):
         self, method: str, url: httpx.URL | str, **options: Unpack[RequestOptions]
     ) -> httpx.Response:
         """Send one request and return the response (see :meth:`BaseClient.request`)."""
+        check_request_options(options)
         return await arun(self._request_plan(method, url, options))
 
     async def aclose(self) -> None:

@@ -44,7 +44,14 @@ from flame_hub.exceptions import (
 )
 from flame_hub.retry import Retry, retry_after
 
-__all__ = ["USE_CLIENT_AUTH", "AuthArg", "ClientOptions", "RequestOptions", "ServiceClient"]
+__all__ = [
+    "USE_CLIENT_AUTH",
+    "AuthArg",
+    "ClientOptions",
+    "RequestOptions",
+    "ServiceClient",
+    "check_request_options",
+]
 
 T = TypeVar("T")
 
@@ -78,6 +85,16 @@ class RequestOptions(TypedDict, total=False):
 
 
 _OPTIONS = frozenset(RequestOptions.__annotations__)
+
+
+def check_request_options(options: Mapping[str, object]) -> None:
+    """Refuse an option ``request()`` does not know (a typo such as ``expect=`` would otherwise be
+    ignored) with a ``TypeError`` naming the options there are."""
+    unknown = set(options) - _OPTIONS
+    if unknown:
+        raise TypeError(
+            f"unknown request option(s) {', '.join(sorted(unknown))}; options: {', '.join(sorted(_OPTIONS))}"
+        )
 
 
 class ClientOptions(TypedDict, total=False):
@@ -282,22 +299,21 @@ class ServiceClient:
     ) -> Plan[httpx.Response]:
         """Send one request, repeating it as the retry policy allows. See :mod:`flame_hub.retry` for what
         is repeated and why. A token flow of this library runs inside this plan (its token requests and
-        renewals are steps too); any other ``httpx.Auth`` is left to httpx."""
-        unknown = set(options) - _OPTIONS
-        if unknown:
-            raise TypeError(
-                f"unknown request option(s) {', '.join(sorted(unknown))}; options: {', '.join(_OPTIONS)}"
-            )
+        renewals are steps too); any other ``httpx.Auth`` is left to httpx.
+
+        The options are the library's own or were checked by :func:`check_request_options` (the public
+        ``request()``). What only a retry needs (is the request idempotent, how long may it go on) is
+        worked out only when one is considered: this runs for every page of every listing.
+        """
         expected: tuple[int, ...] = tuple(options.get("expected", (200,)))
         stream = options.get("stream", False)
         auth = self.request_auth(options.get("auth", USE_CLIENT_AUTH))
         policy = self._retry
-        deadline = time.monotonic() + policy.max_time
+        first = time.monotonic()  # the policy's max_time counts from here
         attempt = 0
         maybe_applied = False  # an earlier attempt may have reached the Hub and lost its answer
         while True:
             request = self._build(method, url, options)
-            idempotent = policy.idempotent(request)
             started = time.perf_counter()
             try:
                 if isinstance(auth, BoundTokenAuth):
@@ -306,7 +322,8 @@ class ServiceClient:
                     response = yield Send(self._http, request, auth)
             except httpx.TransportError as exc:
                 never_sent = policy.never_sent(exc)
-                wait = self._retry_wait(attempt, deadline, None) if idempotent or never_sent else None
+                idempotent = policy.idempotent(request)
+                wait = self._retry_wait(attempt, first, None) if idempotent or never_sent else None
                 if wait is None:
                     raise self._transport_error(
                         exc, request, outcome_unknown=not (never_sent or idempotent)
@@ -318,9 +335,7 @@ class ServiceClient:
                 continue
             except HubAPIError as exc:  # the token request in front of this one was refused; nothing was sent
                 after = retry_after(exc.response) if exc.response is not None else None
-                wait = (
-                    self._retry_wait(attempt, deadline, after) if exc.status_code in policy.statuses else None
-                )
+                wait = self._retry_wait(attempt, first, after) if exc.status_code in policy.statuses else None
                 if wait is None:
                     raise
                 attempt += 1
@@ -328,8 +343,8 @@ class ServiceClient:
                 yield Sleep(wait)
                 continue
             status = response.status_code
-            if idempotent and status in policy.statuses and status not in expected:
-                wait = self._retry_wait(attempt, deadline, retry_after(response))
+            if status in policy.statuses and status not in expected and policy.idempotent(request):
+                wait = self._retry_wait(attempt, first, retry_after(response))
                 if wait is not None:
                     yield Close(response)
                     attempt += 1
@@ -345,7 +360,9 @@ class ServiceClient:
                         # error bodies are always read (to parse them); success bodies unless streaming
                         if status not in expected or not stream:
                             yield Read(response)
-                        return self.check(response, expected)
+                        if status not in expected:
+                            raise_for_response(response)
+                        return response
                     except httpx.TransportError as exc:
                         raise self._transport_error(exc, request) from exc
                 except GeneratorExit:
@@ -354,7 +371,7 @@ class ServiceClient:
                     yield Close(response)  # through the driver's IO: an async response refuses close()
                     raise
             except HubConnectionError:
-                wait = self._retry_wait(attempt, deadline, None) if idempotent else None
+                wait = self._retry_wait(attempt, first, None) if policy.idempotent(request) else None
                 if wait is None:
                     raise
                 attempt += 1
@@ -383,9 +400,11 @@ class ServiceClient:
             timeout=self._timeout if self._timeout is not None else httpx.USE_CLIENT_DEFAULT,
         )
 
-    def _retry_wait(self, attempt: int, deadline: float, after: float | None) -> float | None:
-        """Seconds to wait before the next attempt, or None when the policy's count or time is used up."""
+    def _retry_wait(self, attempt: int, first: float, after: float | None) -> float | None:
+        """Seconds to wait before the next attempt, or None when the policy's count or time (counted from
+        ``first``, the first attempt's ``time.monotonic()``) is used up."""
         policy = self._retry
+        deadline = first + policy.max_time
         if attempt >= policy.attempts:
             return None
         wait = policy.wait(attempt + 1, after)

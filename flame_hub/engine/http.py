@@ -168,7 +168,7 @@ class URLBuilder:
     ``tests/unit/test_urls.py`` checks it). Anything else is parsed by httpx as usual.
     """
 
-    __slots__ = ("base_url", "_reference")
+    __slots__ = ("_reference", "base_url")
 
     def __init__(self, base_url: str) -> None:
         self.base_url = base_url

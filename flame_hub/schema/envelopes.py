@@ -8,7 +8,7 @@ building one costs far more than a parse.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -88,24 +88,26 @@ _ADAPTERS: dict[tuple[str, type[Any]], TypeAdapter[Any]] = {}
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
-def _adapter(kind: str, model: type[Any], shape: Any) -> TypeAdapter[Any]:
-    """The parser of ``shape``, built once per (kind, model): building one costs far more than a parse."""
+def _adapter(kind: str, model: type[Any], shape: Callable[[], Any]) -> TypeAdapter[Any]:
+    """The parser of ``shape()``, built once per (kind, model): building one costs far more than a parse
+    (and so does the generic ``ListEnvelope[model]`` itself, hence the factory)."""
     key = (kind, model)
-    if key not in _ADAPTERS:
-        _ADAPTERS[key] = TypeAdapter(shape)
-    return _ADAPTERS[key]
+    adapter = _ADAPTERS.get(key)
+    if adapter is None:
+        adapter = _ADAPTERS[key] = TypeAdapter(shape())
+    return adapter
 
 
 def list_adapter(model: type[RecordT]) -> TypeAdapter[ListEnvelope[RecordT]]:
     """The one-pass parser of a collection of ``model``."""
-    return _adapter("list", model, ListEnvelope[model])  # type: ignore[valid-type]
+    return _adapter("list", model, lambda: ListEnvelope[model])  # type: ignore[valid-type]
 
 
 def item_adapter(model: type[RecordT]) -> TypeAdapter[ItemEnvelope[RecordT]]:
     """The one-pass parser of one enveloped ``model`` record."""
-    return _adapter("item", model, ItemEnvelope[model])  # type: ignore[valid-type]
+    return _adapter("item", model, lambda: ItemEnvelope[model])  # type: ignore[valid-type]
 
 
 def bare_adapter(model: type[ModelT]) -> TypeAdapter[ModelT]:
     """Parser of a record that comes without an envelope (credentials routes)."""
-    return _adapter("bare", model, model)
+    return _adapter("bare", model, lambda: model)

@@ -50,6 +50,8 @@ class ScriptedAuthup:
     always_reject: tuple[int, Any] | None = None
 
     token_requests: list[dict[str, Any]] = field(default_factory=list)
+    #: The User-Agent of each token request, in order.
+    token_user_agents: list[str | None] = field(default_factory=list)
     api_requests: list[httpx.Request] = field(default_factory=list)
     _valid_access: dict[str, float] = field(default_factory=dict)
     _valid_refresh: dict[str, float] = field(default_factory=dict)
@@ -105,6 +107,7 @@ class ScriptedAuthup:
             time.sleep(self.token_delay)
         with self._lock:
             self.token_requests.append(body)
+            self.token_user_agents.append(request.headers.get("user-agent"))
             grant = body.get("grant_type")
             if grant == "password":
                 if body.get("username") == self.username and body.get("password") == self.password:

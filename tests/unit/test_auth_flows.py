@@ -9,7 +9,7 @@ import logging
 import httpx
 import pytest
 
-from flame_hub import CoreClient, Hub
+from flame_hub import AsyncCoreClient, CoreClient, Hub
 from flame_hub.auth import ClientAuth, LegacyGrantWarning, PasswordAuth, RobotAuth, StaticAuth
 from flame_hub.exceptions import AuthenticationError, ConfigurationError, UnauthorizedError
 
@@ -168,6 +168,27 @@ def test_rejected_token_is_renewed_once_and_the_request_sent_again(
     assert authup.grants() == ["password", renewal]
     first, retried = authup.api_requests[1:]
     assert first.headers["authorization"] != retried.headers["authorization"]
+
+
+def test_a_cached_token_rejected_in_an_async_client_is_renewed_once(authup: ScriptedAuthup) -> None:
+    # the cached token is sent without the renewal machinery; a rejection must still reach it
+    async def main() -> None:
+        async with AsyncCoreClient(
+            HUB + "core/",
+            password_auth(authup),
+            transport=authup_async(authup),
+            headers={"User-Agent": "probe/1"},
+        ) as client:
+            await client.request("GET", "nodes")
+            authup.api_script = [(400, {"code": "expired_token", "message": "The JWT has expired."})]
+            response = await client.request("GET", "nodes")
+            assert response.status_code == 200
+
+    asyncio.run(main())
+    assert len(authup.api_requests) == 3
+    assert authup.grants() == ["password", "refresh_token"]
+    # the renewal's token request carries the client's User-Agent, as the first one did
+    assert authup.token_user_agents == ["probe/1", "probe/1"]
 
 
 def test_rejection_after_renewal_is_raised_not_looped(authup: ScriptedAuthup) -> None:
