@@ -71,7 +71,7 @@ def fakehub() -> FakeHub:
 
 
 @pytest.fixture
-def fakehub_server(fakehub: FakeHub) -> Iterator[ServerHandle]:
+def fakehub_server(fakehub: FakeHub) -> Iterator[ServerHandle[FakeHub]]:
     """A fresh FakeHub served on a loopback port (``.url``, ``.hub``)."""
     with fakehub.serve() as server:
         yield server

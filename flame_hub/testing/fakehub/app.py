@@ -14,25 +14,26 @@ import random
 import traceback
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import unquote
 
 import httpx
 
 from .clock import Clock, IdSource
-from .context import Identity, RequestContext
+from .context import RequestContext
 from .crud import Crud
 from .errors import HubError, Service, error_body
 from .faults import Faults
 from .http import Request, Response
+from .loopback import ServerHandle, serve_hub
 from .ratelimit import AUTH_LIMIT, LIMITS, RateLimiter, RateState
+from .resources import PARTS
 from .router import Handler, Router
 from .schema import Resource, Row
+from .seeding import bulk_create
 from .store import Store, Table
-from .tokens import TokenService
-
-if TYPE_CHECKING:
-    from ..server import ServerHandle
+from .tokens import Identity, TokenService
+from .transport import AsyncFakeHubTransport, FakeHubTransport
 
 logger = logging.getLogger("flame_hub.testing.fakehub")
 
@@ -94,13 +95,22 @@ class FakeHub:
         self._resources: dict[str, Resource] = {}
         self._cruds: dict[str, Crud] = {}
         self.tokens = TokenService(
-            self, access_lifetime=token_lifetime, refresh_lifetime=refresh_token_lifetime
+            self.store,
+            self.clock,
+            self.ids,
+            access_lifetime=token_lifetime,
+            refresh_lifetime=refresh_token_lifetime,
         )
-        self.faults = Faults(self)
+        self.faults = Faults(self.tokens)
         self._install_roots()
-        from .resources import install_all
-
-        install_all(self)
+        for part in PARTS:
+            for resource in part.resources:
+                self.declare(resource)
+            for routes in part.routes:
+                self.router.include(routes)
+        for part in PARTS:
+            if part.seed is not None:
+                part.seed(self)
 
     def __repr__(self) -> str:
         return f"FakeHub(base_url={self.base_url!r}, seed={self.seed!r})"
@@ -169,8 +179,6 @@ class FakeHub:
         ``as_user`` (default: the bootstrap admin) would, minus HTTP; returns what each ``POST`` would
         answer as ``data``. See :mod:`.seeding` for what is skipped; raises
         :class:`~.seeding.BulkCreateError` at the first refused row (earlier rows stay)."""
-        from .seeding import bulk_create
-
         return bulk_create(self, resource, rows, as_user=as_user)
 
     def internal_context(self, service: Service = "auth", identity: Identity | None = None) -> RequestContext:
@@ -236,7 +244,7 @@ class FakeHub:
                 return state.too_many()
         try:
             try:
-                ctx.identity = self.tokens.authenticate(ctx)
+                ctx.identity = self.tokens.authenticate(request, service)
             finally:
                 if service != "auth":
                     state = self._hub_rate(ctx)
@@ -274,14 +282,10 @@ class FakeHub:
     # -- transports ---------------------------------------------------------------------------------------
     def transport(self) -> httpx.BaseTransport:
         """An in-process ``httpx`` transport answering for :attr:`base_url` (no sockets)."""
-        from .transport import FakeHubTransport
-
         return FakeHubTransport(self)
 
     def async_transport(self) -> httpx.AsyncBaseTransport:
         """An in-process async ``httpx`` transport answering for :attr:`base_url` (no sockets)."""
-        from .transport import AsyncFakeHubTransport
-
         return AsyncFakeHubTransport(self)
 
     def client(self, **kwargs: Any) -> httpx.Client:
@@ -289,10 +293,8 @@ class FakeHub:
         return httpx.Client(transport=self.transport(), base_url=self.base_url, **kwargs)
 
     @contextmanager
-    def serve(self, host: str = "127.0.0.1", port: int = 0) -> Iterator[ServerHandle]:
+    def serve(self, host: str = "127.0.0.1", port: int = 0) -> Iterator[ServerHandle[FakeHub]]:
         """Serve this hub over real HTTP on ``host:port`` in a background thread."""
-        from ..server import serve_hub
-
         with serve_hub(self, host=host, port=port) as handle:
             yield handle
 

@@ -1,47 +1,119 @@
-"""The per-request context handed to every handler and hook: who is calling, what they sent, and
-shortcuts to the hub's state, permission checks and the generic CRUD operations.
+"""What a handler and a hook work with: the request context, and the hub as they may use it.
+
+Every part of FakeHub below ``app.py`` names :class:`Hub` (a Protocol of the little it uses of the
+hub) rather than the concrete ``FakeHub``, so nothing imports upward: FakeHub composes the parts, the
+parts never know FakeHub. :class:`Records` is the same for a resource's generic operations
+(:class:`~.crud.Crud` implements it).
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+import random
+from typing import Any, Protocol
 
+from .clock import Clock, IdSource
 from .errors import HubError, Service, issue
-from .http import Request
+from .http import Request, Response
 from .multipart import Part, is_multipart, parse_multipart
 from .query.qs import parse_qs
+from .store import Store, Table
+from .tokens import Identity, TokenService
 
-if TYPE_CHECKING:
-    from .app import FakeHub
-    from .crud import Crud
-    from .schema import Resource
-    from .store import Store
+Row = dict[str, Any]
 
 
-@dataclass(frozen=True)
-class Identity:
-    """The caller behind a valid access token (a user or an OAuth2 client of authup)."""
+class Hub(Protocol):
+    """The hub as handlers, hooks and bootstrap code use it (``FakeHub`` is the implementation)."""
 
-    kind: Literal["user", "client"]
-    id: str
-    name: str
-    realm_id: str
-    realm_name: str
-    permissions: frozenset[str]
-    session_id: str
-    token_id: str
-    claims: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    base_url: str
+    clock: Clock
+    ids: IdSource
+    store: Store
+    tokens: TokenService
+    admin_username: str
+    admin_password: str
+    system_client_secret: str
+    #: The Hub core's SKIP_PROJECT_APPROVAL / SKIP_ANALYSIS_APPROVAL.
+    skip_project_approval: bool
+    skip_analysis_approval: bool
+    #: Where a shuffled tie order draws from (``None``: ties keep their insertion order).
+    tie_shuffle: random.Random | None
 
     @property
-    def is_master(self) -> bool:
-        """Master-realm identities may write into every realm (the Hub's realm helper)."""
-        return self.realm_name == "master"
+    def master_realm_id(self) -> str:
+        """The id of the ``master`` realm."""
+        ...
 
-    def can_write_realm(self, realm_id: str | None) -> bool:
-        """Whether this identity may write records of ``realm_id``."""
-        return self.is_master or (realm_id is not None and realm_id == self.realm_id)
+    def table(self, key: str) -> Table:
+        """The rows of ``"service:path"``."""
+        ...
+
+    def crud(self, resource: str) -> Records:
+        """The generic operations of the resource ``"service:path"``."""
+        ...
+
+    def seed_row(self, resource: str, values: Row) -> Row:
+        """Insert a row of ``"service:path"`` directly (no validation, no hooks)."""
+        ...
+
+    def internal_context(self, service: Service = "auth", identity: Identity | None = None) -> RequestContext:
+        """A context for the Hub's own calls (as authup's ``system`` client, unless ``identity``)."""
+        ...
+
+
+class Records(Protocol):
+    """A resource's generic operations, as special routes and hooks reuse them (see :mod:`.crud`)."""
+
+    def authorize(self, ctx: RequestContext, op: str, row: Row | None) -> None:
+        """The declared permission check for ``op``."""
+        ...
+
+    def find(self, ctx: RequestContext, ident: str, op: str) -> Row:
+        """The stored row ``ident`` addresses (404 otherwise)."""
+        ...
+
+    def present(
+        self, ctx: RequestContext, row: Row, *, write: bool = False, memo: dict[Any, Any] | None = None
+    ) -> Row:
+        """The outgoing shape of one stored row."""
+        ...
+
+    def create_row(self, ctx: RequestContext, body: dict[str, Any], *, authorize: bool = True) -> Row:
+        """Validate, default, check and insert a new row."""
+        ...
+
+    def update_row(
+        self, ctx: RequestContext, row: Row, body: dict[str, Any], *, authorize: bool = True
+    ) -> Row:
+        """Validate and merge ``body`` into the stored ``row``."""
+        ...
+
+    def delete_row(self, ctx: RequestContext, row: Row, *, authorize: bool = True) -> Row:
+        """Delete the stored ``row``."""
+        ...
+
+    def mutation(
+        self, ctx: RequestContext, row: Row, status: int, op: str | None = None, body: Row | None = None
+    ) -> Response:
+        """The ``{data, meta: {}}`` answer of a write."""
+        ...
+
+    def list_(self, ctx: RequestContext) -> Response:
+        """``GET /<collection>``."""
+        ...
+
+    def get(self, ctx: RequestContext, ident: str) -> Response:
+        """``GET /<collection>/:id``."""
+        ...
+
+    def update(self, ctx: RequestContext, ident: str) -> Response:
+        """``POST /<collection>/:id``."""
+        ...
+
+    def delete(self, ctx: RequestContext, ident: str) -> Response:
+        """``DELETE /<collection>/:id``."""
+        ...
 
 
 class RequestContext:
@@ -49,7 +121,7 @@ class RequestContext:
 
     def __init__(
         self,
-        hub: FakeHub,
+        hub: Hub,
         request: Request,
         service: Service,
         path: str,
@@ -90,8 +162,8 @@ class RequestContext:
             return []
         return parse_multipart(self.request.body, content_type or "")
 
-    def crud(self, resource: Resource | str) -> Crud:
-        """The generic operations for a resource (by declaration or ``"service:path"``)."""
+    def crud(self, resource: str) -> Records:
+        """The generic operations of the resource ``"service:path"``."""
         return self.hub.crud(resource)
 
     # -- identity and permissions -----------------------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .clock import is_uuid
 from .context import RequestContext, permission_error
@@ -19,12 +19,9 @@ from .http import Response
 from .index import folded
 from .query.describe import describe
 from .query.engine import QueryDecoder, QueryPlan, related_row, resolve_fields, select
-from .schema import NO_DEFAULT, Resource, Row
+from .schema import NO_DEFAULT, CatalogHub, Resource, Row
 from .store import Table
 from .validation import validate_body
-
-if TYPE_CHECKING:
-    from .app import FakeHub
 
 CONFLICT_MESSAGE = "An entry with some unique attributes already exists."
 #: Values handed out as they are (everything else is deep-copied so callers cannot reach the store).
@@ -34,9 +31,9 @@ Column = tuple[str, "Callable[[RequestContext, Row], bool] | None"]
 
 
 class Crud:
-    """Generic operations over one resource of one hub."""
+    """Generic operations over one resource of one hub (:class:`~.context.Records`)."""
 
-    def __init__(self, hub: FakeHub, resource: Resource) -> None:
+    def __init__(self, hub: CatalogHub, resource: Resource) -> None:
         self.hub = hub
         self.resource = resource
         self._table: Table | None = None
@@ -147,7 +144,7 @@ class Crud:
             if target is None or (parent and parent not in kept):
                 continue
             try:
-                self.hub.crud(target).authorize(ctx, "list", None)
+                self.hub.crud(target.key).authorize(ctx, "list", None)
             except HubError:
                 continue
             kept.append(path)
@@ -304,7 +301,7 @@ class Crud:
                     continue
                 other = self.hub.table(rel.target).get(row[rel.local_key])
                 if other is not None:
-                    out[rel.name] = self.hub.crud(target).present(ctx, other)
+                    out[rel.name] = self.hub.crud(target.key).present(ctx, other)
         return Response.json({"data": out, "meta": {}}, status=status)
 
     def create(self, ctx: RequestContext) -> Response:

@@ -24,14 +24,11 @@ from __future__ import annotations
 import fnmatch
 import threading
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from .errors import HubError, Service, error_body
 from .http import Request, Response
 from .ratelimit import TOO_MANY_MESSAGE
-
-if TYPE_CHECKING:
-    from .app import FakeHub
+from .tokens import TokenService
 
 _CODES = {500: "internal_error", 502: "upstream_error", 507: "storage_insufficient"}
 
@@ -58,8 +55,8 @@ class _Rule:
 class Faults:
     """The fault-injection switchboard of one FakeHub."""
 
-    def __init__(self, hub: FakeHub) -> None:
-        self._hub = hub
+    def __init__(self, tokens: TokenService) -> None:
+        self._tokens = tokens
         self._lock = threading.Lock()
         self._rules: list[_Rule] = []
 
@@ -93,11 +90,11 @@ class Faults:
 
     def revoke_sessions(self, *, at_core: bool = False) -> int:
         """Revoke every session (all tokens answer ``inactive_token`` at authup); returns how many."""
-        return self._hub.tokens.revoke_all(at_core=at_core)
+        return self._tokens.revoke_all(at_core=at_core)
 
     def revoke_token(self, token: str, *, at_core: bool = False) -> bool:
         """Revoke the session of one access or refresh token; returns whether one was found."""
-        return self._hub.tokens.revoke_session_of(token, at_core=at_core)
+        return self._tokens.revoke_session_of(token, at_core=at_core)
 
     def reset(self) -> None:
         """Remove every rule (revoked sessions stay revoked, as they would on a real server)."""

@@ -1,13 +1,14 @@
 """Route table: ``(method, service, /pattern/:param)`` -> handler, special routes before generic ones.
 
-Handlers take a :class:`~.context.RequestContext` whose ``params`` hold the ``:name`` segments. Routes
-added with ``priority=True`` (every ``hub.route(...)``) are tried before the generic CRUD routes, so a
-special route such as ``GET /users/@me`` wins over ``GET /users/:id``.
+Handlers take a :class:`~.context.RequestContext` whose ``params`` hold the ``:name`` segments. Special
+routes are declared where their handler is written, in a module's :class:`Routes`
+(``@ROUTES.get("/users/@me")``), or added with ``hub.route(...)``; they are tried before the generic
+CRUD routes, so ``GET /users/@me`` wins over ``GET /users/:id``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from .context import RequestContext
@@ -40,6 +41,50 @@ class Route:
         return params
 
 
+class Routes:
+    """The special routes one module declares, each next to its handler::
+
+        ROUTES = Routes("core")
+
+        @ROUTES.post("/analyses/:id/command")
+        def analysis_command(ctx: RequestContext) -> Response: ...
+
+    A FakeHub adds every module's routes when it starts (``resources.PARTS``).
+    """
+
+    def __init__(self, service: Service) -> None:
+        self.service: Service = service
+        self._routes: list[Route] = []
+
+    def __iter__(self) -> Iterator[Route]:
+        return iter(self._routes)
+
+    def add(self, method: str, pattern: str, handler: Handler) -> None:
+        """Declare ``handler`` for ``method`` on ``pattern``."""
+        self._routes.append(Route(method.upper(), self.service, tuple(split_path(pattern)), handler))
+
+    def route(self, method: str, pattern: str) -> Callable[[Handler], Handler]:
+        """A decorator declaring the function it decorates as the handler of ``method pattern``."""
+
+        def declare(handler: Handler) -> Handler:
+            self.add(method, pattern, handler)
+            return handler
+
+        return declare
+
+    def get(self, pattern: str) -> Callable[[Handler], Handler]:
+        """``@ROUTES.get(pattern)``."""
+        return self.route("GET", pattern)
+
+    def post(self, pattern: str) -> Callable[[Handler], Handler]:
+        """``@ROUTES.post(pattern)``."""
+        return self.route("POST", pattern)
+
+    def delete(self, pattern: str) -> Callable[[Handler], Handler]:
+        """``@ROUTES.delete(pattern)``."""
+        return self.route("DELETE", pattern)
+
+
 def split_path(path: str) -> list[str]:
     """``/nodes/abc/`` -> ``["nodes", "abc"]``; the root is ``[]``."""
     return [part for part in path.split("/") if part != ""]
@@ -58,6 +103,10 @@ class Router:
         """Register ``handler`` for ``method`` on ``pattern`` inside ``service``."""
         route = Route(method.upper(), service, tuple(split_path(pattern)), handler)
         (self._special if priority else self._generic).append(route)
+
+    def include(self, routes: Iterable[Route]) -> None:
+        """Add declared special routes (see :class:`Routes`)."""
+        self._special.extend(routes)
 
     def resolve(self, method: str, service: Service, path: str) -> tuple[Handler, dict[str, str]] | None:
         """The handler and path parameters for a request, or ``None`` (404)."""

@@ -33,11 +33,12 @@ How to declare a resource
         permissions={"create": ("node_create",), "update": ("node_update",), "delete": ("node_delete",)},
     )
 
-and register it from a resources module's ``install(hub)``: ``hub.declare(NODES)``. A resources module
-(``fakehub/resources/<service>.py``, listed in ``resources.MODULES``) exports ``install(hub)``, which
-declares its resources, adds special routes and seeds rows (``hub.seed_row(resource, {...})``: no
-validation, no hooks; id and timestamps filled in); it runs for every new FakeHub. Internal calls (core acting as authup's ``system`` client) use
-``hub.internal_context("auth")`` as their ``ctx``.
+and list it in its module's ``RESOURCES``, which ``resources.PARTS`` hands to every new FakeHub (a
+:class:`~.resources.Part` per service also carries its special routes and a ``seed(hub)`` function that
+inserts a fresh service's rows with ``hub.seed_row(key, {...})``: no validation, no hooks; id and
+timestamps filled in). A test may declare a resource of its own with ``hub.declare(resource)``.
+Internal calls (core acting as authup's ``system`` client) use ``hub.internal_context("auth")`` as
+their ``ctx``.
 
 Field rules (:class:`Field`): ``type`` is one of ``string uuid bool int number date json``;
 ``create``/``update`` say whether a body key is accepted on create / on ``POST /:id`` (everything else
@@ -78,8 +79,9 @@ module-level functions run in order, inside the hub lock, with a :class:`~.conte
 * ``authorize(ctx, op, row)``: replaces the default permission check of ``permissions`` for ``op``
   (``row`` is ``None`` for list/create).
 
-Special routes (anything that is not plain CRUD) are added with
-``hub.route("POST", "core", "/analyses/:id/command", handler)``; ``handler(ctx) -> Response`` reads
+Special routes (anything that is not plain CRUD) are declared next to their handler in the module's
+:class:`~.router.Routes` (``@ROUTES.post("/analyses/:id/command")``; a test adds one with
+``hub.route(method, service, pattern, handler)``); ``handler(ctx) -> Response`` reads
 ``ctx.params["id"]``, ``ctx.body()`` (JSON or form), ``ctx.parts()`` (multipart), ``ctx.query`` (parsed
 like ``qs``) and returns ``Response.json(...)`` / ``Response.stream(chunks, content_type)``; routes added
 this way win over the generic CRUD routes of the same shape. Handlers run under the store lock, but a
@@ -87,7 +89,7 @@ streamed body's iterator runs after the lock is released: capture the bytes it n
 On core and storage a login is already enforced before routing (every route but ``GET /``); call
 ``ctx.require_any_permission(...)``/``ctx.require_realm(...)`` for the rest. Errors are raised as
 ``HubError(code, message, issues=...)``; the answering service renders its own body shape and status.
-``ctx.crud(resource)`` gives the generic operations so a special route reuses validation, hooks and
+``ctx.crud("service:path")`` gives the generic operations so a special route reuses validation, hooks and
 envelopes instead of re-coding them: ``find(ctx, ident, op)``, ``create_row(ctx, body)``,
 ``update_row(ctx, row, body)``, ``delete_row(ctx, row)`` (each ``authorize=False`` for internal calls),
 ``present(ctx, row)`` and ``mutation(ctx, row, status)`` for the ``{data, meta: {}}`` answer.
@@ -98,12 +100,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal, Protocol
 
+from .context import Hub, RequestContext
 from .errors import HubError, Service
-
-if TYPE_CHECKING:
-    from .context import RequestContext
+from .store import Table
 
 FieldType = Literal["string", "uuid", "bool", "int", "number", "date", "json"]
 Operation = Literal["list", "get", "create", "update", "delete", "upsert"]
@@ -178,10 +179,10 @@ class Relation:
     remote_key: str = "id"
 
 
-HookFn = Callable[["RequestContext", Row], None]
-UpdateHookFn = Callable[["RequestContext", Row, Row], None]
-PresentFn = Callable[["RequestContext", Row, Row], None]
-AuthorizeFn = Callable[["RequestContext", str, "Row | None"], None]
+HookFn = Callable[[RequestContext, Row], None]
+UpdateHookFn = Callable[[RequestContext, Row, Row], None]
+PresentFn = Callable[[RequestContext, Row, Row], None]
+AuthorizeFn = Callable[[RequestContext, str, "Row | None"], None]
 
 
 @dataclass(frozen=True)
@@ -291,6 +292,27 @@ class Resource:
             if rel.name == name:
                 return rel
         return None
+
+
+class Catalog(Protocol):
+    """Where declarations and their rows are found by ``"service:path"`` (the hub, for the query
+    engine and the generic operations)."""
+
+    def resource(self, key: str) -> Resource | None:
+        """The declaration registered as ``key``."""
+        ...
+
+    def resources(self) -> list[Resource]:
+        """Every declared resource."""
+        ...
+
+    def table(self, key: str) -> Table:
+        """The rows of ``key``."""
+        ...
+
+
+class CatalogHub(Hub, Catalog, Protocol):
+    """The hub with its declarations: what the generic operations and bulk seeding use."""
 
 
 def id_field() -> Field:

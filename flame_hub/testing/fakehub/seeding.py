@@ -18,15 +18,11 @@ All rows are written under the store lock in one go; it is **not** atomic: a ref
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .errors import HubError
-
-if TYPE_CHECKING:
-    from .app import FakeHub
-    from .context import Identity
-
-Row = dict[str, Any]
+from .schema import CatalogHub, Row
+from .tokens import Identity
 
 
 class BulkCreateError(Exception):
@@ -43,7 +39,7 @@ class BulkCreateError(Exception):
 
 
 def bulk_create(
-    hub: FakeHub, resource: str, rows: Iterable[Mapping[str, Any]], *, as_user: str | None = None
+    hub: CatalogHub, resource: str, rows: Iterable[Mapping[str, Any]], *, as_user: str | None = None
 ) -> list[Row]:
     """Create every body of ``rows`` in ``resource`` (``"core:nodes"``) as user ``as_user`` (a user
     name; the bootstrap admin by default) and return the records as ``POST`` would answer them."""
@@ -51,7 +47,7 @@ def bulk_create(
     if declared is None or "create" not in declared.operations:
         known = sorted(r.key for r in hub.resources() if "create" in r.operations)
         raise ValueError(f"{resource!r} is not a collection FakeHub can create in; known: {', '.join(known)}")
-    crud = hub.crud(declared)
+    crud = hub.crud(declared.key)
     created: list[Row] = []
     memo: dict[Any, Any] = {}
     with hub.store.lock:
@@ -65,7 +61,7 @@ def bulk_create(
     return created
 
 
-def _acting_user(hub: FakeHub, name: str | None) -> Identity:
+def _acting_user(hub: CatalogHub, name: str | None) -> Identity:
     wanted = name if name is not None else hub.admin_username
     user = hub.table("auth:users").first(name=wanted.lower())
     identity = hub.tokens.identity_of("user", user["id"]) if user is not None else None

@@ -5,20 +5,19 @@
 from __future__ import annotations
 
 import hmac
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any
 
 from . import jwt
 from .clock import is_uuid
-from .context import RequestContext
+from .context import Hub, RequestContext
 from .errors import HubError
 from .http import Response
 from .passwords import looks_hashed, verify_password
+from .router import Routes
 from .tokens import basic_credentials, jwt_error, oauth_error
 
-if TYPE_CHECKING:
-    from .app import FakeHub
-
-GRANTS = ("password", "client_credentials", "refresh_token", "authorization_code")
+ROUTES = Routes("auth")
 
 
 def _text(body: dict[str, Any], key: str) -> str | None:
@@ -28,7 +27,7 @@ def _text(body: dict[str, Any], key: str) -> str | None:
     return value if isinstance(value, str) and value != "" else None
 
 
-def _realm(hub: FakeHub, hint: str | None) -> dict[str, Any] | None:
+def _realm(hub: Hub, hint: str | None) -> dict[str, Any] | None:
     """The realm a hint (UUID or name, case-insensitive) names."""
     if hint is None:
         return None
@@ -72,7 +71,7 @@ def _invalid_client() -> HubError:
     return oauth_error("invalid_client", "Client authentication failed")
 
 
-def _find_client(hub: FakeHub, client_id: str, realm_hint: str | None) -> dict[str, Any] | None:
+def _find_client(hub: Hub, client_id: str, realm_hint: str | None) -> dict[str, Any] | None:
     clients = hub.table("auth:clients")
     if is_uuid(client_id):
         return clients.get(client_id)
@@ -84,7 +83,7 @@ def _find_client(hub: FakeHub, client_id: str, realm_hint: str | None) -> dict[s
 
 
 def _authenticate_client(
-    hub: FakeHub, client_id: str, secret: str | None, realm_hint: str | None, grant: str
+    hub: Hub, client_id: str, secret: str | None, realm_hint: str | None, grant: str
 ) -> dict[str, Any]:
     client = _find_client(hub, client_id, realm_hint)
     if client is None or not client.get("active", True):
@@ -136,7 +135,7 @@ def _password_grant(ctx: RequestContext, body: dict[str, Any]) -> Response:
     if client_id is not None:
         client_ref = _authenticate_client(hub, client_id, secret, _text(body, "realm_id"), "password")["id"]
     session = hub.tokens.open_session("user", user, client_ref)
-    return Response.json(hub.tokens.issue(session, ctx, with_refresh=True))
+    return Response.json(hub.tokens.issue(session, ctx.request, issuer=hub.base_url, with_refresh=True))
 
 
 def _client_credentials_grant(ctx: RequestContext, body: dict[str, Any]) -> Response:
@@ -146,7 +145,7 @@ def _client_credentials_grant(ctx: RequestContext, body: dict[str, Any]) -> Resp
         raise _invalid_client()
     client = _authenticate_client(hub, client_id, secret, _text(body, "realm_id"), "client_credentials")
     session = hub.tokens.open_session("client", client, client["id"])
-    return Response.json(hub.tokens.issue(session, ctx, with_refresh=False))
+    return Response.json(hub.tokens.issue(session, ctx.request, issuer=hub.base_url, with_refresh=False))
 
 
 def _refresh_grant(ctx: RequestContext, body: dict[str, Any]) -> Response:
@@ -181,9 +180,24 @@ def _refresh_grant(ctx: RequestContext, body: dict[str, Any]) -> Response:
             _authenticate_client(hub, client_id, secret, _text(body, "realm_id"), "refresh_token")
     record.used = True
     session.expires = hub.clock.now() + tokens.refresh_lifetime + 3600
-    return Response.json(tokens.issue(session, ctx, with_refresh=True))
+    return Response.json(tokens.issue(session, ctx.request, issuer=hub.base_url, with_refresh=True))
 
 
+def _code_grant(ctx: RequestContext, body: dict[str, Any]) -> Response:
+    """FakeHub has no hosted login, so no code is ever valid."""
+    raise oauth_error("invalid_grant", "The authorization code is invalid.", name="OAuth2GrantError")
+
+
+#: The grants authup answers (robot_credentials was removed in beta.54).
+GRANTS: dict[str, Callable[[RequestContext, dict[str, Any]], Response]] = {
+    "password": _password_grant,
+    "client_credentials": _client_credentials_grant,
+    "refresh_token": _refresh_grant,
+    "authorization_code": _code_grant,
+}
+
+
+@ROUTES.post("/token")
 def token(ctx: RequestContext) -> Response:
     """``POST /token``."""
     body = ctx.body()
@@ -192,22 +206,15 @@ def token(ctx: RequestContext) -> Response:
     if grant is None and isinstance(query_grant, str) and query_grant:
         grant = query_grant
     if grant not in GRANTS:
-        # Unknown or absent (robot_credentials was removed in beta.54): authup guesses from the
-        # parameters and refuses when nothing fits (auth.md §1.1).
+        # Unknown or absent: authup guesses from the parameters and refuses when nothing fits
+        # (auth.md §1.1).
         has_basic = basic_credentials(ctx.request.header("authorization")) is not None
         grant = _guess_grant(body, has_basic)
-    if grant == "password":
-        return _password_grant(ctx, body)
-    if grant == "client_credentials":
-        return _client_credentials_grant(ctx, body)
-    if grant == "refresh_token":
-        return _refresh_grant(ctx, body)
-    if grant == "authorization_code":
-        # FakeHub has no hosted login, so no code is ever valid.
-        raise oauth_error("invalid_grant", "The authorization code is invalid.", name="OAuth2GrantError")
-    raise oauth_error(
-        "unsupported_token_grant_type", "The grant type is not supported.", error="unsupported_grant_type"
-    )
+    if grant is None:
+        raise oauth_error(
+            "unsupported_token_grant_type", "The grant type is not supported.", error="unsupported_grant_type"
+        )
+    return GRANTS[grant](ctx, body)
 
 
 def _token_argument(ctx: RequestContext) -> str | None:
@@ -216,10 +223,12 @@ def _token_argument(ctx: RequestContext) -> str | None:
         query = ctx.query.get("token")
         value = query if isinstance(query, str) and query else None
     if value is None:
-        value = ctx.hub.tokens.bearer(ctx)
+        value = ctx.hub.tokens.bearer(ctx.request, ctx.service)
     return value
 
 
+@ROUTES.get("/token/introspect")
+@ROUTES.post("/token/introspect")
 def introspect(ctx: RequestContext) -> Response:
     """``GET|POST /token/introspect``: the claims plus ``active`` and ``permissions``."""
     hub = ctx.hub
@@ -268,6 +277,7 @@ def introspect(ctx: RequestContext) -> Response:
     return Response.json(out)
 
 
+@ROUTES.post("/token/revoke")
 def revoke(ctx: RequestContext) -> Response:
     """``POST /token/revoke``: 202 with an empty (``null``) body, also for expired tokens."""
     tokens = ctx.hub.tokens
@@ -287,6 +297,7 @@ def revoke(ctx: RequestContext) -> Response:
     return Response.json(None, status=202)
 
 
+@ROUTES.get("/userinfo")
 def userinfo(ctx: RequestContext) -> Response:
     """``GET /userinfo``: the bare user record (with ``email``); users only."""
     identity = ctx.require_login()
@@ -298,12 +309,3 @@ def userinfo(ctx: RequestContext) -> Response:
     out = crud.present(ctx, row)
     out["email"] = row.get("email")
     return Response.json(out)
-
-
-def install(hub: FakeHub) -> None:
-    """Add the token routes to a hub."""
-    hub.route("POST", "auth", "/token", token)
-    hub.route("GET", "auth", "/token/introspect", introspect)
-    hub.route("POST", "auth", "/token/introspect", introspect)
-    hub.route("POST", "auth", "/token/revoke", revoke)
-    hub.route("GET", "auth", "/userinfo", userinfo)

@@ -19,15 +19,38 @@ from __future__ import annotations
 import base64
 import threading
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Literal
 from urllib.parse import unquote
 
 from . import jwt
-from .context import Identity, RequestContext
-from .errors import HubError
+from .clock import Clock, IdSource
+from .errors import HubError, Service
+from .http import Request
+from .store import Store
 
-if TYPE_CHECKING:
-    from .app import FakeHub
+
+@dataclass(frozen=True)
+class Identity:
+    """The caller behind a valid access token (a user or an OAuth2 client of authup)."""
+
+    kind: Literal["user", "client"]
+    id: str
+    name: str
+    realm_id: str
+    realm_name: str
+    permissions: frozenset[str]
+    session_id: str
+    token_id: str
+    claims: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def is_master(self) -> bool:
+        """Master-realm identities may write into every realm (the Hub's realm helper)."""
+        return self.realm_name == "master"
+
+    def can_write_realm(self, realm_id: str | None) -> bool:
+        """Whether this identity may write records of ``realm_id``."""
+        return self.is_master or (realm_id is not None and realm_id == self.realm_id)
 
 
 @dataclass
@@ -62,12 +85,16 @@ def jwt_error(code: str, message: str) -> HubError:
 class TokenService:
     """Issues, checks and revokes tokens for one FakeHub."""
 
-    def __init__(self, hub: FakeHub, *, access_lifetime: int, refresh_lifetime: int) -> None:
-        self.hub = hub
+    def __init__(
+        self, store: Store, clock: Clock, ids: IdSource, *, access_lifetime: int, refresh_lifetime: int
+    ) -> None:
+        self.store = store
+        self.clock = clock
+        self.ids = ids
         self.access_lifetime = access_lifetime
         self.refresh_lifetime = refresh_lifetime
-        self._key = hub.ids.hex(64).encode("ascii")
-        self._kid = hub.ids.uuid()
+        self._key = ids.hex(64).encode("ascii")
+        self._kid = ids.uuid()
         self._lock = threading.RLock()
         self.sessions: dict[str, Session] = {}
         self.refresh_tokens: dict[str, RefreshRecord] = {}
@@ -79,7 +106,7 @@ class TokenService:
     # -- permissions ----------------------------------------------------------------------------------
     def permissions_of(self, kind: str, subject_id: str) -> frozenset[str]:
         """Names of the permissions a user or client holds (directly or through roles)."""
-        store = self.hub.store
+        store = self.store
         permissions = store.table("auth:permissions")
         role_permissions = store.table("auth:role-permissions")
         direct_key, roles_key, own = (
@@ -99,7 +126,7 @@ class TokenService:
 
     def role_names(self, kind: str, subject_id: str) -> list[str]:
         """Names of the roles a user or client holds."""
-        store = self.hub.store
+        store = self.store
         key, own = ("auth:user-roles", "userId") if kind == "user" else ("auth:client-roles", "clientId")
         roles = store.table("auth:roles")
         out = []
@@ -111,24 +138,24 @@ class TokenService:
 
     def system_identity(self) -> Identity:
         """The master-realm ``system`` client, as the Hub services act towards authup."""
-        client = self.hub.table("auth:clients").first(name="system")
-        master = self.hub.table("auth:realms").first(name="master")
+        client = self.store.table("auth:clients").first(name="system")
+        master = self.store.table("auth:realms").first(name="master")
         realm_id = str(master["id"]) if master is not None else ""
         client_id = client["id"] if client is not None else "system"
-        permissions = self.hub.table("auth:permissions")
+        permissions = self.store.table("auth:permissions")
         perms = permissions.memo("names", lambda: frozenset(row["name"] for row in permissions.rows()))
         return Identity("client", client_id, "system", realm_id, "master", perms, "internal", "internal")
 
     # -- issuing --------------------------------------------------------------------------------------
     def _subject(self, kind: str, subject_id: str) -> dict[str, Any] | None:
         table = "auth:users" if kind == "user" else "auth:clients"
-        return self.hub.table(table).get(subject_id)
+        return self.store.table(table).get(subject_id)
 
     def open_session(self, kind: str, subject: dict[str, Any], client_id: str | None) -> Session:
         """A new session for a successful grant."""
-        now = self.hub.clock.now()
+        now = self.clock.now()
         session = Session(
-            id=self.hub.ids.uuid(),
+            id=self.ids.uuid(),
             sub=subject["id"],
             sub_kind=kind,
             realm_id=subject["realmId"],
@@ -139,16 +166,16 @@ class TokenService:
             self.sessions[session.id] = session
         return session
 
-    def issue(self, session: Session, ctx: RequestContext, *, with_refresh: bool) -> dict[str, Any]:
-        """The token response of a grant (access token, plus a new refresh token when asked)."""
-        hub = self.hub
-        now = int(hub.clock.now())
-        realm = hub.table("auth:realms").get(session.realm_id) or {}
+    def issue(self, session: Session, request: Request, *, issuer: str, with_refresh: bool) -> dict[str, Any]:
+        """The token response of a grant (access token, plus a new refresh token when asked);
+        ``issuer`` is the hub's base URL, which names the realm in ``iss``."""
+        now = int(self.clock.now())
+        realm = self.store.table("auth:realms").get(session.realm_id) or {}
         realm_name = realm.get("name", "")
         subject = self._subject(session.sub_kind, session.sub) or {}
-        access_id = hub.ids.uuid()
+        access_id = self.ids.uuid()
         claims: dict[str, Any] = {
-            "iss": f"{hub.base_url}/auth/realms/{realm_name}",
+            "iss": f"{issuer}/auth/realms/{realm_name}",
             "sub": session.sub,
             "sub_kind": session.sub_kind,
             "sub_name": subject.get("name"),
@@ -160,8 +187,8 @@ class TokenService:
             "iat": now,
             "exp": now + self.access_lifetime,
             "kind": "access_token",
-            "remote_address": ctx.request.address,
-            "user_agent": ctx.request.header("user-agent") or "",
+            "remote_address": request.address,
+            "user_agent": request.header("user-agent") or "",
             "realm_access": {"roles": []},
             "global_access": {"roles": self.role_names(session.sub_kind, session.sub)},
             "amr": ["pwd"] if session.sub_kind == "user" else ["client"],
@@ -176,7 +203,7 @@ class TokenService:
             "scope": "global",
         }
         if with_refresh:
-            refresh_id = hub.ids.uuid()
+            refresh_id = self.ids.uuid()
             refresh_claims = dict(claims)
             refresh_claims.update(
                 {"jti": refresh_id, "kind": "refresh_token", "exp": now + self.refresh_lifetime}
@@ -196,7 +223,7 @@ class TokenService:
 
     def state_of(self, claims: dict[str, Any]) -> str:
         """``"active"``, ``"expired"`` or ``"inactive"`` for decoded claims."""
-        if float(claims.get("exp", 0)) <= self.hub.clock.now():
+        if float(claims.get("exp", 0)) <= self.clock.now():
             return "expired"
         with self._lock:
             session = self.sessions.get(str(claims.get("session_id")))
@@ -206,7 +233,7 @@ class TokenService:
                 return "expired"
             if session.revoked:
                 return "inactive"
-            if session.expires <= self.hub.clock.now():
+            if session.expires <= self.clock.now():
                 return "expired"
         if self._subject(str(claims.get("sub_kind")), str(claims.get("sub"))) is None:
             return "expired"
@@ -235,7 +262,7 @@ class TokenService:
         subject = self._subject(kind, subject_id)
         if subject is None or kind not in ("user", "client"):
             return None
-        realm = self.hub.table("auth:realms").get(subject["realmId"]) or {}
+        realm = self.store.table("auth:realms").get(subject["realmId"]) or {}
         return Identity(
             kind,  # type: ignore[arg-type]
             subject["id"],
@@ -248,12 +275,12 @@ class TokenService:
             claims if claims is not None else {},
         )
 
-    def bearer(self, ctx: RequestContext) -> str | None:
+    def bearer(self, request: Request, service: Service) -> str | None:
         """The Bearer token of a request, or ``None``; authup refuses unknown schemes."""
-        header = ctx.request.header("authorization")
+        header = request.header("authorization")
         if header is None or not header.strip():
-            if ctx.service != "auth":
-                cookie = ctx.request.header("cookie") or ""
+            if service != "auth":
+                cookie = request.header("cookie") or ""
                 for part in cookie.split(";"):
                     name, _, value = part.strip().partition("=")
                     if name == "access_token" and value:
@@ -262,63 +289,48 @@ class TokenService:
         scheme, _, value = header.strip().partition(" ")
         if scheme.lower() == "bearer":
             return value.strip()
-        if scheme.lower() == "basic" or ctx.service != "auth":
+        if scheme.lower() == "basic" or service != "auth":
             return None
         raise HubError(
             "unsupported_auth_header_type", f"The authorization header type {scheme} is not supported."
         )
 
-    def authenticate(self, ctx: RequestContext) -> Identity | None:
-        """The bearer check of the answering service; ``None`` = anonymous."""
-        token = self.bearer(ctx)
+    def authenticate(self, request: Request, service: Service) -> Identity | None:
+        """The bearer check of the answering service; ``None`` = anonymous.
+
+        Both services refuse the same tokens for the same reasons, each in its own words
+        (:func:`refusal`); core and storage also keep accepting a token they have accepted before
+        after its session is revoked, until it expires (their introspection cache, observed.md).
+        """
+        token = self.bearer(request, service)
         if token is None:
             return None
-        if ctx.service == "auth":
-            return self._authenticate_at_authup(token)
-        return self._authenticate_at_hub(token)
-
-    def _authenticate_at_authup(self, token: str) -> Identity:
         try:
             claims = self.decode(token)
         except jwt.TokenInvalid:
-            raise jwt_error("invalid_token", "The JWT is invalid.") from None
+            raise refusal(service, "invalid") from None
         if claims.get("kind") != "access_token":
-            raise jwt_error("invalid_token", "The JWT is invalid.")
+            raise refusal(service, "invalid")
         state = self.state_of(claims)
-        if state == "expired":
-            raise jwt_error("expired_token", "The JWT has expired.")
-        if state == "inactive":
-            raise jwt_error("inactive_token", "The JWT is not active.")
+        at_hub = service != "auth"
+        if state == "inactive" and at_hub and self._cached_at_hub(claims):
+            state = "active"
+        if state != "active":
+            raise refusal(service, state)
         identity = self.identity_from(claims)
         if identity is None:
-            raise jwt_error("expired_token", "The JWT has expired.")
-        return identity
-
-    def _authenticate_at_hub(self, token: str) -> Identity:
-        try:
-            claims = self.decode(token)
-        except jwt.TokenInvalid:
-            raise HubError("internal_error", "Property token is invalid") from None
-        if claims.get("kind") != "access_token":
-            raise HubError("internal_error", "Property token is invalid")
-        state = self.state_of(claims)
-        jti = str(claims.get("jti"))
-        if state == "expired":
-            raise HubError("internal_error", "The JWT has expired.")
-        if state == "inactive":
+            raise refusal(service, "expired")
+        if at_hub:
             with self._lock:
-                session = self.sessions.get(str(claims.get("session_id")))
-                cached = session is not None and jti in session.core_cache
-            if not cached:
-                raise HubError("internal_error", "The JWT is not active.")
-        identity = self.identity_from(claims)
-        if identity is None:
-            raise HubError("internal_error", "The JWT has expired.")
-        with self._lock:
-            session = self.sessions.get(identity.session_id)
-            if session is not None:
-                session.core_cache.add(jti)
+                session = self.sessions.get(identity.session_id)
+                if session is not None:
+                    session.core_cache.add(identity.token_id)
         return identity
+
+    def _cached_at_hub(self, claims: dict[str, Any]) -> bool:
+        with self._lock:
+            session = self.sessions.get(str(claims.get("session_id")))
+            return session is not None and str(claims.get("jti")) in session.core_cache
 
     # -- revocation -----------------------------------------------------------------------------------
     def revoke_session(self, session_id: str, *, at_core: bool = False) -> bool:
@@ -356,6 +368,21 @@ class TokenService:
         with self._lock:
             for sid in [s.id for s in self.sessions.values() if s.sub == subject_id]:
                 del self.sessions[sid]
+
+
+#: Why a bearer token is refused -> (authup's JWTError code and message, auth.md §1.7; the Hub core's
+#: 500 message, observed.md for "invalid", inferred for the others).
+REFUSALS: dict[str, tuple[tuple[str, str], str]] = {
+    "invalid": (("invalid_token", "The JWT is invalid."), "Property token is invalid"),
+    "expired": (("expired_token", "The JWT has expired."), "The JWT has expired."),
+    "inactive": (("inactive_token", "The JWT is not active."), "The JWT is not active."),
+}
+
+
+def refusal(service: Service, why: str) -> HubError:
+    """The error ``service`` answers for a bearer token it refuses (``why``: a key of :data:`REFUSALS`)."""
+    (code, message), at_hub = REFUSALS[why]
+    return jwt_error(code, message) if service == "auth" else HubError("internal_error", at_hub)
 
 
 def basic_credentials(header: str | None) -> tuple[str, str] | None:

@@ -9,18 +9,36 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator, Iterator
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import anyio
 import httpx
 
 from .http import Request, Response
 
-if TYPE_CHECKING:
-    from .app import FakeHub
-
 #: The address in-process callers appear to come from (rate limiting keys on it).
 IN_PROCESS_ADDRESS = "127.0.0.1"
+
+
+class Delays(Protocol):
+    """Where injected latency comes from (``hub.faults``)."""
+
+    def delay_for(self, request: Request) -> float:
+        """Seconds to wait before answering ``request``."""
+        ...
+
+
+class Answering(Protocol):
+    """What a transport (in-process or loopback) uses of a hub: injected latency and the answer."""
+
+    @property
+    def faults(self) -> Delays:
+        """The fault switchboard (only its latency is read here)."""
+        ...
+
+    def handle(self, request: Request) -> tuple[Response, int | None]:
+        """The answer to ``request`` and the body bytes after which to cut the connection."""
+        ...
 
 
 def to_request(request: httpx.Request, body: bytes) -> Request:
@@ -63,7 +81,7 @@ class _AsyncStream(httpx.AsyncByteStream):
             yield chunk
 
 
-def _answer(hub: FakeHub, request: httpx.Request, ours: Request) -> tuple[Response, Iterator[bytes]]:
+def _answer(hub: Answering, request: httpx.Request, ours: Request) -> tuple[Response, Iterator[bytes]]:
     response, cut = hub.handle(ours)
     if response.drop:
         raise httpx.RemoteProtocolError("server disconnected without sending a response", request=request)
@@ -87,7 +105,7 @@ def _timed_out(request: httpx.Request, timeout: float) -> httpx.ReadTimeout:
 class FakeHubTransport(httpx.BaseTransport):
     """Synchronous in-process transport."""
 
-    def __init__(self, hub: FakeHub) -> None:
+    def __init__(self, hub: Answering) -> None:
         self.hub = hub
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
@@ -107,7 +125,7 @@ class FakeHubTransport(httpx.BaseTransport):
 class AsyncFakeHubTransport(httpx.AsyncBaseTransport):
     """Asynchronous in-process transport (handlers run inline; latency faults do not block the loop)."""
 
-    def __init__(self, hub: FakeHub) -> None:
+    def __init__(self, hub: Answering) -> None:
         self.hub = hub
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:

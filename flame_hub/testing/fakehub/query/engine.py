@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from ..errors import HubError, issue, rejected
-from ..schema import Resource, Row
+from ..schema import Catalog, Resource, Row
 from ..store import Table
 from .bracket import parse_bracket_value
 from .conditions import Group, Node, fields_of, predicate
@@ -27,14 +27,6 @@ _FORBIDDEN_KEYS = frozenset({"__proto__", "constructor", "prototype"})
 _PARAMETERS = ("filter", "fields", "page", "include", "sort")
 _INTEGER = re.compile(r"^\d+$")
 _ROOT_KEYS = ("$root", "__DEFAULT__", "")
-
-
-class Catalog(Protocol):
-    """What the engine needs from the hub: declarations and tables by ``"service:path"``."""
-
-    def resource(self, key: str) -> Resource | None: ...
-
-    def table(self, key: str) -> Table: ...
 
 
 @dataclass
@@ -91,10 +83,18 @@ def _tokens(value: Any) -> list[str]:
     return []
 
 
+class Declarations(Protocol):
+    """Where the decoder finds the resources a relation path leads to (the hub's catalog)."""
+
+    def resource(self, key: str) -> Resource | None:
+        """The declaration registered as ``key``."""
+        ...
+
+
 class QueryDecoder:
     """Decodes the query of one request against one resource."""
 
-    def __init__(self, resource: Resource, catalog: Catalog) -> None:
+    def __init__(self, resource: Resource, catalog: Declarations) -> None:
         self.resource = resource
         self.catalog = catalog
 

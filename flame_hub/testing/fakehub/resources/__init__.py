@@ -1,28 +1,35 @@
-"""Resource modules: each declares one service's resources, special routes and bootstrap rows.
+"""What each service adds to every FakeHub: its resources, its special routes and its bootstrap rows.
 
-A module listed in :data:`MODULES` exports ``install(hub)``; :func:`install_all` runs them in order
-for every new FakeHub (auth first: core and storage rely on its realms, clients and permissions).
-A module that is not there yet is skipped, so services can land one at a time.
+A :class:`Part` per service, in :data:`PARTS` (auth first: core and storage rely on its realms,
+clients and permissions). The declarations live in ``auth.py``, ``core.py`` and ``storage.py``; the
+special routes next to their handlers (``auth_routes.py``, ``core_routes.py``, ``core_logs.py``,
+``storage.py``, ``..token_routes``); a fresh service's rows in its ``seed`` function.
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from dataclasses import dataclass
 
-if TYPE_CHECKING:
-    from ..app import FakeHub
+from .. import token_routes
+from ..context import Hub
+from ..router import Routes
+from ..schema import Resource
+from . import auth, auth_bootstrap, auth_routes, core, core_logs, core_routes, storage
 
-MODULES: tuple[str, ...] = ("auth", "core", "storage")
+
+@dataclass(frozen=True)
+class Part:
+    """One service's share of a FakeHub."""
+
+    resources: tuple[Resource, ...]
+    routes: tuple[Routes, ...]
+    #: Inserts the rows a fresh service starts with (``None``: it starts empty).
+    seed: Callable[[Hub], None] | None = None
 
 
-def install_all(hub: FakeHub) -> None:
-    """Install every available resource module into ``hub``."""
-    for name in MODULES:
-        try:
-            module = importlib.import_module(f"{__name__}.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"{__name__}.{name}":
-                continue
-            raise
-        module.install(hub)
+PARTS: tuple[Part, ...] = (
+    Part(auth.RESOURCES, (auth_routes.ROUTES, token_routes.ROUTES), auth_bootstrap.bootstrap),
+    Part(core.RESOURCES, (core_routes.ROUTES, core_logs.ROUTES), core.seed),
+    Part(storage.RESOURCES, (storage.ROUTES,)),
+)

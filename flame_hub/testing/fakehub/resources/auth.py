@@ -1,14 +1,13 @@
 """authup 1.0.0-beta.62 resources (auth.md §3): realms, users, roles, permissions, scopes, clients and
 the six junctions, declared once each; rules live in :mod:`.auth_rules`, special routes in
-:mod:`.auth_routes`, a fresh authup's contents in :mod:`.auth_bootstrap`.
+:mod:`.auth_routes` and :mod:`..token_routes`, a fresh authup's contents in :mod:`.auth_bootstrap`.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from .. import token_routes
 from ..schema import (
     NAME,
     NAME_PATTERN,
@@ -22,11 +21,6 @@ from ..schema import (
     timestamps,
 )
 from . import auth_rules as rules
-from .auth_bootstrap import bootstrap
-from .auth_routes import check_permission, me, nested
-
-if TYPE_CHECKING:
-    from ..app import FakeHub
 
 REALM_SCOPES = ("none", "own", "ownOrNull", "any")
 
@@ -456,24 +450,3 @@ RESOURCES: tuple[Resource, ...] = (
     REALMS, USERS, ROLES, PERMISSIONS, SCOPES, CLIENTS,
     ROLE_PERMISSIONS, USER_PERMISSIONS, CLIENT_PERMISSIONS, USER_ROLES, CLIENT_ROLES, CLIENT_SCOPES,
 )  # fmt: skip
-
-#: Resources with realm-nested aliases ``/realms/{realm}/<path>`` (auth.md §2.4).
-REALM_NESTED = (USERS, CLIENTS, PERMISSIONS)
-
-
-def install(hub: FakeHub) -> None:
-    """Declare authup's resources and routes on ``hub`` and bootstrap a fresh authup."""
-    hub.route("GET", "auth", "/users/@me", me("user"))
-    hub.route("GET", "auth", "/clients/@me", me("client"))
-    hub.route("POST", "auth", "/permissions/:id/check", check_permission)
-    for resource in REALM_NESTED:
-        base = f"/realms/:realm/{resource.path}"
-        hub.route("GET", "auth", base, nested(resource, "list"))
-        hub.route("POST", "auth", base, nested(resource, "create"))
-        hub.route("GET", "auth", base + "/:id", nested(resource, "get"))
-        hub.route("POST", "auth", base + "/:id", nested(resource, "update"))
-        hub.route("DELETE", "auth", base + "/:id", nested(resource, "delete"))
-    token_routes.install(hub)
-    for resource in RESOURCES:
-        hub.declare(resource)
-    bootstrap(hub)

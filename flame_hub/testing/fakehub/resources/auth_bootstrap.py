@@ -6,13 +6,11 @@ declaration and can be used by the realm hook that provisions every new realm's 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from ..context import Hub
 from ..passwords import SALT_ALPHABET, hash_password
 from ..schema import Row
-
-if TYPE_CHECKING:
-    from ..app import FakeHub
 
 
 def _words(text: str) -> tuple[str, ...]:
@@ -52,12 +50,12 @@ HUB_PERMISSIONS: tuple[str, ...] = _words(
 BUILT_IN_SCOPES = ("global", "openid", "email", "roles", "identity")
 
 
-def bind(hub: FakeHub, key: str, **values: Any) -> Row:
+def bind(hub: Hub, key: str, **values: Any) -> Row:
     """Seed one junction row (``key`` like ``"auth:role-permissions"``)."""
     return hub.seed_row(key, values)
 
 
-def provision_console_clients(hub: FakeHub, realm_id: str) -> None:
+def provision_console_clients(hub: Hub, realm_id: str) -> None:
     """The two public built-in clients every realm gets."""
     for name in ("admin-console", "account-console"):
         hub.seed_row(
@@ -70,7 +68,7 @@ def provision_console_clients(hub: FakeHub, realm_id: str) -> None:
         )  # fmt: skip
 
 
-def bootstrap(hub: FakeHub) -> None:
+def bootstrap(hub: Hub) -> None:
     """A fresh authup as Hub deployments run it (auth.md §4.1), plus the Hub's permission names."""
     master = hub.seed_row("auth:realms", {"name": "master", "displayName": None, "builtIn": True})
     permission_ids = {}

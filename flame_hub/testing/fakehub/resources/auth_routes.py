@@ -4,15 +4,20 @@ realm-nested aliases ``/realms/{realm}/<collection>`` (auth.md §2.4, §3.5).
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..context import RequestContext, permission_error
 from ..errors import HubError, error_body
 from ..http import Response
-from ..schema import Resource
+from ..router import Handler, Routes
+
+ROUTES = Routes("auth")
+
+#: The collections with realm-nested aliases (auth.md §2.4).
+REALM_NESTED = ("users", "clients", "permissions")
 
 
-def me(kind: str) -> Any:
+def me(kind: str) -> Handler:
+    """``GET /<kind>s/@me``: the caller's own record, if the caller is a ``kind``."""
+
     def handler(ctx: RequestContext) -> Response:
         identity = ctx.require_login()
         if identity.kind != kind:
@@ -22,6 +27,7 @@ def me(kind: str) -> Any:
     return handler
 
 
+@ROUTES.post("/permissions/:id/check")
 def check_permission(ctx: RequestContext) -> Response:
     """``POST /permissions/{idOrName}/check``: whether the *caller* holds it (auth.md §3.5), 202 unenveloped.
 
@@ -35,13 +41,14 @@ def check_permission(ctx: RequestContext) -> Response:
     return Response.json({"status": "error", "data": error_body(error, "auth")}, status=202)
 
 
-def nested(resource: Resource, op: str) -> Any:
-    """A realm-nested alias: resolve the realm (404 if unknown), force it on create, scope name lookups."""
+def nested(path: str, op: str) -> Handler:
+    """A realm-nested alias of ``op`` on ``/<path>``: resolve the realm (404 if unknown), force it on
+    create, scope name lookups."""
 
     def handler(ctx: RequestContext) -> Response:
         realm = ctx.crud("auth:realms").find(ctx, ctx.params["realm"], "get")
         ctx.params["realm_id"] = realm["id"]
-        crud = ctx.crud(resource)
+        crud = ctx.crud(f"auth:{path}")
         if op == "list":
             return crud.list_(ctx)
         if op == "create":
@@ -56,3 +63,23 @@ def nested(resource: Resource, op: str) -> Any:
         return crud.delete(ctx, ident)
 
     return handler
+
+
+def _declare_aliases() -> None:
+    ROUTES.add("GET", "/users/@me", me("user"))
+    ROUTES.add("GET", "/clients/@me", me("client"))
+    for path in REALM_NESTED:
+        base = f"/realms/:realm/{path}"
+        for method, suffix, op in NESTED_OPERATIONS:
+            ROUTES.add(method, base + suffix, nested(path, op))
+
+
+#: The operations of a nested alias: (method, pattern after ``/realms/:realm/<path>``, operation).
+NESTED_OPERATIONS = (
+    ("GET", "", "list"),
+    ("POST", "", "create"),
+    ("GET", "/:id", "get"),
+    ("POST", "/:id", "update"),
+    ("DELETE", "/:id", "delete"),
+)
+_declare_aliases()

@@ -6,17 +6,14 @@ reaches its hub through ``ctx.hub``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from ..context import RequestContext, permission_error
+from ..context import Hub, RequestContext, permission_error
 from ..errors import HubError, rejected
 from ..errors import issue as make_issue
 from ..passwords import SALT_ALPHABET, hash_password, looks_hashed
 from ..schema import Row
 from .auth_bootstrap import bind, provision_console_clients
-
-if TYPE_CHECKING:
-    from ..app import FakeHub
 
 RESERVED_CLIENT_NAMES = ("system", "admin-console", "account-console")
 RESERVED_USER_PREFIXES = ("bot", "system", "everyone", "here")
@@ -74,7 +71,7 @@ _BINDING_KEYS = {
 }
 
 
-def _drop_bindings(hub: FakeHub, key: str, row_id: str) -> None:
+def _drop_bindings(hub: Hub, key: str, row_id: str) -> None:
     """Delete junction rows pointing at a deleted row (the database's ON DELETE CASCADE)."""
     for table_key, column in _BINDING_KEYS.get(key, ()):
         table = hub.table(table_key)

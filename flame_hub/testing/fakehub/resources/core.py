@@ -8,9 +8,10 @@ Reads of every core collection need only a login (§1.2); writes name their perm
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
+from ..context import Hub
 from ..errors import HubError
 from ..schema import (
     NAME,
@@ -24,11 +25,7 @@ from ..schema import (
     timestamps,
 )
 from . import core_effects as fx
-from . import core_logs, core_routes
 from .core_secrets import account_secret_visible, registry_secret_visible
-
-if TYPE_CHECKING:
-    from ..app import FakeHub
 
 #: core-and-storage.md §3.17.
 PROCESS_STATUS = ("starting", "started", "stopping", "stopped", "executing", "executed", "failed")
@@ -328,7 +325,7 @@ ANALYSIS_NODES = Resource(
     entity_label="analysis node",
     embeds_on=frozenset({"create"}),
     hooks=Hooks(
-        before_create=(core_routes.analysis_node_preconditions, fx.analysis_node_before_create),
+        before_create=(fx.analysis_node_preconditions, fx.analysis_node_before_create),
         after_create=(fx.analysis_node_changed,),
         before_update=(fx.analysis_node_before_update,),
         after_update=(fx.analysis_node_changed,),
@@ -492,7 +489,7 @@ REGISTRY_PROJECTS = Resource(
     realm_guard=False,
     entity_label="registry project",
     embeds_on=frozenset({"create"}),
-    hooks=Hooks(authorize=core_routes.registry_project_authorize),
+    hooks=Hooks(authorize=fx.registry_project_authorize),
 )
 
 # -- §3.13 master-images, §3.14 master-image-groups -------------------------------------------------------
@@ -547,25 +544,16 @@ MASTER_IMAGE_SEED: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def seed_master_images(hub: FakeHub) -> None:
+def seed(hub: Hub) -> None:
     """The groups and images of :data:`MASTER_IMAGE_SEED`."""
     for group, name, command in MASTER_IMAGE_SEED:
         if hub.table(MASTER_IMAGE_GROUPS.key).first(virtualPath=group) is None:
-            hub.seed_row(MASTER_IMAGE_GROUPS, {"name": group, "path": group, "virtualPath": group})
+            hub.seed_row(MASTER_IMAGE_GROUPS.key, {"name": group, "path": group, "virtualPath": group})
         hub.seed_row(
-            MASTER_IMAGES,
+            MASTER_IMAGES.key,
             {
                 "name": name, "path": f"{group}/{name}", "virtualPath": f"{group}/{name}",
                 "groupVirtualPath": group, "command": command, "commandArguments": None,
                 "buildStatus": None, "buildProgress": None, "buildHash": None, "buildSize": None,
             },
         )  # fmt: skip
-
-
-def install(hub: FakeHub) -> None:
-    """Declare the core resources and routes on ``hub`` and seed the master-image catalogue."""
-    for resource in RESOURCES:
-        hub.declare(resource)
-    core_routes.install(hub)
-    core_logs.install(hub)
-    seed_master_images(hub)

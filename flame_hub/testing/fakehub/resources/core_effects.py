@@ -15,14 +15,11 @@ request returns. Core acts towards authup and storage as the master-realm ``syst
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from ..context import RequestContext, permission_error
-from ..errors import HubError, issue, rejected
+from ..context import Hub, RequestContext, permission_error
+from ..errors import HubError, issue, not_found, rejected
 from ..schema import Row
-
-if TYPE_CHECKING:
-    from ..app import FakeHub
 
 NODES = "core:nodes"
 PROJECTS = "core:projects"
@@ -111,7 +108,7 @@ def _system(ctx: RequestContext) -> RequestContext:
     return ctx.hub.internal_context("auth")
 
 
-def _set(hub: FakeHub, key: str, row_id: str, **values: Any) -> None:
+def _set(hub: Hub, key: str, row_id: str, **values: Any) -> None:
     """Write server-owned columns without moving ``updatedAt``."""
     row = hub.table(key).get(row_id)
     if row is not None:
@@ -252,8 +249,18 @@ def registry_after_delete(ctx: RequestContext, row: Row) -> None:
         _set(hub, ANALYSES, analysis["id"], registryId=None)
 
 
+# -- registry projects (§3.12) ----------------------------------------------------------------------------
+def registry_project_authorize(ctx: RequestContext, op: str, row: Row | None) -> None:
+    """Mutations need registry_project_manage; update/delete also the record's realm."""
+    ctx.require_login()
+    if op in ("create", "update", "delete"):
+        ctx.require_any_permission("registry_project_manage")
+    if row is not None and op in ("update", "delete"):
+        require_realm_of(ctx, row.get("realmId"))
+
+
 # -- projects ---------------------------------------------------------------------------------------------
-def recount_project(hub: FakeHub, project_id: Any) -> None:
+def recount_project(hub: Hub, project_id: Any) -> None:
     """``project.nodes`` / ``project.analyses`` from their rows."""
     if hub.table(PROJECTS).get(project_id) is None:
         return
@@ -402,7 +409,7 @@ def ensure_analysis_buckets(ctx: RequestContext, analysis: Row) -> None:
             )
 
 
-def derived_analysis_state(hub: FakeHub, analysis: Row) -> Row:
+def derived_analysis_state(hub: Hub, analysis: Row) -> Row:
     """Counters and validity flags of an analysis from its nodes, entrypoint and image (§3.4)."""
     participations = hub.table(ANALYSIS_NODES).where(analysisId=analysis.get("id"))
     nodes = hub.table(NODES)
@@ -428,7 +435,7 @@ def derived_analysis_state(hub: FakeHub, analysis: Row) -> Row:
     }
 
 
-def refresh_analysis(hub: FakeHub, analysis_id: Any) -> None:
+def refresh_analysis(hub: Hub, analysis_id: Any) -> None:
     """Recompute an analysis' derived columns."""
     row = hub.table(ANALYSES).get(analysis_id)
     if row is not None:
@@ -446,6 +453,16 @@ def analysis_node_authorize(ctx: RequestContext, op: str, row: Row | None) -> No
         if row is not None:
             require_realm_of(ctx, row.get("nodeRealmId"), row.get("analysisRealmId"))
         ctx.require_any_permission("analysis_update", "analysis_approve")
+
+
+def analysis_node_preconditions(ctx: RequestContext, row: Row) -> None:
+    """before_create: the analysis must not be locked (400) and the node must be a project member (404)."""
+    hub = ctx.hub
+    analysis = hub.table(ANALYSES).get(row["analysisId"]) or {}
+    if analysis.get("configurationLocked"):
+        raise analysis_error("The analysis configuration is locked.")
+    if hub.table(PROJECT_NODES).first(projectId=analysis.get("projectId"), nodeId=row["nodeId"]) is None:
+        raise not_found("project node")
 
 
 def analysis_node_before_create(ctx: RequestContext, row: Row) -> None:

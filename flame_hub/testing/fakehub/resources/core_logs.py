@@ -11,7 +11,7 @@ Unsure: the telemetry service's own ordering and its ``service`` label value are
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..context import RequestContext
 from ..errors import issue, rejected
@@ -19,12 +19,12 @@ from ..http import Response
 from ..query.conditions import Condition, Group, Node, Value
 from ..query.describe import describe
 from ..query.engine import QueryDecoder
+from ..router import Routes
 from ..schema import Field, Resource
 from ..validation import validate_body
 from . import core_effects as fx
 
-if TYPE_CHECKING:
-    from ..app import FakeHub
+ROUTES = Routes("core")
 
 LOG_LEVELS = ("emerg", "alert", "crit", "error", "warn", "notice", "info", "debug")
 _LOG_FIELDS = (
@@ -77,6 +77,15 @@ NODE_LOG_INPUT = Resource(
 )
 
 
+class _Standalone:
+    """The catalog of the log collections: they relate to no other collection."""
+
+    @staticmethod
+    def resource(key: str) -> Resource | None:
+        """No relation path leads anywhere."""
+        return None
+
+
 def _entries(ctx: RequestContext) -> list[dict[str, Any]]:
     entries: list[dict[str, Any]] = ctx.store.extra.setdefault("core.telemetry-logs", [])
     return entries
@@ -108,7 +117,7 @@ def _equalities(node: Node | None) -> dict[str, str]:
 def _filters(
     ctx: RequestContext, resource: Resource, required: tuple[str, ...]
 ) -> tuple[dict[str, str], Any]:
-    plan = QueryDecoder(resource, ctx.hub).decode(ctx.query)
+    plan = QueryDecoder(resource, _Standalone).decode(ctx.query)
     values = _equalities(plan.filter)
     missing = [key for key in required if key not in values]
     if missing:
@@ -151,7 +160,7 @@ def _list(ctx: RequestContext, resource: Resource, ref_type: str, required: tupl
         "total": len(rows),
         "limit": plan.limit,
         "offset": plan.offset,
-        "schema": describe(resource, ctx.hub.resource, record=False),
+        "schema": describe(resource, _Standalone.resource, record=False),
     }
     return Response.json({"data": rows[plan.offset : plan.offset + plan.limit], "meta": meta})
 
@@ -164,26 +173,31 @@ def _delete(ctx: RequestContext, resource: Resource, ref_type: str, required: tu
     return Response.empty(202)  # no body (observed on Hub v0.14.0)
 
 
+@ROUTES.get("/analysis-node-logs")
 def node_logs(ctx: RequestContext) -> Response:
     """``GET /analysis-node-logs?filter[analysisId]=…&filter[nodeId]=…[&filter[level]=…]``."""
     return _list(ctx, ANALYSIS_NODE_LOGS, "analysisNode", ("analysisId", "nodeId"))
 
 
+@ROUTES.delete("/analysis-node-logs")
 def node_logs_delete(ctx: RequestContext) -> Response:
     """``DELETE /analysis-node-logs?filter…`` -> 202 ``null`` (``level`` ignored)."""
     return _delete(ctx, ANALYSIS_NODE_LOGS, "analysisNode", ("analysisId", "nodeId"))
 
 
+@ROUTES.get("/analysis-logs")
 def analysis_logs(ctx: RequestContext) -> Response:
     """``GET /analysis-logs?filter[analysisId]=…[&filter[level]=…]``."""
     return _list(ctx, ANALYSIS_LOGS, "analysis", ("analysisId",))
 
 
+@ROUTES.delete("/analysis-logs")
 def analysis_logs_delete(ctx: RequestContext) -> Response:
     """``DELETE /analysis-logs?filter…`` -> 202 ``null``."""
     return _delete(ctx, ANALYSIS_LOGS, "analysis", ("analysisId",))
 
 
+@ROUTES.post("/analysis-node-logs")
 def node_log_create(ctx: RequestContext) -> Response:
     """``POST /analysis-node-logs`` -> 202 ``{data: Log, meta: {}}``; the caller must write the node's realm."""
     ctx.require_login()
@@ -210,12 +224,3 @@ def node_log_create(ctx: RequestContext) -> Response:
     }
     _entries(ctx).append(entry)
     return Response.json({"data": entry, "meta": {}}, status=202)
-
-
-def install(hub: FakeHub) -> None:
-    """Add the log routes."""
-    hub.route("GET", "core", "/analysis-node-logs", node_logs)
-    hub.route("POST", "core", "/analysis-node-logs", node_log_create)
-    hub.route("DELETE", "core", "/analysis-node-logs", node_logs_delete)
-    hub.route("GET", "core", "/analysis-logs", analysis_logs)
-    hub.route("DELETE", "core", "/analysis-logs", analysis_logs_delete)

@@ -6,17 +6,18 @@ registry service. Each reuses the generic operations (validation, hooks, envelop
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..context import RequestContext
 from ..errors import HubError, not_found
 from ..http import Response
+from ..router import Routes
 from ..schema import Row
 from ..validation import validate_body
 from . import core_effects as fx
+from .core import ANALYSIS_NODES
 
-if TYPE_CHECKING:
-    from ..app import FakeHub
+ROUTES = Routes("core")
 
 #: §3.4.3: the only permissions an analysis client may be given.
 ANALYSIS_SELF_PERMISSIONS = ("analysis_self_storage_use", "analysis_self_message_broker_use")
@@ -76,6 +77,7 @@ def _node_credentials_access(ctx: RequestContext, node: Row) -> None:
         raise _denied("You are not permitted to manage the credentials of this node.")
 
 
+@ROUTES.get("/nodes/:id/client/credentials")
 def node_client_credentials(ctx: RequestContext) -> Response:
     """``GET /nodes/:id/client/credentials`` -> flat ``{id, name, displayName, secret}``."""
     node = _record(ctx, fx.NODES)
@@ -83,6 +85,7 @@ def node_client_credentials(ctx: RequestContext) -> Response:
     return Response.json(_credentials(_client_of(ctx, node, "node")))
 
 
+@ROUTES.post("/nodes/:id/client/credentials")
 def node_client_credentials_write(ctx: RequestContext) -> Response:
     """``POST /nodes/:id/client/credentials {secret?, name?, displayName?}`` -> plaintext credentials."""
     node = _record(ctx, fx.NODES)
@@ -91,6 +94,7 @@ def node_client_credentials_write(ctx: RequestContext) -> Response:
     return _write_credentials(ctx, client, ctx.body(), ("secret", "name", "displayName"))
 
 
+@ROUTES.get("/nodes/:id/registry/credentials")
 def node_registry_credentials(ctx: RequestContext) -> Response:
     """``GET /nodes/:id/registry/credentials`` -> flat ``{host, externalName, accountName, accountSecret}``."""
     node = _record(ctx, fx.NODES)
@@ -110,6 +114,7 @@ def node_registry_credentials(ctx: RequestContext) -> Response:
     )
 
 
+@ROUTES.get("/analyses/:id/client/credentials")
 def analysis_client_credentials(ctx: RequestContext) -> Response:
     """``GET /analyses/:id/client/credentials``: analysis_update holders, or the client of a node whose
     analysis-node for this analysis is approved."""
@@ -128,6 +133,7 @@ def analysis_client_credentials(ctx: RequestContext) -> Response:
     return Response.json(_credentials(_client_of(ctx, analysis, "analysis")))
 
 
+@ROUTES.post("/analyses/:id/client/credentials")
 def analysis_client_credentials_write(ctx: RequestContext) -> Response:
     """``POST /analyses/:id/client/credentials {secret?}``: analysis_update plus the analysis realm."""
     analysis = _record(ctx, fx.ANALYSES)
@@ -144,6 +150,7 @@ def _client_permission_view(ctx: RequestContext, binding: Row) -> Row:
     return out
 
 
+@ROUTES.get("/analyses/:id/client/permissions")
 def analysis_client_permissions(ctx: RequestContext) -> Response:
     """``GET /analyses/:id/client/permissions`` -> ``{data, meta: {total, limit, offset}}`` (no schema)."""
     analysis = _record(ctx, fx.ANALYSES)
@@ -160,6 +167,7 @@ def _analysis_for_permission_change(ctx: RequestContext) -> Row:
     return analysis
 
 
+@ROUTES.post("/analyses/:id/client/permissions")
 def analysis_client_permission_add(ctx: RequestContext) -> Response:
     """``POST /analyses/:id/client/permissions {permissionId}`` -> 201 (only the self-use permissions)."""
     analysis = _analysis_for_permission_change(ctx)
@@ -180,11 +188,12 @@ def analysis_client_permission_add(ctx: RequestContext) -> Response:
     return Response.json({"data": crud.present(ctx, binding, write=True), "meta": {}}, status=201)
 
 
+@ROUTES.delete("/analyses/:id/client/permissions/:permissionId")
 def analysis_client_permission_remove(ctx: RequestContext) -> Response:
     """``DELETE /analyses/:id/client/permissions/:permissionId`` (the authup permission id) -> 202."""
     analysis = _analysis_for_permission_change(ctx)
     crud = ctx.crud("auth:client-permissions")
-    binding = ctx.hub.table(crud.resource.key).first(
+    binding = ctx.hub.table("auth:client-permissions").first(
         clientId=analysis.get("clientId"), permissionId=ctx.params["permissionId"]
     )
     if binding is None or analysis.get("clientId") is None:
@@ -194,6 +203,7 @@ def analysis_client_permission_remove(ctx: RequestContext) -> Response:
 
 
 # -- analyses: delete with its project, commands (§3.4, §3.4.1) ---------------------------------------------
+@ROUTES.delete("/analyses/:id")
 def analysis_delete(ctx: RequestContext) -> Response:
     """``DELETE /analyses/:id`` -> 202 with the deleted analysis and its (recounted) ``project``."""
     crud = ctx.crud(fx.ANALYSES)
@@ -300,6 +310,7 @@ COMMANDS = {
 }
 
 
+@ROUTES.post("/analyses/:id/command")
 def analysis_command(ctx: RequestContext) -> Response:
     """``POST /analyses/:id/command {command}`` -> 202 ``{data: analysis, meta: {}}``; only the realm is
     checked (no named permission)."""
@@ -317,21 +328,12 @@ def analysis_command(ctx: RequestContext) -> Response:
 
 
 # -- analysis-nodes (§3.5) ----------------------------------------------------------------------------------
-def analysis_node_preconditions(ctx: RequestContext, row: Row) -> None:
-    """before_create: the analysis must not be locked (400) and the node must be a project member (404)."""
-    hub = ctx.hub
-    analysis = hub.table(fx.ANALYSES).get(row["analysisId"]) or {}
-    if analysis.get("configurationLocked"):
-        raise fx.analysis_error("The analysis configuration is locked.")
-    if hub.table(fx.PROJECT_NODES).first(projectId=analysis.get("projectId"), nodeId=row["nodeId"]) is None:
-        raise not_found("project node")
-
-
+@ROUTES.post("/analysis-nodes")
 def analysis_node_create(ctx: RequestContext) -> Response:
     """``POST /analysis-nodes``: idempotent, an existing (analysisId, nodeId) row is answered with 201."""
     crud = ctx.crud(fx.ANALYSIS_NODES)
     crud.authorize(ctx, "create", None)
-    data = validate_body(crud.resource, ctx.body(), "create")
+    data = validate_body(ANALYSIS_NODES, ctx.body(), "create")
     existing = ctx.hub.table(fx.ANALYSIS_NODES).first(analysisId=data["analysisId"], nodeId=data["nodeId"])
     if existing is not None:
         return crud.mutation(ctx, existing, 201)
@@ -339,17 +341,8 @@ def analysis_node_create(ctx: RequestContext) -> Response:
     return crud.mutation(ctx, crud.create_row(ctx, body, authorize=False), 201, "create", body)
 
 
-# -- registry projects (§3.12) ------------------------------------------------------------------------------
-def registry_project_authorize(ctx: RequestContext, op: str, row: Row | None) -> None:
-    """Mutations need registry_project_manage; update/delete also the record's realm."""
-    ctx.require_login()
-    if op in ("create", "update", "delete"):
-        ctx.require_any_permission("registry_project_manage")
-    if row is not None and op in ("update", "delete"):
-        fx.require_realm_of(ctx, row.get("realmId"))
-
-
 # -- master images (§3.13) and services (§3.15) -------------------------------------------------------------
+@ROUTES.post("/master-images/command")
 def master_image_command(ctx: RequestContext) -> Response:
     """``POST /master-images/command``: ``sync`` -> 202 ``{data: null}``; ``build {id}`` -> the image with
     ``buildStatus: "starting"``. FakeHub's catalogue is static: ``sync`` changes nothing and no build
@@ -374,6 +367,7 @@ def _service(ctx: RequestContext) -> None:
         raise not_found("service")
 
 
+@ROUTES.post("/services/:id/hook")
 def service_hook(ctx: RequestContext) -> Response:
     """``POST /services/registry/hook`` (Harbor webhooks) -> 202 without a body for any logged-in caller
     (observed on Hub v0.14.0: routup sends nothing for the controller's ``null``)."""
@@ -387,6 +381,7 @@ SETUP_PROJECTS = (("incoming", "incoming", False, None), ("outgoing", "outgoing"
 MASTER_IMAGES_PROJECT = ("master", "masterImages", True, "master")
 
 
+@ROUTES.post("/services/:id/command")
 def service_command(ctx: RequestContext) -> Response:
     """``POST /services/registry/command`` -> 202 without a body (registry_manage; the body is not
     validated). ``setup`` records the registry's incoming, outgoing and master-images projects, as the
@@ -420,25 +415,3 @@ def _setup_registry(ctx: RequestContext, registry: Row) -> None:
                 "webhookName": None, "webhookExists": False, "realmId": None,
             },
         )  # fmt: skip
-
-
-def install(hub: FakeHub) -> None:
-    """Add the special core routes."""
-    routes = (
-        ("GET", "/nodes/:id/client/credentials", node_client_credentials),
-        ("POST", "/nodes/:id/client/credentials", node_client_credentials_write),
-        ("GET", "/nodes/:id/registry/credentials", node_registry_credentials),
-        ("DELETE", "/analyses/:id", analysis_delete),
-        ("POST", "/analyses/:id/command", analysis_command),
-        ("GET", "/analyses/:id/client/credentials", analysis_client_credentials),
-        ("POST", "/analyses/:id/client/credentials", analysis_client_credentials_write),
-        ("GET", "/analyses/:id/client/permissions", analysis_client_permissions),
-        ("POST", "/analyses/:id/client/permissions", analysis_client_permission_add),
-        ("DELETE", "/analyses/:id/client/permissions/:permissionId", analysis_client_permission_remove),
-        ("POST", "/analysis-nodes", analysis_node_create),
-        ("POST", "/master-images/command", master_image_command),
-        ("POST", "/services/:id/hook", service_hook),
-        ("POST", "/services/:id/command", service_command),
-    )
-    for method, pattern, handler in routes:
-        hub.route(method, "core", pattern, handler)

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import posixpath
 from datetime import datetime
-from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from ..clock import is_uuid
-from ..context import Identity, RequestContext
+from ..context import RequestContext
 from ..errors import HubError, not_found
 from ..http import Response
 from ..multipart import is_multipart
+from ..router import Routes
 from ..schema import (
     REALM_FK,
     AuthorizeFn,
@@ -30,11 +30,11 @@ from ..schema import (
     id_field,
     timestamps,
 )
+from ..tokens import Identity
 from . import core_effects
 from .storage_files import accepts_gzip, blob_store, gzipped, tar_stream
 
-if TYPE_CHECKING:
-    from ..app import FakeHub
+ROUTES = Routes("storage")
 
 
 # -- authorisation ----------------------------------------------------------------------------------------
@@ -70,7 +70,7 @@ def _stamp_actor(ctx: RequestContext, row: Row) -> None:
 
 def _drop_files(ctx: RequestContext, row: Row) -> None:
     """Deleting a bucket removes all its objects (each one as a file deletion, §3.10)."""
-    crud = ctx.crud(BUCKET_FILES)
+    crud = ctx.crud(BUCKET_FILES.key)
     internal = ctx.hub.internal_context("storage")
     for file in ctx.hub.table(BUCKET_FILES.key).where(bucketId=row["id"]):
         crud.delete_row(internal, file, authorize=False)
@@ -151,23 +151,27 @@ def find_bucket(ctx: RequestContext, *, by_name: bool = True) -> Row:
     return row
 
 
+@ROUTES.get("/buckets/:id")
 def bucket_get(ctx: RequestContext) -> Response:
     """``GET /buckets/:idOrName``; a name is looked up only when no query parameters are sent (§4.1)."""
     row = find_bucket(ctx, by_name=not ctx.request.query_string)
-    return ctx.crud(BUCKETS).get(ctx, row["id"])
+    return ctx.crud(BUCKETS.key).get(ctx, row["id"])
 
 
+@ROUTES.post("/buckets/:id")
 def bucket_update(ctx: RequestContext) -> Response:
     """``POST /buckets/:idOrName`` -> 202 (no updatable keys; "ensure the object-store bucket exists")."""
-    return ctx.crud(BUCKETS).update(ctx, find_bucket(ctx)["id"])
+    return ctx.crud(BUCKETS.key).update(ctx, find_bucket(ctx)["id"])
 
 
+@ROUTES.delete("/buckets/:id")
 def bucket_delete(ctx: RequestContext) -> Response:
     """``DELETE /buckets/:idOrName`` -> 202 with the deleted bucket; its objects go with it."""
-    return ctx.crud(BUCKETS).delete(ctx, find_bucket(ctx)["id"])
+    return ctx.crud(BUCKETS.key).delete(ctx, find_bucket(ctx)["id"])
 
 
 # -- upload and downloads ------------------------------------------------------------------------------
+@ROUTES.post("/buckets/:id/upload")
 def upload(ctx: RequestContext) -> Response:
     """``POST /buckets/:idOrName/upload`` (multipart) -> 201 ``{data: [files], meta: {total}}``.
 
@@ -178,7 +182,7 @@ def upload(ctx: RequestContext) -> Response:
     if not is_multipart(ctx.request.header("content-type")):
         raise HubError("bad_request", "A multipart content-type header is required.")
     identity = ctx.require_login()
-    crud = ctx.crud(BUCKET_FILES)
+    crud = ctx.crud(BUCKET_FILES.key)
     table = ctx.hub.table(BUCKET_FILES.key)
     store = blob_store(ctx.hub)
     stored: list[Row] = []
@@ -223,11 +227,12 @@ def _attachment(filename: str) -> str:
     return value
 
 
+@ROUTES.get("/bucket-files/:id/stream")
 def file_stream(ctx: RequestContext) -> Response:
     """``GET /bucket-files/:id/stream`` -> the raw bytes as an octet-stream attachment, gzip-encoded when
     ``Accept-Encoding`` allows it (§4.4)."""
     ctx.require_login()
-    row = ctx.crud(BUCKET_FILES).find(ctx, ctx.params["id"], "get")
+    row = ctx.crud(BUCKET_FILES.key).find(ctx, ctx.params["id"], "get")
     blob = blob_store(ctx.hub).get(row["hash"])
     chunks = blob.chunks() if blob is not None else iter(())
     headers = {"content-disposition": _attachment(str(row["name"]))}
@@ -237,6 +242,7 @@ def file_stream(ctx: RequestContext) -> Response:
     return Response.stream(chunks, "application/octet-stream", headers)
 
 
+@ROUTES.get("/buckets/:id/stream")
 def bucket_stream(ctx: RequestContext) -> Response:
     """``GET /buckets/:idOrName/stream`` -> a tar of every file (entry name = path), 200 even if empty."""
     bucket = find_bucket(ctx)
@@ -252,15 +258,3 @@ def bucket_stream(ctx: RequestContext) -> Response:
 
 
 RESOURCES: tuple[Resource, ...] = (BUCKETS, BUCKET_FILES)
-
-
-def install(hub: FakeHub) -> None:
-    """Declare the storage resources and routes on ``hub``."""
-    for resource in RESOURCES:
-        hub.declare(resource)
-    hub.route("GET", "storage", "/buckets/:id", bucket_get)
-    hub.route("POST", "storage", "/buckets/:id", bucket_update)
-    hub.route("DELETE", "storage", "/buckets/:id", bucket_delete)
-    hub.route("POST", "storage", "/buckets/:id/upload", upload)
-    hub.route("GET", "storage", "/buckets/:id/stream", bucket_stream)
-    hub.route("GET", "storage", "/bucket-files/:id/stream", file_stream)

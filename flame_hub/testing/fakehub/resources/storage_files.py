@@ -22,10 +22,8 @@ import weakref
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from ..app import FakeHub
+from ..context import Hub
 
 CHUNK_SIZE = 1024 * 1024
 DEFAULT_SPOOL_THRESHOLD = 32 * 1024 * 1024
@@ -106,7 +104,7 @@ class BlobStore:
                 os.remove(blob.path)
 
 
-def blob_store(hub: FakeHub) -> BlobStore:
+def blob_store(hub: Hub) -> BlobStore:
     """The hub's object store (created on first use)."""
     store = hub.store.extra.get("storage.blobs")
     if not isinstance(store, BlobStore):
