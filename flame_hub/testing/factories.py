@@ -105,11 +105,6 @@ def _id_of(name: str) -> Any:
     return _lazy(lambda o: getattr(getattr(o, name), "id", None))
 
 
-def _same_client(subfactory: type[ResourceFactory]) -> Any:
-    """A SubFactory that creates through the client its parent was given."""
-    return SubFactory(subfactory, using=SelfAttribute("..using"))  # type: ignore[no-untyped-call]
-
-
 class ResourceFactory(Factory[Resource]):
     """Base of the factories: ``create`` saves through the ORM (``record.save()``), ``build`` sends nothing.
 
@@ -145,124 +140,66 @@ class ResourceFactory(Factory[Resource]):
         return record.save(using=using)
 
 
+def _factory(model: type[Resource], **declarations: Any) -> type[ResourceFactory]:
+    """The factory of ``model`` with these field ``declarations``.
+
+    A factory given as a declaration (``project=ProjectFactory``) names a related record: it is made on
+    the same client as the record (unless given), its id fills ``project_id``, and it is not passed to
+    the model.
+    """
+    body: dict[str, Any] = {}
+    related: list[str] = []
+    for name, value in declarations.items():
+        if isinstance(value, type) and issubclass(value, ResourceFactory):
+            body[name] = SubFactory(value, using=SelfAttribute("..using"))  # type: ignore[no-untyped-call]
+            body[f"{name}_id"] = _id_of(name)
+            related.append(name)
+        else:
+            body[name] = value
+    meta = type("Meta", (), {"model": model, "exclude": tuple(related)})
+    name = f"{model.__name__}Factory"
+    return type(
+        name, (ResourceFactory,), {"Meta": meta, "__module__": __name__, "__qualname__": name, **body}
+    )
+
+
 # -- authup -------------------------------------------------------------------------------------------
 
-
-class RealmFactory(ResourceFactory):
-    """A realm with a unique name."""
-
-    class Meta:
-        model = Realm
-
-    name = unique_name("realm")
-
-
-class UserFactory(ResourceFactory):
-    """A user in the caller's realm (``realm_id=`` to choose another)."""
-
-    class Meta:
-        model = User
-
-    name = unique_name("user")
-    email = _lazy(lambda o: f"{o.name}@example.org")
-
-
-class RoleFactory(ResourceFactory):
-    """A role with a unique name."""
-
-    class Meta:
-        model = Role
-
-    name = unique_name("role")
-
-
-class PermissionFactory(ResourceFactory):
-    """A permission with a unique name."""
-
-    class Meta:
-        model = Permission
-
-    name = unique_name("permission")
-
+#: A realm with a unique name.
+RealmFactory = _factory(Realm, name=unique_name("realm"))
+#: A user in the caller's realm (``realm_id=`` to choose another).
+UserFactory = _factory(User, name=unique_name("user"), email=_lazy(lambda o: f"{o.name}@example.org"))
+#: A role with a unique name.
+RoleFactory = _factory(Role, name=unique_name("role"))
+#: A permission with a unique name.
+PermissionFactory = _factory(Permission, name=unique_name("permission"))
 
 # -- core ---------------------------------------------------------------------------------------------
 
-
-class RegistryFactory(ResourceFactory):
-    """A registry with a unique name and a host under ``example.org`` (nothing is contacted)."""
-
-    class Meta:
-        model = Registry
-
-    name = unique_name("registry")
-    host = _lazy(lambda o: f"{o.name}.example.org")
-
-
-class RegistryProjectFactory(ResourceFactory):
-    """A ``default`` project of a new registry (``registry=`` to use one)."""
-
-    class Meta:
-        model = RegistryProject
-        exclude = ("registry",)
-
-    registry = _same_client(RegistryFactory)
-    registry_id = _id_of("registry")
-    name = unique_name("registry-project")
-    external_name = _lazy(lambda o: o.name.replace(".", "-"))
-    type = "default"
-
-
-class NodeFactory(ResourceFactory):
-    """A ``default`` node in the caller's realm."""
-
-    class Meta:
-        model = Node
-
-    name = unique_name("node")
-
-
-class ProjectFactory(ResourceFactory):
-    """A project on the first master image of the Hub's catalogue (``master_image_id=`` to choose)."""
-
-    class Meta:
-        model = Project
-
-    name = unique_name("project")
-    master_image_id = FromHub(_first_master_image_id)
-
-
-class ProjectNodeFactory(ResourceFactory):
-    """A node's membership in a project; makes both unless ``project=``/``node=`` are given."""
-
-    class Meta:
-        model = ProjectNode
-        exclude = ("project", "node")
-
-    project = _same_client(ProjectFactory)
-    node = _same_client(NodeFactory)
-    project_id = _id_of("project")
-    node_id = _id_of("node")
-
-
-class AnalysisFactory(ResourceFactory):
-    """An analysis in a new project (``project=`` to use one); its master image is the project's."""
-
-    class Meta:
-        model = Analysis
-        exclude = ("project",)
-
-    project = _same_client(ProjectFactory)
-    project_id = _id_of("project")
-    name = unique_name("analysis")
-
+#: A registry with a unique name and a host under ``example.org`` (nothing is contacted).
+RegistryFactory = _factory(
+    Registry, name=unique_name("registry"), host=_lazy(lambda o: f"{o.name}.example.org")
+)
+#: A ``default`` project of a new registry (``registry=`` to use one).
+RegistryProjectFactory = _factory(
+    RegistryProject,
+    registry=RegistryFactory,
+    name=unique_name("registry-project"),
+    external_name=_lazy(lambda o: o.name.replace(".", "-")),
+    type="default",
+)
+#: A ``default`` node in the caller's realm.
+NodeFactory = _factory(Node, name=unique_name("node"))
+#: A project on the first master image of the Hub's catalogue (``master_image_id=`` to choose).
+ProjectFactory = _factory(
+    Project, name=unique_name("project"), master_image_id=FromHub(_first_master_image_id)
+)
+#: A node's membership in a project; makes both unless ``project=``/``node=`` are given.
+ProjectNodeFactory = _factory(ProjectNode, project=ProjectFactory, node=NodeFactory)
+#: An analysis in a new project (``project=`` to use one); its master image is the project's.
+AnalysisFactory = _factory(Analysis, project=ProjectFactory, name=unique_name("analysis"))
 
 # -- storage ------------------------------------------------------------------------------------------
 
-
-class BucketFactory(ResourceFactory):
-    """A storage bucket with a unique name."""
-
-    class Meta:
-        model = Bucket
-
-    name = unique_name("bucket")
+#: A storage bucket with a unique name.
+BucketFactory = _factory(Bucket, name=unique_name("bucket"))

@@ -6,8 +6,6 @@ declaration and can be used by the realm hook that provisions every new realm's 
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..context import Hub
 from ..passwords import SALT_ALPHABET, hash_password
 from ..schema import Row
@@ -48,11 +46,32 @@ HUB_PERMISSIONS: tuple[str, ...] = _words(
 )
 
 BUILT_IN_SCOPES = ("global", "openid", "email", "roles", "identity")
+#: The permissions the global ``admin`` role has and ``realm_admin`` has not.
+REALM_WRITES = ("realm_create", "realm_update", "realm_delete")
 
 
-def bind(hub: Hub, key: str, **values: Any) -> Row:
-    """Seed one junction row (``key`` like ``"auth:role-permissions"``)."""
-    return hub.seed_row(key, values)
+def grant_permission(hub: Hub, role_id: str, permission: Row, realm_scope: str) -> Row:
+    """Seed a global role's binding to ``permission`` (``realm_scope``: own, ownOrNull, any)."""
+    return hub.seed_row(
+        "auth:role-permissions",
+        {
+            "roleId": role_id, "permissionId": permission["id"], "realmScope": realm_scope,
+            "roleRealmId": None, "permissionRealmId": permission.get("realmId"), "policyId": None,
+        },
+    )  # fmt: skip
+
+
+def grant_role(hub: Hub, kind: str, subject: Row, role_id: str) -> Row:
+    """Seed a global role's binding to a user or client (``kind``) of the subject's realm."""
+    return hub.seed_row(
+        f"auth:{kind}-roles",
+        {
+            f"{kind}Id": subject["id"],
+            "roleId": role_id,
+            f"{kind}RealmId": subject["realmId"],
+            "roleRealmId": None,
+        },
+    )
 
 
 def provision_console_clients(hub: Hub, realm_id: str) -> None:
@@ -71,41 +90,23 @@ def provision_console_clients(hub: Hub, realm_id: str) -> None:
 def bootstrap(hub: Hub) -> None:
     """A fresh authup as Hub deployments run it (auth.md §4.1), plus the Hub's permission names."""
     master = hub.seed_row("auth:realms", {"name": "master", "displayName": None, "builtIn": True})
-    permission_ids = {}
-    for name in AUTHUP_PERMISSIONS + HUB_PERMISSIONS:
-        row = hub.seed_row(
+    permissions = [
+        hub.seed_row(
             "auth:permissions",
             {"name": name, "builtIn": True, "realmId": None, "clientId": None, "decisionStrategy": None},
         )
-        permission_ids[name] = row["id"]
+        for name in AUTHUP_PERMISSIONS + HUB_PERMISSIONS
+    ]
     admin_role = hub.seed_row(
         "auth:roles", {"name": "admin", "builtIn": True, "realmId": None, "clientId": None}
     )
     realm_admin = hub.seed_row(
         "auth:roles", {"name": "realm_admin", "builtIn": True, "realmId": None, "clientId": None}
     )
-    for name, pid in permission_ids.items():
-        bind(
-            hub,
-            "auth:role-permissions",
-            roleId=admin_role["id"],
-            permissionId=pid,
-            realmScope="any",
-            roleRealmId=None,
-            permissionRealmId=None,
-            policyId=None,
-        )
-        if name not in ("realm_create", "realm_update", "realm_delete"):
-            bind(
-                hub,
-                "auth:role-permissions",
-                roleId=realm_admin["id"],
-                permissionId=pid,
-                realmScope="ownOrNull",
-                roleRealmId=None,
-                permissionRealmId=None,
-                policyId=None,
-            )
+    for permission in permissions:
+        grant_permission(hub, admin_role["id"], permission, "any")
+        if permission["name"] not in REALM_WRITES:
+            grant_permission(hub, realm_admin["id"], permission, "ownOrNull")
     salt = hub.ids.token(22, SALT_ALPHABET)
     admin = hub.seed_row(
         "auth:users",
@@ -115,14 +116,7 @@ def bootstrap(hub: Hub) -> None:
             "realmId": master["id"],
         },
     )  # fmt: skip
-    bind(
-        hub,
-        "auth:user-roles",
-        userId=admin["id"],
-        roleId=admin_role["id"],
-        userRealmId=master["id"],
-        roleRealmId=None,
-    )
+    grant_role(hub, "user", admin, admin_role["id"])
     system = hub.seed_row(
         "auth:clients",
         {
@@ -132,14 +126,7 @@ def bootstrap(hub: Hub) -> None:
             "secretEncrypted": False, "realmId": master["id"],
         },
     )  # fmt: skip
-    bind(
-        hub,
-        "auth:client-roles",
-        clientId=system["id"],
-        roleId=admin_role["id"],
-        clientRealmId=master["id"],
-        roleRealmId=None,
-    )
+    grant_role(hub, "client", system, admin_role["id"])
     provision_console_clients(hub, master["id"])
     for scope in BUILT_IN_SCOPES:
         hub.seed_row("auth:scopes", {"name": scope, "builtIn": True, "realmId": None})

@@ -13,7 +13,7 @@ from ..errors import HubError, rejected
 from ..errors import issue as make_issue
 from ..passwords import SALT_ALPHABET, hash_password, looks_hashed
 from ..schema import Row
-from .auth_bootstrap import bind, provision_console_clients
+from .auth_bootstrap import grant_permission, provision_console_clients
 
 RESERVED_CLIENT_NAMES = ("system", "admin-console", "account-console")
 RESERVED_USER_PREFIXES = ("bot", "system", "everyone", "here")
@@ -159,16 +159,7 @@ def grant_to_admin(ctx: RequestContext, row: Row) -> None:
     """A new permission is granted to the global ``admin`` role (auth.md §3.5)."""
     admin = ctx.hub.table("auth:roles").first(name="admin", realmId=None)
     if admin is not None:
-        bind(
-            ctx.hub,
-            "auth:role-permissions",
-            roleId=admin["id"],
-            permissionId=row["id"],
-            realmScope="any",
-            roleRealmId=None,
-            permissionRealmId=row.get("realmId"),
-            policyId=None,
-        )
+        grant_permission(ctx.hub, admin["id"], row, "any")
 
 
 def permission_rename(ctx: RequestContext, row: Row, changes: Row) -> None:
