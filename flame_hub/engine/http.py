@@ -6,6 +6,7 @@ import functools
 import os
 import re
 import ssl
+import threading
 import uuid
 import warnings
 from collections.abc import Iterable
@@ -21,6 +22,7 @@ __all__ = [
     "Address",
     "InsecureTransportWarning",
     "URLBuilder",
+    "default_ssl_context",
     "encode_query",
     "lit",
     "path_segment",
@@ -85,10 +87,36 @@ def warn_if_plain_http(*urls: str | None) -> None:
 
 
 def tls_verify(verify: Any) -> Any:
-    """``verify=`` as httpx wants it: True/False, an ``ssl.SSLContext``, or a CA bundle path turned into one."""
+    """``verify=`` as httpx wants it: False, an ``ssl.SSLContext``, or a CA bundle path turned into one;
+    True is the process's :func:`default_ssl_context`."""
+    if verify is True:
+        return default_ssl_context()
     if isinstance(verify, (str, os.PathLike)):
         return ssl.create_default_context(cafile=os.fspath(verify))
     return verify
+
+
+_DEFAULT_CONTEXTS: dict[tuple[str | None, str | None], ssl.SSLContext] = {}
+_DEFAULT_CONTEXTS_LOCK = threading.Lock()
+
+
+def default_ssl_context() -> ssl.SSLContext:
+    """The TLS context every client built with ``verify=True`` shares: httpx's default (certifi's CAs,
+    or ``SSL_CERT_FILE`` / ``SSL_CERT_DIR`` when set), made once per process and per those two settings.
+
+    httpx makes one per client, and loading the CA bundle costs ~20 ms of CPU: three per ``Hub``, paid
+    again by every short script and every worker process. A context can be shared: verifying and
+    wrapping sockets do not change it (httpcore sets the same ALPN protocols, ``http/1.1``, for every
+    connection of a client without HTTP/2, which flame-hub's clients are).
+    """
+    key = (os.environ.get("SSL_CERT_FILE") or None, os.environ.get("SSL_CERT_DIR") or None)
+    context = _DEFAULT_CONTEXTS.get(key)
+    if context is None:
+        with _DEFAULT_CONTEXTS_LOCK:
+            context = _DEFAULT_CONTEXTS.get(key)
+            if context is None:
+                context = _DEFAULT_CONTEXTS[key] = httpx.create_ssl_context(verify=True, trust_env=True)
+    return context
 
 
 class PathLiteral:
