@@ -9,6 +9,7 @@ from __future__ import annotations
 import unicodedata
 import warnings
 from collections import deque
+from collections.abc import Sequence
 from typing import Any
 
 from flame_hub.query.query import Query
@@ -71,6 +72,9 @@ class Listing:
         self._paths = tuple(
             tuple(name.lstrip("-+").replace(".", "__").split("__")) for name in query.ordering
         )
+        #: Every sort key a field of the record itself: the keys are read the quick way (``_page_key``).
+        self._simple = bool(self._paths) and all(len(path) == 1 for path in self._paths)
+        self._names = tuple(path[0] for path in self._paths)
         self._run_key: Any = _NO_KEY
         self._recent: deque[Any] = deque()
         self._recent_ids: set[Any] = set()
@@ -99,24 +103,48 @@ class Listing:
 
     def admit(self, record: Any) -> bool:
         """Whether to yield ``record``: False for a record this listing already yielded."""
-        ident = getattr(record, "id", None)
-        if ident is None:  # nothing to tell records apart by (never the case for Hub entities)
-            self.admitted += 1
-            return True
-        key = self._key(record)
-        if key is not _NO_KEY and key != self._run_key:  # a new run: no earlier record can repeat now
-            self._run_key = key
-            self._recent.clear()
-            self._recent_ids.clear()
-        if ident in self._recent_ids:
-            self.repeats += 1
-            return False
-        self._recent.append(ident)
-        self._recent_ids.add(ident)
-        if len(self._recent) > FALLBACK_WINDOW:
-            self._recent_ids.discard(self._recent.popleft())
-        self.admitted += 1
-        return True
+        return bool(self.admit_page([record]))
+
+    def admit_page(self, records: Sequence[Any]) -> list[Any]:
+        """The records of one page this listing has not yielded yet, in order (:meth:`admit` for each,
+        written once per page: a bulk read passes every record through here)."""
+        key_of = self._page_key if self._simple else self._key
+        recent, recent_ids = self._recent, self._recent_ids
+        admitted: list[Any] = []
+        for record in records:
+            ident = getattr(record, "id", None)
+            if ident is None:  # nothing to tell records apart by (never the case for Hub entities)
+                admitted.append(record)
+                continue
+            key = key_of(record)
+            if key is not _NO_KEY and key != self._run_key:  # a new run: no earlier record can repeat now
+                self._run_key = key
+                recent.clear()
+                recent_ids.clear()
+            if ident in recent_ids:
+                self.repeats += 1
+                continue
+            recent.append(ident)
+            recent_ids.add(ident)
+            if len(recent) > FALLBACK_WINDOW:
+                recent_ids.discard(recent.popleft())
+            admitted.append(record)
+        self.admitted += len(admitted)
+        return admitted
+
+    def _page_key(self, record: Any) -> Any:
+        """:meth:`_key` where every sort key is a field of the record itself (no relation path)."""
+        loaded = getattr(record, "__pydantic_fields_set__", None)
+        if loaded is None:
+            return self._key(record)
+        values = record.__dict__
+        key = []
+        for name in self._names:
+            if name not in loaded:
+                return _NO_KEY
+            value = values[name] if name in values else getattr(record, name)
+            key.append(_coarse(value) if type(value) is str else value)
+        return tuple(key)
 
     def finish(self) -> None:
         """The listing was read to its end: warn when it cannot show it saw every record once."""

@@ -151,7 +151,7 @@ def _deliver(page: Page[RecordT], listing: Listing | None, into: list[RecordT] |
     items = page.items
     if listing is not None:
         listing.saw_total(page.total)
-        items = [record for record in items if listing.admit(record)]
+        items = listing.admit_page(items)
     if into is None:
         yield Emit(items)
     else:
