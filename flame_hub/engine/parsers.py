@@ -30,8 +30,9 @@ __all__ = [
 class IncludeNotReturnedWarning(UserWarning):
     """A relation asked for with ``include=`` did not come back.
 
-    The Hub drops an include silently when the caller may not read the related type; the relation
-    attribute is then None although the record may have one.
+    The Hub drops an include silently when the caller may not read the related type. The relation is
+    then not embedded: reading the attribute asks for it by id (a resource's forward relation), which
+    the Hub refuses the same way, with an error saying so.
     """
 
 
@@ -52,7 +53,7 @@ def warn_missing_includes(model: type[Record], records: Sequence[Record], includ
     if missing:
         warnings.warn(
             f"the Hub did not return the included relation(s) {', '.join(missing)} of {model.__name__}: it drops "
-            "includes the caller may not read; the attribute stays None",
+            "includes the caller may not read; reading the attribute asks for it by id, which the Hub refuses too",
             IncludeNotReturnedWarning,
             stacklevel=4,
         )

@@ -26,10 +26,21 @@ import pytest
 
 from flame_hub import AsyncHub, CoreClient, Hub
 from flame_hub.exceptions import BulkOperationError, ConfigurationError, ConflictError, RelationNotLoadedError
-from flame_hub.models import Analysis, Bucket, Node, Project, ProjectNode, Realm, Role, User
+from flame_hub.models import (
+    Analysis,
+    Bucket,
+    Client,
+    Node,
+    Permission,
+    Project,
+    ProjectNode,
+    Realm,
+    Role,
+    User,
+)
 from flame_hub.testing import HubBackend
 
-from .deployment import Deployment
+from .deployment import Deployment, of_fakehub, probe
 from .request_log import RequestLog, Sent
 
 
@@ -74,6 +85,19 @@ def data(module_hub: Hub, module_backend: HubBackend) -> Iterator[Data]:
     if module_backend.fakehub is None:  # a shared Hub: leave it as it was
         for record in [*analyses.values(), *nodes, p1, p2, user, role]:
             record.delete()
+
+
+@pytest.fixture(scope="module")
+def deployment(module_backend: HubBackend, _deployments: dict[str, Deployment]) -> Deployment:
+    """The Hub's deployment facts, for the module's backend (conftest's fixture is per test and backend)."""
+    if module_backend.fakehub is not None:
+        return of_fakehub(
+            module_backend.fakehub.skip_project_approval, module_backend.fakehub.skip_analysis_approval
+        )
+    if module_backend.base_url not in _deployments:
+        with open_hub(module_backend) as hub:
+            _deployments[module_backend.base_url] = probe(hub)
+    return _deployments[module_backend.base_url]
 
 
 def endpoints(log: RequestLog) -> list[tuple[str, str]]:
@@ -225,14 +249,37 @@ def test_authup_and_storage_reverse_managers(data: Data, unique: Any) -> None:
         assert master.user_set.filter(name=data.user.name).count() == 1
         assert only(log).params["filter[realmId]"] == str(master.id)
 
+        log.clear()
+        user = User.objects.using(hub).get(id=data.user.id)
+        log.clear()
+        assert user.realm is not None and user.realm.id == master.id  # user.realm: one GET by id
+        assert endpoints(log) == [("GET", f"realms/{master.id}")]
+
     bucket = Bucket.objects.using(hub).create(name=unique("rel-bucket"))
     try:
         hub.storage.upload_to_bucket(bucket.id, ("a.txt", b"a"), ("dir/b.txt", b"b"))
         with RequestLog(hub) as log:
-            assert sorted(f.path for f in bucket.bucket_file_set.all()) == ["a.txt", "dir/b.txt"]
+            files = list(bucket.bucket_file_set.all())
+            assert sorted(f.path for f in files) == ["a.txt", "dir/b.txt"]
             assert only(log).params["filter[bucketId]"] == str(bucket.id)
+            log.clear()
+            assert files[0].bucket is not None and files[0].bucket.name == bucket.name  # bucket_file.bucket
+            assert endpoints(log) == [("GET", f"buckets/{bucket.id}")]
     finally:
         bucket.delete()
+
+
+def test_an_analysis_reaches_its_buckets_across_services(data: Data, deployment: Deployment) -> None:
+    deployment.require("worker")  # it creates an analysis' buckets
+    analysis = Analysis.objects.using(data.hub).get(id=data.analyses["a1"].id)
+    with RequestLog(data.hub) as log:
+        links = list(analysis.analysis_bucket_set.all())
+        assert {getattr(link.type, "value", link.type) for link in links} >= {"CODE", "RESULT"}
+        assert only(log).params["filter[analysisId]"] == str(analysis.id)
+        log.clear()
+        assert links[0].bucket is not None and links[0].bucket.id == links[0].bucket_id  # core -> storage
+        assert endpoints(log) == [("GET", f"buckets/{links[0].bucket_id}")]
+        assert log.api_requests[0].path.split("/")[-3] == "storage"
 
 
 # -- many-to-many -------------------------------------------------------------------------------------------
@@ -314,7 +361,22 @@ def test_analysis_nodes_and_user_roles_are_many_to_many_too(data: Data) -> None:
         log.clear()
         user.role_set.remove(role)
         assert [s.method for s in log.api_requests] == ["GET", "DELETE"]
-    assert not user.role_set.exists()
+        log.clear()
+
+        permission = Permission.objects.using(hub).get(name="realm_read")
+        client = Client.objects.using(hub).get(id=data.nodes[0].client_id)
+        log.clear()
+        role.permission_set.add(permission)  # role-permissions
+        client.role_set.add(role)  # client-roles
+        assert endpoints(log) == [("POST", "role-permissions"), ("POST", "client-roles")]
+        log.clear()
+        assert permission.role_set.filter(id=role.id).exists()  # the junction's own key: filter[roleId]
+        assert [c.id for c in role.client_set.all()] == [client.id]
+        assert log.api_requests[0].params["filter[roleId]"] == str(role.id)
+        assert "filter[role.id]" not in log.api_requests[0].params
+        client.role_set.remove(role)
+        role.permission_set.clear()
+    assert not user.role_set.exists() and not role.permission_set.exists() and not role.client_set.exists()
     a3.node_set.clear()
     assert a3.node_set.count() == 0
 

@@ -15,7 +15,7 @@ import pytest
 from flame_hub import Hub
 from flame_hub.auth import PasswordAuth
 from flame_hub.engine.parsers import IncludeNotReturnedWarning
-from flame_hub.exceptions import FieldError, NotSupportedError, UnauthorizedError
+from flame_hub.exceptions import FieldError, ForbiddenError, NotSupportedError, UnauthorizedError
 from flame_hub.models.auth import Permission
 from flame_hub.models.core import Node, Project
 from flame_hub.testing import HubBackend
@@ -85,7 +85,9 @@ def test_dotted_relation_filters(hub: Hub, records: Records) -> None:
     narrowed = hub.core.find_project_nodes(
         filter={"project_id": project.id, "node__name": wanted.name}, include=()
     )
-    assert ids(narrowed) == [membership.id] and narrowed[0].node is not None and narrowed[0].project is None
+    # the project is not embedded (reading it would fetch it by id: issue 14's forward relations)
+    assert ids(narrowed) == [membership.id] and narrowed[0].node is not None
+    assert "node" in narrowed[0].model_fields_set and "project" not in narrowed[0].model_fields_set
 
 
 def test_several_sort_keys(hub: Hub, records: Records) -> None:
@@ -126,7 +128,8 @@ def test_include_returns_nested_models(hub: Hub, records: Records) -> None:
     assert found.id == membership.id and isinstance(found.node, Node) and isinstance(found.project, Project)
     assert found.project.id == project.id and found.node.id == membership.node_id
     assert default == found  # as in flame-hub-client 0.5.5, every relation is included by default
-    assert plain.node is None and plain.project is None  # include=() asks for none
+    # include=() asks for none (reading one then reads it by id: issue 14's forward relations)
+    assert not {"node", "project"} & plain.model_fields_set
 
     # a relation that is null comes back as null: no warning, the attribute is None
     lonely = records.node()
@@ -155,9 +158,14 @@ def test_include_not_returned_warns(hub: Hub, backend: HubBackend, records: Reco
     assert isinstance(as_admin.permission, Permission) and as_admin.permission.name == "user_permission_read"
 
     as_reader = login(backend, PasswordAuth(str(user.name), password))
-    with as_reader as as_user, pytest.warns(IncludeNotReturnedWarning, match="permission"):
-        (dropped,) = as_user.auth.find_user_permissions(filter={"id": binding.id}, include="permission")
-    assert dropped.id == binding.id and dropped.permission is None
+    with as_reader as as_user:
+        with pytest.warns(IncludeNotReturnedWarning, match="permission"):
+            (dropped,) = as_user.auth.find_user_permissions(filter={"id": binding.id}, include="permission")
+        assert dropped.id == binding.id and "permission" not in dropped.model_fields_set
+        # reading the relation asks for it by id, and the Hub refuses that the same way: an error that says
+        # so, rather than a None that would say there is no permission
+        with pytest.raises(ForbiddenError):
+            dropped.permission  # noqa: B018
 
 
 UNKNOWN_KEYS: list[tuple[str, dict[str, Any]]] = [
