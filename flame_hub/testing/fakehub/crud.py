@@ -49,8 +49,9 @@ class Crud:
     def authorize(self, ctx: RequestContext, op: str, row: Row | None) -> None:
         """The declared permission check for ``op`` (or the resource's own ``authorize`` hook)."""
         res = self.resource
-        if res.hooks.authorize is not None:
-            res.hooks.authorize(ctx, op, row)
+        if res.hooks.authorize:
+            for check in res.hooks.authorize:
+                check(ctx, op, row)
             return
         perms = res.permissions.get(op, ())
         if ctx.identity is None:

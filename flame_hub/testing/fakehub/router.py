@@ -1,9 +1,23 @@
 """Route table: ``(method, service, /pattern/:param)`` -> handler, special routes before generic ones.
 
-Handlers take a :class:`~.context.RequestContext` whose ``params`` hold the ``:name`` segments. Special
-routes are declared where their handler is written, in a module's :class:`Routes`
-(``@ROUTES.get("/users/@me")``), or added with ``hub.route(...)``; they are tried before the generic
-CRUD routes, so ``GET /users/@me`` wins over ``GET /users/:id``.
+Special routes (anything that is not plain CRUD) are declared next to their handler in the module's
+:class:`Routes` (``@ROUTES.post("/analyses/:id/command")``); a test adds one with
+``hub.route(method, service, pattern, handler)``. They are tried before the generic CRUD routes, so
+``GET /users/@me`` wins over ``GET /users/:id``.
+
+A handler takes a :class:`~.context.RequestContext` and returns a :class:`~.http.Response`. It reads
+``ctx.params`` (the ``:name`` segments), ``ctx.body()`` (JSON or form), ``ctx.parts()`` (multipart),
+``ctx.query`` (parsed like ``qs``) and answers ``Response.json(...)`` or
+``Response.stream(chunks, content_type)``. Handlers run under the store lock, but a streamed body's
+iterator runs after the lock is released: capture the bytes it needs while handling. On core and
+storage a login is already enforced before routing (every route but ``GET /``); call
+``ctx.require_any_permission(...)``/``ctx.require_realm(...)`` for the rest. Errors are raised as
+``HubError(code, message, issues=...)``; the answering service renders its own body shape and status.
+``ctx.crud("service:path")`` gives the generic operations (:class:`~.context.Records`), so a special
+route reuses validation, hooks and envelopes instead of re-coding them: ``find(ctx, ident, op)``,
+``create_row(ctx, body)``, ``update_row(ctx, row, body)``, ``delete_row(ctx, row)`` (each
+``authorize=False`` for internal calls, made as ``hub.internal_context("auth")``), ``present(ctx, row)``
+and ``mutation(ctx, row, status)`` for the ``{data, meta: {}}`` answer.
 """
 
 from __future__ import annotations

@@ -7,53 +7,47 @@ nothing but this declaration, so a resource is *declared*, never re-coded.
 
 How to declare a resource
 -------------------------
-::
+A service declares its collections through a :class:`Collections`, which adds the ``id`` and the
+timestamps and the rules all of them share (``resources/core.py``)::
 
-    from flame_hub.testing.fakehub.schema import (
-        Field, ForeignKey, Hooks, Relation, Resource, id_field, timestamps, NAME, REALM_FK)
+    core = Collections("core", embeds_on=frozenset({"create"}))
 
-    NODES = Resource(
-        service="core",                 # "auth" | "core" | "storage": error shape, status table, base path
-        path="nodes",                   # URL segment: /core/nodes, /core/nodes/:id
-        domain="node",                  # meta.schema.name; also "The node was not found."
-        fields=(
-            id_field(),
-            Field("name", required=True, create=True, update=True, min_length=3, max_length=128),
-            Field("type", choices=("aggregator", "default"), default="default", create=True, update=True),
-            Field("hidden", type="bool", default=False, create=True, update=True),
-            Field("registryId", type="uuid", nullable=True, create=True, update=True,
-                  references=ForeignKey("core:registries")),
-            Field("realmId", type="uuid", create=True, references=REALM_FK),
-            *timestamps(),
-        ),
-        unique=(("name", "realmId"),),  # clash -> 409 entity_conflict
+    NODES = core.entity(
+        "nodes",                                          # /core/nodes; its entity (domain): "node"
+        Field.editable("name", required=True, min_length=3, max_length=128),
+        Field.editable("hidden", type="bool", default=False),
+        Field.fk("registryId", "core:registries", nullable=True, create=True, update=True),
+        Field("realmId", type="uuid", create=True, references=REALM_FK),
+        unique=(("name", "realmId"),),                    # clash -> 409 entity_conflict
         filters=("id", "name", "realmId"),
         sorts=("name", "updatedAt", "createdAt"),
-        relations=(Relation("registry", "core:registries", "registryId"),),
-        permissions={"create": ("node_create",), "update": ("node_update",), "delete": ("node_delete",)},
+        relations=(Relation.on("registryId", "core:registries"),),
+        permissions=writes("node"),                       # node_create, node_update, node_delete
+        hooks=ON_NODE,                                    # its server-side effects (:mod:`.hooks`)
     )
 
 and list it in its module's ``RESOURCES``, which ``resources.PARTS`` hands to every new FakeHub (a
-:class:`~.resources.Part` per service also carries its special routes and a ``seed(hub)`` function that
-inserts a fresh service's rows with ``hub.seed_row(key, {...})``: no validation, no hooks; id and
-timestamps filled in). A test may declare a resource of its own with ``hub.declare(resource)``.
-Internal calls (core acting as authup's ``system`` client) use ``hub.internal_context("auth")`` as
-their ``ctx``.
+:class:`~.resources.Part` per service also carries its special routes, :mod:`.router`, and a
+``seed(hub)`` function that inserts a fresh service's rows with ``hub.seed_row(key, {...})``: no
+validation, no hooks; id and timestamps filled in). A test may declare a resource of its own with
+``Resource(service=..., path=..., domain=..., fields=...)`` and ``hub.declare(resource)``.
 
 Field rules (:class:`Field`): ``type`` is one of ``string uuid bool int number date json``;
-``create``/``update`` say whether a body key is accepted on create / on ``POST /:id`` (everything else
-sent in a body, including read-only and unknown keys, is silently dropped); ``required`` means required
-on create; ``nullable`` allows ``null``; ``default`` (a value, or ``callable(ctx, row)``) fills an absent
-key on create; ``min_length``/``max_length``/``pattern``/``choices`` validate strings; ``normalize``
-(e.g. :data:`NAME`, trim + lower-case) runs before validation; ``check`` returns an error message or
+``create``/``update`` say whether a body key is accepted on create / on ``POST /:id``
+(:meth:`Field.editable`: both; everything else sent in a body, including read-only and unknown keys,
+is silently dropped); ``required`` means required on create; ``nullable`` allows ``null``;
+``default`` (a value, or ``callable(ctx, row)``) fills an absent key on create;
+``min_length``/``max_length``/``pattern``/``choices`` validate strings; ``normalize`` (e.g.
+:data:`NAME`, trim + lower-case) runs before validation; ``check`` returns an error message or
 ``None``. Visibility: ``selected=False`` keeps a column out of the default projection (opt-in with
 ``fields=+x``), ``selectable=False`` makes it unreadable (``password``), ``echo_on_write`` returns it
 in create/update responses anyway, ``read_guard(ctx, row)`` decides per request whether an opt-in
-column may be shown (return False to drop it silently, raise :class:`~.errors.HubError` to refuse).
+column may be shown (return False to drop it silently, raise :class:`~.errors.HubError` to refuse;
+:meth:`Field.secret`).
 
 Resource rules (:class:`Resource`): ``unique`` tuples of field names (a one-column constraint ignores
 ``None``; several columns compare ``None`` like a value, as authup's per-realm name checks do; strings
-compare case-insensitively); foreign keys on fields (``ForeignKey("auth:realms")``, a missing row -> 400
+compare case-insensitively); foreign keys on fields (:meth:`Field.fk`, a missing row -> 400
 ``entity_relation_invalid``, or whatever ``ForeignKey.error`` builds); ``filters``/``sorts``/
 ``fields_allowed``/``relations`` are the rapiq allow-lists (``None`` = not declared, shown as ``null``
 in ``meta.schema``: no filter or sort key is then allowed, while ``fields=`` may name every selectable
@@ -61,38 +55,10 @@ field); ``default_sort``; ``operations`` (``list get create update delete upsert
 ``name_field`` allows ``GET /x/{name}`` and ``POST /x/{name}`` (``name_ops`` says which operations);
 ``realm_field`` is defaulted to the caller's realm on create when the key is absent (an explicit
 ``null`` stays when the field is nullable: authup's global roles/permissions); ``permissions`` maps an
-operation to the permission names of which the caller must hold **one**; ``public`` lists operations
-that need no login; ``realm_guard`` makes update/delete (and create with an explicit realm) require
-the caller's realm to be the record's realm or ``master``.
-
-Hooks (server-side effects) -- :class:`Hooks` (``hooks=Hooks(after_create=(fn,))``), each a tuple of
-module-level functions run in order, inside the hub lock, with a :class:`~.context.RequestContext`
-``ctx`` (``ctx.hub``, ``ctx.identity``, ``ctx.store``):
-
-* ``before_create(ctx, row)``: the complete row (defaults applied, id and timestamps set) before the
-  unique/foreign-key checks and the insert; mutate it or raise ``HubError``.
-* ``after_create(ctx, row)``: the stored row; create related rows here (a node's auth client).
-* ``before_update(ctx, row, changes)``: ``row`` is a copy of the stored row, ``changes`` the validated
-  body keys; mutate ``changes`` or raise.
-* ``after_update(ctx, row)``, ``before_delete(ctx, row)``, ``after_delete(ctx, row)``.
-* ``present(ctx, row, out)``: adjust one outgoing record (``out`` is the projected copy).
-* ``authorize(ctx, op, row)``: replaces the default permission check of ``permissions`` for ``op``
-  (``row`` is ``None`` for list/create).
-
-Special routes (anything that is not plain CRUD) are declared next to their handler in the module's
-:class:`~.router.Routes` (``@ROUTES.post("/analyses/:id/command")``; a test adds one with
-``hub.route(method, service, pattern, handler)``); ``handler(ctx) -> Response`` reads
-``ctx.params["id"]``, ``ctx.body()`` (JSON or form), ``ctx.parts()`` (multipart), ``ctx.query`` (parsed
-like ``qs``) and returns ``Response.json(...)`` / ``Response.stream(chunks, content_type)``; routes added
-this way win over the generic CRUD routes of the same shape. Handlers run under the store lock, but a
-streamed body's iterator runs after the lock is released: capture the bytes it needs while handling.
-On core and storage a login is already enforced before routing (every route but ``GET /``); call
-``ctx.require_any_permission(...)``/``ctx.require_realm(...)`` for the rest. Errors are raised as
-``HubError(code, message, issues=...)``; the answering service renders its own body shape and status.
-``ctx.crud("service:path")`` gives the generic operations so a special route reuses validation, hooks and
-envelopes instead of re-coding them: ``find(ctx, ident, op)``, ``create_row(ctx, body)``,
-``update_row(ctx, row, body)``, ``delete_row(ctx, row)`` (each ``authorize=False`` for internal calls),
-``present(ctx, row)`` and ``mutation(ctx, row, status)`` for the ``{data, meta: {}}`` answer.
+operation to the permission names of which the caller must hold **one** (:func:`reads`,
+:func:`writes`); ``public`` lists operations that need no login; ``realm_guard`` makes update/delete
+(and create with an explicit realm) require the caller's realm to be the record's realm or
+``master``; ``hooks`` are the resource's server-side effects (:class:`~.hooks.Hooks`).
 """
 
 from __future__ import annotations
@@ -104,6 +70,7 @@ from typing import Any, Literal, Protocol
 
 from .context import Hub, RequestContext
 from .errors import HubError, Service
+from .hooks import Hooks
 from .store import Table
 
 FieldType = Literal["string", "uuid", "bool", "int", "number", "date", "json"]
@@ -163,10 +130,26 @@ class Field:
     read_guard: Callable[[RequestContext, Row], bool] | None = None
     references: ForeignKey | None = None
 
-    @property
-    def writable(self) -> bool:
-        """Accepted in some request body."""
-        return self.create or self.update
+    @classmethod
+    def editable(cls, name: str, **options: Any) -> Field:
+        """A column a body may set on create and on update."""
+        return cls(name, create=True, update=True, **options)
+
+    @classmethod
+    def secret(cls, name: str, guard: Callable[[RequestContext, Row], bool], **options: Any) -> Field:
+        """A secret column: nullable, out of the default projection, and shown when asked for
+        (``fields=+name``) only where ``guard`` allows it."""
+        return cls(name, nullable=True, selected=False, read_guard=guard, **options)
+
+    @classmethod
+    def uuid(cls, name: str, **options: Any) -> Field:
+        """A UUID column."""
+        return cls(name, type="uuid", **options)
+
+    @classmethod
+    def fk(cls, name: str, target: str, **options: Any) -> Field:
+        """A UUID column that must name a row of ``target`` (``"service:path"``)."""
+        return cls(name, type="uuid", references=ForeignKey(target), **options)
 
 
 @dataclass(frozen=True)
@@ -178,30 +161,10 @@ class Relation:
     local_key: str
     remote_key: str = "id"
 
-
-HookFn = Callable[[RequestContext, Row], None]
-UpdateHookFn = Callable[[RequestContext, Row, Row], None]
-PresentFn = Callable[[RequestContext, Row, Row], None]
-AuthorizeFn = Callable[[RequestContext, str, "Row | None"], None]
-
-
-@dataclass(frozen=True)
-class Hooks:
-    """Server-side effects of a resource.
-
-    Frozen on purpose: a declaration is a module-level constant shared by every FakeHub, so hooks
-    are plain functions given in the declaration (they reach their hub through ``ctx.hub``); never
-    attach hooks per hub.
-    """
-
-    before_create: tuple[HookFn, ...] = ()
-    after_create: tuple[HookFn, ...] = ()
-    before_update: tuple[UpdateHookFn, ...] = ()
-    after_update: tuple[HookFn, ...] = ()
-    before_delete: tuple[HookFn, ...] = ()
-    after_delete: tuple[HookFn, ...] = ()
-    present: tuple[PresentFn, ...] = ()
-    authorize: AuthorizeFn | None = None
+    @classmethod
+    def on(cls, local_key: str, target: str) -> Relation:
+        """The relation ``local_key`` names by id, called after it: ``on("nodeId", ...)`` is ``node``."""
+        return cls(local_key.removesuffix("Id"), target, local_key)
 
 
 @dataclass
@@ -327,3 +290,69 @@ def timestamps() -> tuple[Field, Field]:
 
 #: A realm reference (authup realms live in the ``auth`` service of the same FakeHub).
 REALM_FK = ForeignKey("auth:realms")
+#: A ``name`` by authup's rules (auth.md §3.0), which the Hub's slugs share: trimmed, lower-cased,
+#: 3-128 characters of ``[a-z0-9-_.]``; required on create, writable.
+SLUG = Field(
+    "name", required=True, create=True, update=True, normalize=NAME, min_length=3, max_length=128,
+    pattern=NAME_PATTERN,
+)  # fmt: skip
+#: The ``displayName`` and ``description`` authup and the Hub core give their records.
+DISPLAY_NAME = Field("displayName", nullable=True, create=True, update=True, min_length=3, max_length=256)
+DESCRIPTION = Field("description", nullable=True, create=True, update=True, min_length=5, max_length=4096)
+
+
+#: The write operations of a collection.
+WRITES = ("create", "update", "delete")
+
+
+def reads(*names: str) -> dict[str, tuple[str, ...]]:
+    """``permissions`` for listing and reading: one of ``names``."""
+    return {"list": names, "get": names}
+
+
+def writes(entity: str, *operations: str) -> dict[str, tuple[str, ...]]:
+    """``permissions`` named ``<entity>_<operation>`` (default: create, update, delete), as authup and
+    the Hub name them; an upsert needs ``<entity>_update``."""
+    return {op: (f"{entity}_{'update' if op == 'upsert' else op}",) for op in operations or WRITES}
+
+
+class Collections:
+    """Declares the collections of one service with the rules they share::
+
+        core = Collections("core", embeds_on=frozenset({"create"}))
+        NODES = core.entity("nodes", "node", Field("name", ...), ..., filters=("id", "name"))
+
+    ``defaults`` are :class:`Resource` arguments every collection gets unless it says otherwise.
+    """
+
+    def __init__(self, service: Service, **defaults: Any) -> None:
+        self.service: Service = service
+        self.defaults = defaults
+
+    def __repr__(self) -> str:
+        return f"Collections({self.service!r})"
+
+    def with_defaults(self, **defaults: Any) -> Collections:
+        """These collections' rules plus ``defaults``."""
+        return Collections(self.service, **{**self.defaults, **defaults})
+
+    def entity(self, path: str, *fields: Field, domain: str | None = None, **rules: Any) -> Resource:
+        """A stored collection: an ``id`` first, ``fields``, then ``createdAt``/``updatedAt``.
+
+        Its ``domain`` is the entity ``path`` names (``project-nodes``: ``projectNode``) unless given.
+        """
+        return Resource(
+            service=self.service,
+            path=path,
+            domain=domain or entity_name(path),
+            fields=(id_field(), *fields, *timestamps()),
+            **{**self.defaults, **rules},
+        )
+
+
+def entity_name(path: str) -> str:
+    """The entity a collection path names, as the Hub spells it: ``registry-projects`` ->
+    ``registryProject`` (regular plurals only: ``analyses`` is given, not derived)."""
+    first, *rest = path.split("-")
+    name = first + "".join(word.capitalize() for word in rest)
+    return name[:-3] + "y" if name.endswith("ies") else name.removesuffix("s")

@@ -2,7 +2,7 @@
 
 A :class:`Part` per service, in :data:`PARTS` (auth first: core and storage rely on its realms,
 clients and permissions). The declarations live in ``auth.py``, ``core.py`` and ``storage.py``; the
-special routes next to their handlers (``auth_routes.py``, ``core_routes.py``, ``core_logs.py``,
+special routes next to their handlers (``auth_routes.py``, ``core_routes.py``, ``analysis_commands.py``, ``core_logs.py``,
 ``storage.py``, ``..token_routes``); a fresh service's rows in its ``seed`` function.
 """
 
@@ -15,7 +15,7 @@ from .. import token_routes
 from ..context import Hub
 from ..router import Routes
 from ..schema import Resource
-from . import auth, auth_bootstrap, auth_routes, core, core_logs, core_routes, storage
+from . import analysis_commands, auth, auth_bootstrap, auth_routes, core, core_logs, core_routes, storage
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,6 @@ class Part:
 
 PARTS: tuple[Part, ...] = (
     Part(auth.RESOURCES, (auth_routes.ROUTES, token_routes.ROUTES), auth_bootstrap.bootstrap),
-    Part(core.RESOURCES, (core_routes.ROUTES, core_logs.ROUTES), core.seed),
+    Part(core.RESOURCES, (core_routes.ROUTES, analysis_commands.ROUTES, core_logs.ROUTES), core.seed),
     Part(storage.RESOURCES, (storage.ROUTES,)),
 )

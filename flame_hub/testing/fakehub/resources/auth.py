@@ -8,441 +8,242 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from ..hooks import Hooks
 from ..schema import (
-    NAME,
-    NAME_PATTERN,
+    DESCRIPTION,
+    DISPLAY_NAME,
     REALM_FK,
+    SLUG,
+    WRITES,
+    Collections,
     Field,
-    ForeignKey,
-    Hooks,
     Relation,
     Resource,
-    id_field,
-    timestamps,
+    reads,
+    writes,
 )
 from . import auth_rules as rules
 
 REALM_SCOPES = ("none", "own", "ownOrNull", "any")
+#: What authup's named entities allow: ``GET``/``POST``/``PUT`` by id or name as well (auth.md §2.4).
+NAMED_OPERATIONS = frozenset({"list", "get", "create", "update", "upsert", "delete"})
 
+#: authup's collections: a multi-key sort is dropped whole and a record read ignores ``fields``/
+#: ``include`` (auth.md §2.3), except where a collection says otherwise.
+authup = Collections("auth", multi_key_sort=False, record_query=False)
+#: authup's named entities: addressed by id or name, sorted by id, name and the timestamps.
+named = authup.with_defaults(
+    operations=NAMED_OPERATIONS, name_field="name", sorts=("id", "name", "createdAt", "updatedAt")
+)
+#: Named entities anyone may list and read (realms, scopes, clients).
+listed = named.with_defaults(public=frozenset({"list", "get"}))
 
-# -- shared field shapes ---------------------------------------------------------------------------------
-def _name(*, check: Any = None) -> Field:
-    return Field(
-        "name",
-        required=True,
-        create=True,
-        update=True,
-        normalize=NAME,
-        min_length=3,
-        max_length=128,
-        pattern=NAME_PATTERN,
-        check=check,
-    )
-
-
-DISPLAY_NAME = Field("displayName", nullable=True, create=True, update=True, min_length=3, max_length=256)
-DESCRIPTION = Field("description", nullable=True, create=True, update=True, min_length=5, max_length=4096)
 BUILT_IN = Field("builtIn", type="bool", default=False)
-REALM_CREATE_ONLY = Field("realmId", type="uuid", create=True, references=REALM_FK)
-REALM_NULLABLE = Field("realmId", type="uuid", nullable=True, create=True, references=REALM_FK)
-REALM_RELATION = Relation("realm", "auth:realms", "realmId")
+#: A realm given on create (the caller's by default) and kept.
+IN_REALM = Field("realmId", type="uuid", create=True, references=REALM_FK)
+#: A realm given on create, or ``null`` for a global record.
+GLOBAL_OR_IN_REALM = replace(IN_REALM, nullable=True)
+CLIENT_FK = Field.fk("clientId", "auth:clients", nullable=True, create=True, update=True)
+REALM = Relation.on("realmId", "auth:realms")
 
 
-def _reads(*names: str) -> dict[str, tuple[str, ...]]:
-    return {"list": names, "get": names}
-
-
-def _writes(entity: str, *operations: str) -> dict[str, tuple[str, ...]]:
-    """authup names write permissions ``<entity>_<operation>``; an upsert needs ``<entity>_update``."""
-    return {op: (f"{entity}_{'update' if op == 'upsert' else op}",) for op in operations}
-
-
-def _crud_perms(entity: str, reads: tuple[str, ...] | None = None) -> dict[str, tuple[str, ...]]:
-    read = reads or (f"{entity}_read", f"{entity}_update", f"{entity}_delete")
-    return {**_reads(*read), **_writes(entity, "create", "update", "upsert", "delete")}
+def _managed(entity: str) -> dict[str, tuple[str, ...]]:
+    """Reading needs ``<entity>_read``, ``_update`` or ``_delete``; each write its own permission."""
+    return {
+        **reads(f"{entity}_read", f"{entity}_update", f"{entity}_delete"),
+        **writes(entity, *WRITES, "upsert"),
+    }
 
 
 # -- declarations -------------------------------------------------------------------------------------
-REALMS = Resource(
-    service="auth",
-    path="realms",
-    domain="realm",
-    fields=(
-        id_field(),
-        _name(),
-        DISPLAY_NAME,
-        DESCRIPTION,
-        BUILT_IN,
-        *timestamps(),
-    ),
+REALMS = listed.entity(
+    "realms",
+    SLUG,
+    DISPLAY_NAME,
+    DESCRIPTION,
+    BUILT_IN,
     unique=(("name",),),
     filters=("id", "name", "displayName", "builtIn"),
-    sorts=("id", "name", "createdAt", "updatedAt"),
-    operations=frozenset({"list", "get", "create", "update", "upsert", "delete"}),
-    name_field="name",
-    public=frozenset({"list", "get"}),
-    permissions=_writes("realm", "create", "update", "upsert", "delete"),
-    record_query=False,
-    multi_key_sort=False,
-    hooks=Hooks(
-        before_update=(rules.realm_rename,),
-        after_create=(rules.realm_provision,),
-        before_delete=(rules.refuse_built_in_delete,),
-        after_delete=(rules.realm_cascade,),
-    ),
+    permissions=writes("realm", *WRITES, "upsert"),
+    hooks=rules.ON_REALM,
 )
 
-
-USERS = Resource(
-    service="auth",
-    path="users",
-    domain="user",
-    fields=(
-        id_field(),
-        _name(check=rules.user_name_check),
-        Field("nameLocked", type="bool", default=True, create=True, update=True),
-        Field("firstName", nullable=True, create=True, update=True, min_length=3, max_length=128),
-        Field("lastName", nullable=True, create=True, update=True, min_length=3, max_length=128),
-        Field("displayName", nullable=True, create=True, update=True, max_length=256),
-        Field(
-            "email",
-            required=True,
-            create=True,
-            update=True,
-            normalize=rules.lower,
-            check=rules.email_check,
-            max_length=256,
-            selected=False,
-        ),
-        Field("password", create=True, update=True, min_length=10, max_length=512, selectable=False),
-        Field("avatar", nullable=True),
-        Field("cover", nullable=True),
-        Field("active", type="bool", default=True, create=True, update=True),
-        Field("status", nullable=True, create=True, update=True, min_length=3, max_length=256),
-        Field("statusMessage", nullable=True, create=True, update=True, min_length=3, max_length=256),
-        REALM_CREATE_ONLY,
-        *timestamps(),
+USERS = named.entity(
+    "users",
+    replace(SLUG, check=rules.user_name_check),
+    Field.editable("nameLocked", type="bool", default=True),
+    *(Field.editable(key, nullable=True, min_length=3, max_length=128) for key in ("firstName", "lastName")),
+    Field.editable("displayName", nullable=True, max_length=256),
+    Field.editable(
+        "email", required=True, normalize=rules.lower, check=rules.email_check, max_length=256, selected=False
     ),
+    Field.editable("password", min_length=10, max_length=512, selectable=False),
+    Field("avatar", nullable=True),
+    Field("cover", nullable=True),
+    Field.editable("active", type="bool", default=True),
+    *(
+        Field.editable(key, nullable=True, min_length=3, max_length=256)
+        for key in ("status", "statusMessage")
+    ),
+    IN_REALM,
     unique=(("name", "realmId"),),
     filters=("id", "name", "displayName", "realmId", "active"),
     sorts=("id", "name", "displayName", "createdAt", "updatedAt"),
-    relations=(REALM_RELATION,),
-    operations=frozenset({"list", "get", "create", "update", "upsert", "delete"}),
-    name_field="name",
+    relations=(REALM,),
     realm_field="realmId",
-    multi_key_sort=False,
-    hooks=Hooks(
-        before_create=(rules.user_before_create,),
-        before_update=(rules.user_before_update,),
-        before_delete=(rules.user_before_delete,),
-        after_delete=(rules.cascade("auth:users"),),
-        authorize=rules.self_or(
-            ("user_read", "user_update", "user_delete"), "user_self_manage", "user", public=False
-        ),
-    ),
+    record_query=True,
+    hooks=rules.ON_USER,
 )
-
-
 #: auth.md §3.3: the fields allow-list is the default columns plus ``email``.
 USERS = replace(USERS, fields_allowed=(*USERS.default_fields, "email"))
 
 
-ROLES = Resource(
-    service="auth",
-    path="roles",
-    domain="role",
-    fields=(
-        id_field(),
-        _name(),
+def _grantable(path: str, own: Field, **rules_: Any) -> Resource:
+    """Roles and permissions (auth.md §3.4, §3.5) share their shape: global (``realmId`` null) or of
+    a realm, optionally a client's, built in or not; managing them needs ``<entity>_<operation>``."""
+    return named.entity(
+        path,
+        SLUG,
         DISPLAY_NAME,
         DESCRIPTION,
-        Field("target", nullable=True),
+        own,
         BUILT_IN,
-        Field(
-            "clientId",
-            type="uuid",
-            nullable=True,
-            create=True,
-            update=True,
-            references=ForeignKey("auth:clients"),
-        ),
-        REALM_NULLABLE,
-        *timestamps(),
-    ),
-    unique=(("name", "clientId", "realmId"),),
-    filters=("id", "name", "displayName", "builtIn", "target", "clientId", "realmId"),
-    sorts=("id", "name", "createdAt", "updatedAt"),
-    relations=(REALM_RELATION,),
-    operations=frozenset({"list", "get", "create", "update", "upsert", "delete"}),
-    name_field="name",
-    realm_field="realmId",
-    permissions=_crud_perms("role"),
-    record_query=False,
-    multi_key_sort=False,
-    hooks=Hooks(before_delete=(rules.refuse_built_in_delete,), after_delete=(rules.cascade("auth:roles"),)),
-)
-
-PERMISSIONS = Resource(
-    service="auth",
-    path="permissions",
-    domain="permission",
-    fields=(
-        id_field(),
-        _name(),
-        DISPLAY_NAME,
-        DESCRIPTION,
-        Field(
-            "decisionStrategy",
-            nullable=True,
-            create=True,
-            update=True,
-            choices=("affirmative", "unanimous", "consensus"),
-        ),
-        BUILT_IN,
-        Field(
-            "clientId",
-            type="uuid",
-            nullable=True,
-            create=True,
-            update=True,
-            references=ForeignKey("auth:clients"),
-        ),
-        REALM_NULLABLE,
-        *timestamps(),
-    ),
-    unique=(("name", "clientId", "realmId"),),
-    filters=("id", "name", "displayName", "builtIn", "realmId", "clientId"),
-    sorts=("id", "name", "createdAt", "updatedAt"),
-    operations=frozenset({"list", "get", "create", "update", "upsert", "delete"}),
-    name_field="name",
-    realm_field="realmId",
-    permissions=_crud_perms("permission"),
-    record_query=False,
-    multi_key_sort=False,
-    hooks=Hooks(
-        after_create=(rules.grant_to_admin,),
-        before_update=(rules.permission_rename,),
-        before_delete=(rules.refuse_built_in_delete,),
-        after_delete=(rules.cascade("auth:permissions"),),
-    ),
-)
-
-SCOPES = Resource(
-    service="auth",
-    path="scopes",
-    domain="scope",
-    fields=(id_field(), _name(), DISPLAY_NAME, DESCRIPTION, BUILT_IN, REALM_NULLABLE, *timestamps()),
-    unique=(("name", "realmId"),),
-    filters=("id", "name", "displayName", "builtIn", "realmId"),
-    sorts=("id", "name", "createdAt", "updatedAt"),
-    relations=(REALM_RELATION,),
-    operations=frozenset({"list", "get", "create", "update", "upsert", "delete"}),
-    name_field="name",
-    realm_field="realmId",
-    public=frozenset({"list", "get"}),
-    permissions={k: v for k, v in _crud_perms("scope").items() if k not in ("list", "get")},
-    record_query=False,
-    multi_key_sort=False,
-    hooks=Hooks(before_delete=(rules.refuse_built_in_delete,), after_delete=(rules.cascade("auth:scopes"),)),
-)
-
-
-CLIENTS = Resource(
-    service="auth",
-    path="clients",
-    domain="client",
-    fields=(
-        id_field(),
-        _name(check=rules.client_name_check),
-        Field("displayName", nullable=True, create=True, update=True, max_length=256),
-        replace(DESCRIPTION, min_length=3),
-        Field("active", type="bool", default=True, create=True, update=True),
-        BUILT_IN,
-        Field("authMethod", default="none", create=True, update=True, choices=("none", "secret", "tls")),
-        Field("tokenBindingMethod", default="none", create=True, update=True, choices=("none", "tls")),
-        Field(
-            "secret",
-            nullable=True,
-            create=True,
-            update=True,
-            min_length=3,
-            max_length=256,
-            selected=False,
-            read_guard=rules.client_secret_visible,
-        ),
-        Field("secretHashed", type="bool", default=False, create=True, update=True),
-        Field("secretEncrypted", type="bool", default=False, create=True, update=True),
-        Field("redirectUri", nullable=True, create=True, update=True),
-        Field("postLogoutRedirectUri", nullable=True, create=True, update=True),
-        Field("grantTypes", nullable=True, create=True, update=True, min_length=3, max_length=512),
-        Field("scope", nullable=True, create=True, update=True),
-        Field("baseUrl", nullable=True, create=True, update=True),
-        Field("rootUrl", nullable=True, create=True, update=True),
-        Field("accessPolicyId", type="uuid", nullable=True, create=True, update=True),
-        REALM_CREATE_ONLY,
-        *timestamps(),
-    ),
-    unique=(("name", "realmId"),),
-    filters=("id", "name", "displayName", "realmId", "active", "builtIn"),
-    sorts=("id", "createdAt", "updatedAt"),
-    relations=(REALM_RELATION,),
-    operations=frozenset({"list", "get", "create", "update", "upsert", "delete"}),
-    name_field="name",
-    realm_field="realmId",
-    public=frozenset({"list", "get"}),
-    multi_key_sort=False,
-    hooks=Hooks(
-        before_create=(rules.client_before_create,),
-        before_update=(rules.client_before_update,),
-        before_delete=(rules.refuse_built_in_delete,),
-        after_delete=(rules.cascade("auth:clients"),),
-        authorize=rules.self_or(
-            ("client_read", "client_update", "client_delete"), "client_self_manage", "client", public=True
-        ),
-    ),
-)
-
-
-#: auth.md §3.7: the fields allow-list is the default columns plus ``secret``.
-CLIENTS = replace(CLIENTS, fields_allowed=(*CLIENTS.default_fields, "secret"))
-
-
-def _junction(
-    path: str,
-    domain: str,
-    left: tuple[str, str, str],
-    right: tuple[str, str, str],
-    perms: dict[str, tuple[str, ...]],
-    *,
-    binding: bool,
-    extra_filters: tuple[str, ...] = (),
-    guard: Any = None,
-) -> Resource:
-    """A junction resource (auth.md §3.8): two immutable foreign keys, realm ids copied, pairs unique.
-
-    ``left``/``right`` are ``(key, target resource, relation name)``; ``binding`` adds the permission
-    binding columns ``policyId`` and ``realmScope`` (updatable via ``POST /:id``).
-    """
-    (lkey, ltarget, lrel), (rkey, rtarget, rrel) = left, right
-    lrealm, rrealm = f"{lrel}RealmId", f"{rrel}RealmId"
-    fields: list[Field] = [
-        id_field(),
-        Field(lkey, type="uuid", required=True, create=True, references=ForeignKey(ltarget)),
-        Field(rkey, type="uuid", required=True, create=True, references=ForeignKey(rtarget)),
-        Field(lrealm, type="uuid", nullable=True),
-        Field(rrealm, type="uuid", nullable=True),
-    ]
-    if binding:
-        fields += [
-            Field("policyId", type="uuid", nullable=True, create=True, update=True),
-            Field("realmScope", default="own", create=True, update=True, choices=REALM_SCOPES),
-        ]
-    fields += list(timestamps())
-    filters = ("id", lkey, rkey, lrealm, rrealm, *extra_filters)
-    return Resource(
-        service="auth",
-        path=path,
-        domain=domain,
-        fields=tuple(fields),
-        unique=((lkey, rkey),),
-        filters=filters,
-        sorts=("id", "createdAt", "updatedAt"),
-        relations=(Relation(lrel, ltarget, lkey), Relation(rrel, rtarget, rkey)),
-        operations=frozenset({"list", "get", "create", "delete"} | ({"update"} if binding else set())),
-        permissions=perms,
-        multi_key_sort=False,
-        record_query=False,
-        hooks=Hooks(
-            before_create=(rules.copy_realms((lkey, ltarget, lrealm), (rkey, rtarget, rrealm)),)
-            + ((guard,) if guard else ())
-        ),
+        CLIENT_FK,
+        GLOBAL_OR_IN_REALM,
+        unique=(("name", "clientId", "realmId"),),
+        realm_field="realmId",
+        permissions=_managed(path.removesuffix("s")),
+        **rules_,
     )
 
 
-ROLE_PERMISSIONS = _junction(
-    "role-permissions",
-    "rolePermission",
-    ("roleId", "auth:roles", "role"),
-    ("permissionId", "auth:permissions", "permission"),
-    {
-        **_reads("role_permission_read", "role_permission_delete"),
-        **_writes("role_permission", "create", "update", "delete"),
-    },
-    binding=True,
-    extra_filters=("policyId",),
-    guard=rules.holds_permission,
+ROLES = _grantable(
+    "roles",
+    Field("target", nullable=True),
+    filters=("id", "name", "displayName", "builtIn", "target", "clientId", "realmId"),
+    relations=(REALM,),
+    hooks=rules.ON_ROLE,
 )
-USER_PERMISSIONS = _junction(
-    "user-permissions",
-    "userPermission",
-    ("userId", "auth:users", "user"),
-    ("permissionId", "auth:permissions", "permission"),
-    {
-        **_reads("user_permission_create", "user_permission_delete", "user_permission_read"),
-        **_writes("user_permission", "create", "update", "delete"),
-    },
-    binding=True,
-    extra_filters=("policyId",),
-    guard=rules.holds_permission,
+PERMISSIONS = _grantable(
+    "permissions",
+    Field.editable("decisionStrategy", nullable=True, choices=("affirmative", "unanimous", "consensus")),
+    filters=("id", "name", "displayName", "builtIn", "realmId", "clientId"),
+    hooks=rules.ON_PERMISSION,
 )
-CLIENT_PERMISSIONS = _junction(
-    "client-permissions",
-    "clientPermission",
-    ("clientId", "auth:clients", "client"),
-    ("permissionId", "auth:permissions", "permission"),
-    {
-        **_reads("client_permission_create", "client_permission_delete"),
-        **_writes("client_permission", "create", "update", "delete"),
-    },
-    binding=True,
-    extra_filters=("policyId",),
-    guard=rules.holds_permission,
+
+SCOPES = listed.entity(
+    "scopes",
+    SLUG,
+    DISPLAY_NAME,
+    DESCRIPTION,
+    BUILT_IN,
+    GLOBAL_OR_IN_REALM,
+    unique=(("name", "realmId"),),
+    filters=("id", "name", "displayName", "builtIn", "realmId"),
+    relations=(REALM,),
+    realm_field="realmId",
+    permissions=writes("scope", *WRITES, "upsert"),
+    hooks=rules.ON_SCOPE,
 )
-USER_ROLES = _junction(
-    "user-roles",
-    "userRole",
-    ("userId", "auth:users", "user"),
-    ("roleId", "auth:roles", "role"),
-    {
-        **_reads("user_role_read", "user_role_create", "user_role_update"),
-        **_writes("user_role", "create", "delete"),
-    },
-    binding=False,
-    guard=rules.holds_role,
-)
-CLIENT_ROLES = _junction(
-    "client-roles",
-    "clientRole",
-    ("clientId", "auth:clients", "client"),
-    ("roleId", "auth:roles", "role"),
-    {
-        **_reads("client_role_read", "client_role_update", "client_role_delete"),
-        **_writes("client_role", "create", "delete"),
-    },
-    binding=False,
-    guard=rules.holds_role,
-)
-_client_scopes = _junction(
-    "client-scopes",
-    "clientScope",
-    ("clientId", "auth:clients", "client"),
-    ("scopeId", "auth:scopes", "scope"),
-    _writes("client_scope", "create", "delete"),
-    binding=False,
-    extra_filters=("default",),
-)
-CLIENT_SCOPES = replace(
-    _client_scopes,
-    fields=(
-        *_client_scopes.fields[:5],
-        Field("default", type="bool", default=False),
-        *_client_scopes.fields[5:],
+
+CLIENTS = listed.entity(
+    "clients",
+    replace(SLUG, check=rules.client_name_check),
+    Field.editable("displayName", nullable=True, max_length=256),
+    replace(DESCRIPTION, min_length=3),
+    Field.editable("active", type="bool", default=True),
+    BUILT_IN,
+    Field.editable("authMethod", default="none", choices=("none", "secret", "tls")),
+    Field.editable("tokenBindingMethod", default="none", choices=("none", "tls")),
+    Field.secret(
+        "secret", rules.client_secret_visible, create=True, update=True, min_length=3, max_length=256
     ),
+    *(Field.editable(key, type="bool", default=False) for key in ("secretHashed", "secretEncrypted")),
+    *(Field.editable(key, nullable=True) for key in ("redirectUri", "postLogoutRedirectUri")),
+    Field.editable("grantTypes", nullable=True, min_length=3, max_length=512),
+    *(Field.editable(key, nullable=True) for key in ("scope", "baseUrl", "rootUrl")),
+    Field.uuid("accessPolicyId", nullable=True, create=True, update=True),
+    IN_REALM,
+    unique=(("name", "realmId"),),
+    filters=("id", "name", "displayName", "realmId", "active", "builtIn"),
+    sorts=("id", "createdAt", "updatedAt"),
+    relations=(REALM,),
+    realm_field="realmId",
+    record_query=True,
+    hooks=rules.ON_CLIENT,
+)
+#: auth.md §3.7: the fields allow-list is the default columns plus ``secret``.
+CLIENTS = replace(CLIENTS, fields_allowed=(*CLIENTS.default_fields, "secret"))
+
+# -- junctions (auth.md §3.8) ---------------------------------------------------------------------------
+#: Granting a permission needs holding it; granting a role, holding all its permissions (auth.md §3.1).
+GRANT_GUARDS = {"permission": rules.holds_permission, "role": rules.holds_role}
+
+
+def _junction(left: str, right: str, reading: tuple[str, ...], *extra: Field, **overrides: Any) -> Resource:
+    """The junction of ``left`` and ``right`` records (``role``, ``permission``): ``<left>Id`` and
+    ``<right>Id`` name one of each, fixed on create; their realm ids are copied in; a pair is unique.
+
+    Reading needs one of ``<left>_<right>_<reading>``, writing ``<left>_<right>_<operation>``. A
+    permission binding (``right == "permission"``) has ``policyId`` and ``realmScope`` and can be
+    updated. ``extra`` fields come after the keys and are filters too.
+    """
+    lkey, rkey, lrealm, rrealm = f"{left}Id", f"{right}Id", f"{left}RealmId", f"{right}RealmId"
+    ltarget, rtarget = f"auth:{left}s", f"auth:{right}s"
+    entity = f"{left}_{right}"
+    binding = right == "permission"
+    guard = GRANT_GUARDS.get(right)
+    fields = [
+        Field.fk(lkey, ltarget, required=True, create=True),
+        Field.fk(rkey, rtarget, required=True, create=True),
+        Field.uuid(lrealm, nullable=True),
+        Field.uuid(rrealm, nullable=True),
+    ]
+    if binding:
+        fields += [
+            Field.uuid("policyId", nullable=True, create=True, update=True),
+            Field.editable("realmScope", default="own", choices=REALM_SCOPES),
+        ]
+    filters = (
+        "id",
+        lkey,
+        rkey,
+        lrealm,
+        rrealm,
+        *(("policyId",) if binding else ()),
+        *(f.name for f in extra),
+    )
+    copy_realms = rules.copy_realms((lkey, ltarget, lrealm), (rkey, rtarget, rrealm))
+    rules_ = {
+        "unique": ((lkey, rkey),),
+        "filters": filters,
+        "sorts": ("id", "createdAt", "updatedAt"),
+        "relations": (Relation.on(lkey, ltarget), Relation.on(rkey, rtarget)),
+        "operations": frozenset({"list", "get", "create", "delete", *(("update",) if binding else ())}),
+        "permissions": {
+            **reads(*(f"{entity}_{op}" for op in reading)),
+            **writes(entity, *(WRITES if binding else ("create", "delete"))),
+        },
+        "hooks": Hooks(before_create=(copy_realms, *((guard,) if guard else ()))),
+    }
+    return authup.entity(f"{left}-{right}s", *fields, *extra, **{**rules_, **overrides})
+
+
+ROLE_PERMISSIONS = _junction("role", "permission", ("read", "delete"))
+USER_PERMISSIONS = _junction("user", "permission", ("create", "delete", "read"))
+CLIENT_PERMISSIONS = _junction("client", "permission", ("create", "delete"))
+USER_ROLES = _junction("user", "role", ("read", "create", "update"))
+CLIENT_ROLES = _junction("client", "role", ("read", "update", "delete"))
+CLIENT_SCOPES = _junction(
+    "client",
+    "scope",
+    (),
+    Field("default", type="bool", default=False),
     sorts=("id", "default", "clientId", "clientRealmId", "scopeId", "scopeRealmId", "createdAt", "updatedAt"),
     public=frozenset({"list", "get"}),
     permissions={
-        **_reads("client_scope_read", "client_read", "client_update", "client_delete"),
-        **_writes("client_scope", "create", "delete"),
+        **reads("client_scope_read", "client_read", "client_update", "client_delete"),
+        **writes("client_scope", "create", "delete"),
     },
 )
 

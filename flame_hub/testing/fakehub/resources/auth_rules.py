@@ -11,12 +11,21 @@ from typing import Any
 from ..context import Hub, RequestContext, permission_error
 from ..errors import HubError, rejected
 from ..errors import issue as make_issue
+from ..hooks import Hooks
 from ..passwords import SALT_ALPHABET, hash_password, looks_hashed
 from ..schema import Row
 from .auth_bootstrap import grant_permission, provision_console_clients
 
 RESERVED_CLIENT_NAMES = ("system", "admin-console", "account-console")
 RESERVED_USER_PREFIXES = ("bot", "system", "everyone", "here")
+
+#: The hooks of authup's resources (auth.py's declarations name them), registered where each is written.
+ON_REALM = Hooks()
+ON_USER = Hooks()
+ON_ROLE = Hooks()
+ON_PERMISSION = Hooks()
+ON_SCOPE = Hooks()
+ON_CLIENT = Hooks()
 
 
 def _bad_request(message: str, key: str | None = None) -> HubError:
@@ -25,21 +34,29 @@ def _bad_request(message: str, key: str | None = None) -> HubError:
     return rejected([make_issue("value_invalid", [key], message)])
 
 
+@ON_REALM.before_delete
+@ON_ROLE.before_delete
+@ON_PERMISSION.before_delete
+@ON_SCOPE.before_delete
+@ON_CLIENT.before_delete
 def refuse_built_in_delete(ctx: RequestContext, row: Row) -> None:
     if row.get("builtIn"):
         raise HubError("bad_request", f"A built-in {row.get('name')} can not be deleted.")
 
 
 # -- realms --------------------------------------------------------------------------------------------
+@ON_REALM.before_update
 def realm_rename(ctx: RequestContext, row: Row, changes: Row) -> None:
     if row.get("builtIn") and "name" in changes and changes["name"] != row["name"]:
         raise _bad_request("The master realm can not be renamed.", "name")
 
 
+@ON_REALM.after_create
 def realm_provision(ctx: RequestContext, row: Row) -> None:
     provision_console_clients(ctx.hub, row["id"])
 
 
+@ON_REALM.after_delete
 def realm_cascade(ctx: RequestContext, row: Row) -> None:
     hub = ctx.hub
     for key in ("auth:users", "auth:clients", "auth:roles", "auth:permissions", "auth:scopes"):
@@ -88,6 +105,13 @@ def cascade(key: str) -> Any:
     return after_delete
 
 
+ON_USER.after_delete(cascade("auth:users"))
+ON_ROLE.after_delete(cascade("auth:roles"))
+ON_PERMISSION.after_delete(cascade("auth:permissions"))
+ON_SCOPE.after_delete(cascade("auth:scopes"))
+ON_CLIENT.after_delete(cascade("auth:clients"))
+
+
 def user_name_check(value: Any) -> str | None:
     if isinstance(value, str) and value.startswith(RESERVED_USER_PREFIXES):
         return f"The name {value} is reserved."
@@ -108,6 +132,7 @@ def _salt(ctx: RequestContext) -> str:
     return ctx.hub.ids.token(22, SALT_ALPHABET)
 
 
+@ON_USER.before_create
 def user_before_create(ctx: RequestContext, row: Row) -> None:
     if isinstance(row.get("password"), str):
         row["password"] = hash_password(row["password"], _salt(ctx))
@@ -115,6 +140,7 @@ def user_before_create(ctx: RequestContext, row: Row) -> None:
         row["displayName"] = row["name"]
 
 
+@ON_USER.before_update
 def user_before_update(ctx: RequestContext, row: Row, changes: Row) -> None:
     if isinstance(changes.get("password"), str):
         changes["password"] = hash_password(changes["password"], _salt(ctx))
@@ -126,6 +152,7 @@ def user_before_update(ctx: RequestContext, row: Row, changes: Row) -> None:
         changes["displayName"] = changes.get("name", row["name"])
 
 
+@ON_USER.before_delete
 def user_before_delete(ctx: RequestContext, row: Row) -> None:
     if ctx.identity is not None and ctx.identity.kind == "user" and ctx.identity.id == row["id"]:
         raise HubError("bad_request", "You can not delete yourself.")
@@ -155,6 +182,15 @@ def self_or(perms: tuple[str, ...], self_manage: str, kind: str, *, public: bool
     return authorize
 
 
+ON_USER.authorize(
+    self_or(("user_read", "user_update", "user_delete"), "user_self_manage", "user", public=False)
+)
+ON_CLIENT.authorize(
+    self_or(("client_read", "client_update", "client_delete"), "client_self_manage", "client", public=True)
+)
+
+
+@ON_PERMISSION.after_create
 def grant_to_admin(ctx: RequestContext, row: Row) -> None:
     """A new permission is granted to the global ``admin`` role (auth.md §3.5)."""
     admin = ctx.hub.table("auth:roles").first(name="admin", realmId=None)
@@ -162,6 +198,7 @@ def grant_to_admin(ctx: RequestContext, row: Row) -> None:
         grant_permission(ctx.hub, admin["id"], row, "any")
 
 
+@ON_PERMISSION.before_update
 def permission_rename(ctx: RequestContext, row: Row, changes: Row) -> None:
     if row.get("builtIn") and "name" in changes and changes["name"] != row["name"]:
         raise _bad_request("The name of a built-in permission can not be changed.", "name")
@@ -184,6 +221,7 @@ def _store_secret(ctx: RequestContext, state: Row, target: Row) -> None:
     target["secret"] = secret
 
 
+@ON_CLIENT.before_create
 def client_before_create(ctx: RequestContext, row: Row) -> None:
     if not row.get("displayName"):
         row["displayName"] = row["name"]
@@ -193,6 +231,7 @@ def client_before_create(ctx: RequestContext, row: Row) -> None:
         row["secret"] = None
 
 
+@ON_CLIENT.before_update
 def client_before_update(ctx: RequestContext, row: Row, changes: Row) -> None:
     method = changes.get("authMethod", row.get("authMethod"))
     if method != "secret":

@@ -8,23 +8,28 @@ Reads of every core collection need only a login (§1.2); writes name their perm
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit
 
 from ..context import Hub
 from ..errors import HubError
 from ..schema import (
+    DESCRIPTION,
+    DISPLAY_NAME,
     NAME,
-    NAME_PATTERN,
+    SLUG,
+    WRITES,
+    Collections,
     Field,
     ForeignKey,
-    Hooks,
     Relation,
     Resource,
-    id_field,
-    timestamps,
+    writes,
 )
+from . import analysis_effects as analyses
 from . import core_effects as fx
+from . import core_state
 from .core_secrets import account_secret_visible, registry_secret_visible
 
 #: core-and-storage.md §3.17.
@@ -71,206 +76,105 @@ def _progress(value: Any) -> str | None:
     return None if isinstance(value, int) and 0 <= value <= 100 else "The progress must be 0-100."
 
 
-def _uuid(name: str, **options: Any) -> Field:
-    return Field(name, type="uuid", **options)
-
-
-def _fk(name: str, target: str, **options: Any) -> Field:
-    return Field(name, type="uuid", references=ForeignKey(target), **options)
-
-
-SLUG_NAME = Field(
-    "name",
-    nullable=True,
-    create=True,
-    update=True,
-    normalize=_slug,
-    min_length=3,
-    max_length=128,
-    pattern=NAME_PATTERN,
-)
-DISPLAY_NAME = Field("displayName", nullable=True, create=True, update=True, min_length=3, max_length=256)
-DESCRIPTION = Field("description", nullable=True, create=True, update=True, min_length=5, max_length=4096)
-CREATOR = (_uuid("userId", nullable=True), _uuid("robotId", nullable=True), _uuid("clientId", nullable=True))
+core = Collections("core", embeds_on=frozenset({"create"}))
+#: A core collection in a realm: create defaults the caller's realm, writes need it.
+realmed = core.with_defaults(realm_field="realmId", realm_guard=True)
+#: The key of a row's realm, copied from the records it belongs to (read-only).
+REALM = Field.uuid("realmId")
+SLUG_NAME = replace(SLUG, required=False, nullable=True, normalize=_slug)
+CREATOR = tuple(Field.uuid(key, nullable=True) for key in ("userId", "robotId", "clientId"))
+EXTERNAL_NAME = r"^[a-z0-9-_]*$"
 
 # -- §3.1 nodes -----------------------------------------------------------------------------------------
-NODES = Resource(
-    service="core",
-    path="nodes",
-    domain="node",
-    fields=(
-        id_field(),
-        Field("name", required=True, create=True, update=True, min_length=3, max_length=128),
-        Field("type", choices=NODE_TYPES, default="default", create=True, update=True),
-        Field("hidden", type="bool", default=False, create=True, update=True),
-        Field("online", type="bool", default=False),
-        Field("publicKey", nullable=True, create=True, update=True, min_length=5, max_length=4096),
-        Field(
-            "externalName",
-            nullable=True,
-            create=True,
-            update=True,
-            min_length=1,
-            max_length=64,
-            pattern=r"^[a-z0-9-_]*$",
-        ),
-        _fk("registryId", fx.REGISTRIES, nullable=True, create=True, update=True),
-        _uuid("registryProjectId", nullable=True),
-        _uuid("clientId", nullable=True, create=True, update=True),
-        _uuid("robotId", nullable=True),
-        Field(
-            "realmId", type="uuid", create=True, references=ForeignKey("auth:realms", error=_unknown_realm)
-        ),
-        *timestamps(),
-    ),
+NODES = realmed.entity(
+    "nodes",
+    Field.editable("name", required=True, min_length=3, max_length=128),
+    Field.editable("type", choices=NODE_TYPES, default="default"),
+    Field.editable("hidden", type="bool", default=False),
+    Field("online", type="bool", default=False),
+    Field.editable("publicKey", nullable=True, min_length=5, max_length=4096),
+    Field.editable("externalName", nullable=True, max_length=64, pattern=EXTERNAL_NAME, min_length=1),
+    Field.fk("registryId", core_state.REGISTRIES, nullable=True, create=True, update=True),
+    Field.uuid("registryProjectId", nullable=True),
+    Field.uuid("clientId", nullable=True, create=True, update=True),
+    Field.uuid("robotId", nullable=True),
+    Field("realmId", type="uuid", create=True, references=ForeignKey("auth:realms", error=_unknown_realm)),
     unique=(("name", "realmId"),),
     filters=("id", "name", "online", "hidden", "clientId", "realmId", "robotId"),
     sorts=("name", "updatedAt", "createdAt"),
     relations=(
-        Relation("registryProject", fx.REGISTRY_PROJECTS, "registryProjectId"),
-        Relation("registry", fx.REGISTRIES, "registryId"),
+        Relation.on("registryProjectId", core_state.REGISTRY_PROJECTS),
+        Relation.on("registryId", core_state.REGISTRIES),
     ),
-    fields_allowed=(
-        "id",
-        "name",
-        "type",
-        "hidden",
-        "online",
-        "publicKey",
-        "externalName",
-        "registryId",
-        "registryProjectId",
-        "clientId",
-        "robotId",
-        "realmId",
-        "createdAt",
-        "updatedAt",
-    ),
-    realm_field="realmId",
-    realm_guard=True,
-    permissions={"create": ("node_create",), "update": ("node_update",), "delete": ("node_delete",)},
-    embeds_on=frozenset({"create"}),
-    hooks=Hooks(
-        before_create=(fx.node_before_create,),
-        after_create=(fx.node_after_create,),
-        before_update=(fx.node_before_update,),
-        after_update=(fx.node_after_update,),
-        after_delete=(fx.node_after_delete,),
-    ),
+    permissions=writes("node"),
+    hooks=fx.ON_NODE,
 )
+#: ``fields=`` may name every column (and ``meta.schema`` lists them).
+NODES = replace(NODES, fields_allowed=NODES.field_names)
 
 # -- §3.2 projects --------------------------------------------------------------------------------------
-PROJECTS = Resource(
-    service="core",
-    path="projects",
-    domain="project",
-    fields=(
-        id_field(),
-        SLUG_NAME,
-        DISPLAY_NAME,
-        DESCRIPTION,
-        _fk("masterImageId", "core:master-images", nullable=True, create=True, update=True),
-        Field("nodes", type="int", default=0),
-        Field("analyses", type="int", default=0),
-        _uuid("realmId"),
-        *CREATOR,
-        *timestamps(),
-    ),
+PROJECTS = realmed.entity(
+    "projects",
+    SLUG_NAME,
+    DISPLAY_NAME,
+    DESCRIPTION,
+    Field.fk("masterImageId", "core:master-images", nullable=True, create=True, update=True),
+    Field("nodes", type="int", default=0),
+    Field("analyses", type="int", default=0),
+    REALM,
+    *CREATOR,
     unique=(("name",),),
     filters=("id", "name", "displayName", "realmId", "userId"),
     sorts=("id", "name", "displayName", "updatedAt", "createdAt"),
-    relations=(Relation("masterImage", "core:master-images", "masterImageId"),),
-    realm_field="realmId",
-    realm_guard=True,
-    permissions={
-        "create": ("project_create",),
-        "update": ("project_update",),
-        "delete": ("project_delete",),
-    },
-    embeds_on=frozenset({"create"}),
-    hooks=Hooks(
-        before_create=(fx.project_before_create,),
-        before_update=(fx.keep_name,),
-        before_delete=(fx.project_before_delete,),
-        after_delete=(fx.project_after_delete,),
-    ),
+    relations=(Relation.on("masterImageId", "core:master-images"),),
+    permissions=writes("project"),
+    hooks=fx.ON_PROJECT,
 )
 
 # -- §3.3 project-nodes ---------------------------------------------------------------------------------
-PROJECT_NODES = Resource(
-    service="core",
-    path="project-nodes",
-    domain="projectNode",
-    fields=(
-        id_field(),
-        _fk("projectId", fx.PROJECTS, required=True, create=True),
-        _fk("nodeId", fx.NODES, required=True, create=True),
-        Field("approvalStatus", nullable=True, update=True, choices=APPROVAL_STATUS),
-        Field("comment", nullable=True, update=True, min_length=3, max_length=4096),
-        _uuid("projectRealmId"),
-        _uuid("nodeRealmId"),
-        *timestamps(),
-    ),
+PROJECT_NODES = core.entity(
+    "project-nodes",
+    Field.fk("projectId", core_state.PROJECTS, required=True, create=True),
+    Field.fk("nodeId", core_state.NODES, required=True, create=True),
+    Field("approvalStatus", nullable=True, update=True, choices=APPROVAL_STATUS),
+    Field("comment", nullable=True, update=True, min_length=3, max_length=4096),
+    Field.uuid("projectRealmId"),
+    Field.uuid("nodeRealmId"),
     unique=(("projectId", "nodeId"),),
     filters=("approvalStatus", "projectRealmId", "projectId", "nodeRealmId", "nodeId"),
     sorts=("createdAt", "updatedAt"),
-    relations=(Relation("node", fx.NODES, "nodeId"), Relation("project", fx.PROJECTS, "projectId")),
-    entity_label="project node",
-    embeds_on=frozenset({"create"}),
-    hooks=Hooks(
-        before_create=(fx.project_node_before_create,),
-        after_create=(fx.project_node_changed,),
-        after_delete=(fx.project_node_changed,),
-        authorize=fx.project_node_authorize,
-    ),
+    relations=(Relation.on("nodeId", core_state.NODES), Relation.on("projectId", core_state.PROJECTS)),
+    hooks=fx.ON_PROJECT_NODE,
 )
 
 # -- §3.4 analyses --------------------------------------------------------------------------------------
 _FLAGS = (
-    "configurationLocked",
-    "configurationEntrypointValid",
-    "configurationImageValid",
-    "configurationNodeAggregatorValid",
-    "configurationNodeDefaultValid",
-    "configurationNodesValid",
+    "configurationLocked", "configurationEntrypointValid", "configurationImageValid",
+    "configurationNodeAggregatorValid", "configurationNodeDefaultValid", "configurationNodesValid",
     "buildNodesValid",
-)
-ANALYSES = Resource(
-    service="core",
-    path="analyses",
-    domain="analysis",
-    fields=(
-        id_field(),
-        _fk("projectId", fx.PROJECTS, required=True, create=True),
-        SLUG_NAME,
-        DISPLAY_NAME,
-        DESCRIPTION,
-        _fk("masterImageId", "core:master-images", nullable=True, create=True, update=True),
-        Field(
-            "imageCommandArguments",
-            type="json",
-            nullable=True,
-            create=True,
-            update=True,
-            check=_command_arguments,
-        ),
-        _fk("registryId", fx.REGISTRIES, nullable=True, create=True, update=True),
-        Field("nodes", type="int", default=0),
-        Field("nodesApproved", type="int", default=0),
-        *(Field(flag, type="bool", default=False) for flag in _FLAGS),
-        *(Field(f"{stage}Status", nullable=True) for stage in ("build", "distribution", "execution")),
-        *(
-            Field(f"{stage}Progress", type="int", nullable=True)
-            for stage in ("build", "distribution", "execution")
-        ),
-        Field("buildHash", nullable=True),
-        Field("buildOs", nullable=True),
-        Field("buildSize", type="number", nullable=True),
-        _uuid("clientId", nullable=True),
-        _uuid("realmId"),
-        _uuid("userId", nullable=True),
-        *timestamps(),
-    ),
+)  # fmt: skip
+_STAGES = ("build", "distribution", "execution")
+ANALYSES = core.entity(
+    "analyses",
+    Field.fk("projectId", core_state.PROJECTS, required=True, create=True),
+    SLUG_NAME,
+    DISPLAY_NAME,
+    DESCRIPTION,
+    Field.fk("masterImageId", "core:master-images", nullable=True, create=True, update=True),
+    Field.editable("imageCommandArguments", type="json", nullable=True, check=_command_arguments),
+    Field.fk("registryId", core_state.REGISTRIES, nullable=True, create=True, update=True),
+    Field("nodes", type="int", default=0),
+    Field("nodesApproved", type="int", default=0),
+    *(Field(flag, type="bool", default=False) for flag in _FLAGS),
+    *(Field(f"{stage}Status", nullable=True) for stage in _STAGES),
+    *(Field(f"{stage}Progress", type="int", nullable=True) for stage in _STAGES),
+    Field("buildHash", nullable=True),
+    Field("buildOs", nullable=True),
+    Field("buildSize", type="number", nullable=True),
+    Field.uuid("clientId", nullable=True),
+    REALM,
+    Field.uuid("userId", nullable=True),
+    domain="analysis",  # not derived from the path: an irregular plural
     filters=(
         "id",
         "name",
@@ -285,250 +189,143 @@ ANALYSES = Resource(
     sorts=("name", "displayName", "createdAt", "updatedAt"),
     default_sort=(("updatedAt", "DESC"),),
     relations=(
-        Relation("project", fx.PROJECTS, "projectId"),
-        Relation("masterImage", "core:master-images", "masterImageId"),
+        Relation.on("projectId", core_state.PROJECTS),
+        Relation.on("masterImageId", "core:master-images"),
     ),
     embeds_on=frozenset({"create", "update"}),  # an update with masterImageId embeds it (observed)
-    hooks=Hooks(
-        before_create=(fx.analysis_before_create,),
-        after_create=(fx.analysis_after_create,),
-        before_update=(fx.keep_name, fx.analysis_before_update),
-        after_update=(fx.analysis_after_update,),
-        after_delete=(fx.analysis_after_delete,),
-        authorize=fx.analysis_authorize,
-    ),
+    hooks=analyses.ON_ANALYSIS,
 )
 
 # -- §3.5 analysis-nodes, §3.6 analysis-node-events -------------------------------------------------------
-ANALYSIS_NODES = Resource(
-    service="core",
-    path="analysis-nodes",
-    domain="analysisNode",
-    fields=(
-        id_field(),
-        _fk("analysisId", fx.ANALYSES, required=True, create=True),
-        _fk("nodeId", fx.NODES, required=True, create=True),
-        Field("approvalStatus", nullable=True, create=True, update=True, choices=APPROVAL_STATUS),
-        Field("comment", nullable=True, create=True, update=True),
-        Field("executionStatus", nullable=True, create=True, update=True, choices=PROCESS_STATUS),
-        Field("executionProgress", type="int", nullable=True, create=True, update=True, check=_progress),
-        Field("artifactTag", nullable=True),
-        Field("artifactDigest", nullable=True),
-        _uuid("analysisRealmId"),
-        _uuid("nodeRealmId"),
-        *timestamps(),
-    ),
+ANALYSIS_NODES = core.entity(
+    "analysis-nodes",
+    Field.fk("analysisId", core_state.ANALYSES, required=True, create=True),
+    Field.fk("nodeId", core_state.NODES, required=True, create=True),
+    Field.editable("approvalStatus", nullable=True, choices=APPROVAL_STATUS),
+    Field.editable("comment", nullable=True),
+    Field.editable("executionStatus", nullable=True, choices=PROCESS_STATUS),
+    Field.editable("executionProgress", type="int", nullable=True, check=_progress),
+    Field("artifactTag", nullable=True),
+    Field("artifactDigest", nullable=True),
+    Field.uuid("analysisRealmId"),
+    Field.uuid("nodeRealmId"),
     unique=(("analysisId", "nodeId"),),
     filters=("executionStatus", "approvalStatus", "analysisId", "analysisRealmId", "nodeId", "nodeRealmId"),
     sorts=("createdAt", "updatedAt"),
-    relations=(Relation("node", fx.NODES, "nodeId"), Relation("analysis", fx.ANALYSES, "analysisId")),
-    entity_label="analysis node",
-    embeds_on=frozenset({"create"}),
-    hooks=Hooks(
-        before_create=(fx.analysis_node_preconditions, fx.analysis_node_before_create),
-        after_create=(fx.analysis_node_changed,),
-        before_update=(fx.analysis_node_before_update,),
-        after_update=(fx.analysis_node_changed,),
-        after_delete=(fx.analysis_node_changed,),
-        authorize=fx.analysis_node_authorize,
-    ),
+    relations=(Relation.on("nodeId", core_state.NODES), Relation.on("analysisId", core_state.ANALYSES)),
+    hooks=analyses.ON_ANALYSIS_NODE,
 )
 
-ANALYSIS_NODE_EVENTS = Resource(
-    service="core",
-    path="analysis-node-events",
-    domain="analysisNodeEvent",
-    fields=(
-        id_field(),
-        _uuid("eventId", nullable=True),
-        _uuid("analysisId"),
-        _uuid("analysisRealmId"),
-        _uuid("nodeId"),
-        _uuid("nodeRealmId"),
-        *timestamps(),
-    ),
+ANALYSIS_NODE_EVENTS = core.entity(
+    "analysis-node-events",
+    Field.uuid("eventId", nullable=True),
+    *(Field.uuid(key) for key in ("analysisId", "analysisRealmId", "nodeId", "nodeRealmId")),
     filters=("analysisId", "nodeId"),
     sorts=("createdAt", "updatedAt"),
-    relations=(Relation("analysis", fx.ANALYSES, "analysisId"), Relation("node", fx.NODES, "nodeId")),
+    relations=(Relation.on("analysisId", core_state.ANALYSES), Relation.on("nodeId", core_state.NODES)),
     operations=frozenset({"list", "get"}),
-    entity_label="analysis node event",
 )
 
 # -- §3.9 analysis-buckets, §3.10 analysis-bucket-files ---------------------------------------------------
-ANALYSIS_BUCKETS = Resource(
-    service="core",
-    path="analysis-buckets",
-    domain="analysisBucket",
-    fields=(
-        id_field(),
-        Field("type", required=True, create=True, choices=BUCKET_TYPES),
-        # The storage bucket lives in another service's database: not checked as a foreign key.
-        _uuid("bucketId", required=True, create=True),
-        _fk("analysisId", fx.ANALYSES, required=True, create=True),
-        _uuid("realmId"),
-        *timestamps(),
-    ),
+ANALYSIS_BUCKETS = core.entity(
+    "analysis-buckets",
+    Field("type", required=True, create=True, choices=BUCKET_TYPES),
+    # The storage bucket lives in another service's database: not checked as a foreign key.
+    Field.uuid("bucketId", required=True, create=True),
+    Field.fk("analysisId", core_state.ANALYSES, required=True, create=True),
+    REALM,
     unique=(("bucketId", "analysisId"),),
     filters=("analysisId", "type"),
     sorts=("type", "createdAt", "updatedAt"),
-    relations=(Relation("analysis", fx.ANALYSES, "analysisId"),),
-    entity_label="analysis bucket",
-    embeds_on=frozenset({"create"}),
-    hooks=Hooks(before_create=(fx.analysis_bucket_before_create,), authorize=fx.record_realm_authorize),
+    relations=(Relation.on("analysisId", core_state.ANALYSES),),
+    hooks=analyses.ON_ANALYSIS_BUCKET,
 )
 
-ANALYSIS_BUCKET_FILES = Resource(
-    service="core",
-    path="analysis-bucket-files",
-    domain="analysisBucketFile",
-    fields=(
-        id_field(),
-        _fk("analysisBucketId", fx.ANALYSIS_BUCKETS, required=True, create=True),
-        _uuid("bucketId", required=True, create=True),
-        _uuid("bucketFileId", required=True, create=True),
-        Field("path", required=True, create=True, update=True, min_length=1, max_length=256),
-        Field("root", type="bool", default=False, create=True, update=True),
-        _uuid("analysisId"),
-        _uuid("realmId"),
-        *CREATOR,
-        *timestamps(),
-    ),
+ANALYSIS_BUCKET_FILES = core.entity(
+    "analysis-bucket-files",
+    Field.fk("analysisBucketId", core_state.ANALYSIS_BUCKETS, required=True, create=True),
+    Field.uuid("bucketId", required=True, create=True),
+    Field.uuid("bucketFileId", required=True, create=True),
+    Field.editable("path", required=True, min_length=1, max_length=256),
+    Field.editable("root", type="bool", default=False),
+    Field.uuid("analysisId"),
+    REALM,
+    *CREATOR,
     unique=(("analysisId", "path"),),
     filters=("path", "root", "analysisBucketId", "analysisId"),
     sorts=("path", "createdAt", "updatedAt"),
     relations=(
-        Relation("analysis", fx.ANALYSES, "analysisId"),
-        Relation("analysisBucket", fx.ANALYSIS_BUCKETS, "analysisBucketId"),
+        Relation.on("analysisId", core_state.ANALYSES),
+        Relation.on("analysisBucketId", core_state.ANALYSIS_BUCKETS),
     ),
-    entity_label="analysis bucket file",
-    embeds_on=frozenset({"create"}),
-    hooks=Hooks(
-        before_create=(fx.analysis_bucket_file_before_create,),
-        after_create=(fx.analysis_bucket_file_changed,),
-        after_update=(fx.analysis_bucket_file_changed,),
-        after_delete=(fx.analysis_bucket_file_changed,),
-        authorize=fx.record_realm_authorize,
-    ),
+    hooks=analyses.ON_ANALYSIS_BUCKET_FILE,
 )
 
 # -- §3.11 registries, §3.12 registry-projects ------------------------------------------------------------
-REGISTRIES = Resource(
-    service="core",
-    path="registries",
-    domain="registry",
-    fields=(
-        id_field(),
-        Field("name", required=True, create=True, update=True, min_length=3, max_length=128),
-        Field(
-            "host", required=True, create=True, update=True, normalize=_hostname, min_length=3, max_length=512
-        ),
-        Field("accountName", nullable=True, create=True, update=True, min_length=3, max_length=256),
-        Field(
-            "accountSecret",
-            nullable=True,
-            create=True,
-            update=True,
-            min_length=3,
-            max_length=256,
-            selected=False,  # write answers echo it (observed on Hub v0.14.0, create and update)
-            read_guard=registry_secret_visible,
-        ),
-        *timestamps(),
+REGISTRIES = core.entity(
+    "registries",
+    Field.editable("name", required=True, min_length=3, max_length=128),
+    Field.editable("host", required=True, normalize=_hostname, min_length=3, max_length=512),
+    Field.editable("accountName", nullable=True, min_length=3, max_length=256),
+    # write answers echo it (observed on Hub v0.14.0, create and update)
+    Field.secret(
+        "accountSecret", registry_secret_visible, create=True, update=True, min_length=3, max_length=256
     ),
     unique=(("name",), ("host",)),
     filters=("id", "name"),
     sorts=("id", "updatedAt", "createdAt"),
-    fields_allowed=("id", "name", "host", "accountName", "accountSecret", "createdAt", "updatedAt"),
-    permissions={
-        "create": ("registry_manage",),
-        "update": ("registry_manage",),
-        "delete": ("registry_manage",),
-    },
-    hooks=Hooks(after_delete=(fx.registry_after_delete,)),
+    permissions=dict.fromkeys(WRITES, ("registry_manage",)),
+    hooks=fx.ON_REGISTRY,
 )
+#: ``fields=`` may name every column (and ``meta.schema`` lists them).
+REGISTRIES = replace(REGISTRIES, fields_allowed=REGISTRIES.field_names)
 
-REGISTRY_PROJECTS = Resource(
-    service="core",
-    path="registry-projects",
-    domain="registryProject",
-    fields=(
-        id_field(),
-        _fk("registryId", fx.REGISTRIES, required=True, create=True),
-        Field("name", required=True, create=True, update=True, min_length=5, max_length=128),
-        Field(
-            "externalName",
-            required=True,
-            create=True,
-            update=True,
-            min_length=3,
-            max_length=64,
-            pattern=r"^[a-z0-9-_]*$",
-        ),
-        Field("type", required=True, create=True, choices=REGISTRY_PROJECT_TYPES),
-        Field("public", type="bool", default=True),
-        Field("externalId", nullable=True),
-        Field("accountId", nullable=True),
-        Field("accountName", nullable=True),
-        Field(
-            "accountSecret",
-            nullable=True,
-            selected=False,
-            echo_on_write=False,
-            read_guard=account_secret_visible,
-        ),
-        Field("webhookName", nullable=True),
-        Field("webhookExists", type="bool", default=False),
-        _uuid("realmId", nullable=True),
-        *timestamps(),
-    ),
+REGISTRY_PROJECTS = core.entity(
+    "registry-projects",
+    Field.fk("registryId", core_state.REGISTRIES, required=True, create=True),
+    Field.editable("name", required=True, min_length=5, max_length=128),
+    Field.editable("externalName", required=True, min_length=3, max_length=64, pattern=EXTERNAL_NAME),
+    Field("type", required=True, create=True, choices=REGISTRY_PROJECT_TYPES),
+    Field("public", type="bool", default=True),
+    *(Field(key, nullable=True) for key in ("externalId", "accountId", "accountName")),
+    Field.secret("accountSecret", account_secret_visible, echo_on_write=False),
+    Field("webhookName", nullable=True),
+    Field("webhookExists", type="bool", default=False),
+    Field.uuid("realmId", nullable=True),
     unique=(("registryId", "name"), ("registryId", "externalName")),
     filters=("id", "name", "registryId", "externalName", "type"),
     sorts=("id", "updatedAt", "createdAt"),
-    relations=(Relation("registry", fx.REGISTRIES, "registryId"),),
-    realm_field=None,
-    realm_guard=False,
-    entity_label="registry project",
-    embeds_on=frozenset({"create"}),
-    hooks=Hooks(authorize=fx.registry_project_authorize),
+    relations=(Relation.on("registryId", core_state.REGISTRIES),),
+    hooks=fx.ON_REGISTRY_PROJECT,
 )
 
 # -- §3.13 master-images, §3.14 master-image-groups -------------------------------------------------------
-MASTER_IMAGES = Resource(
-    service="core",
-    path="master-images",
-    domain="masterImage",
-    fields=(
-        id_field(),
-        Field("name"),
-        Field("path", nullable=True),
-        Field("virtualPath"),
-        Field("groupVirtualPath"),
-        Field("command", nullable=True),
-        Field("commandArguments", type="json", nullable=True),
-        Field("buildStatus", nullable=True),
-        Field("buildProgress", type="int", nullable=True),
-        Field("buildHash", nullable=True),
-        Field("buildSize", type="number", nullable=True),
-        *timestamps(),
-    ),
+MASTER_IMAGES = core.entity(
+    "master-images",
+    Field("name"),
+    Field("path", nullable=True),
+    Field("virtualPath"),
+    Field("groupVirtualPath"),
+    Field("command", nullable=True),
+    Field("commandArguments", type="json", nullable=True),
+    Field("buildStatus", nullable=True),
+    Field("buildProgress", type="int", nullable=True),
+    Field("buildHash", nullable=True),
+    Field("buildSize", type="number", nullable=True),
     filters=("id", "name", "path", "virtualPath", "groupVirtualPath"),
     sorts=("path",),
     default_sort=(("path", "ASC"),),
     operations=frozenset({"list", "get", "delete"}),
     permissions={"delete": ("master_image_manage",)},
-    entity_label="master image",
 )
 
-MASTER_IMAGE_GROUPS = Resource(
-    service="core",
-    path="master-image-groups",
-    domain="masterImageGroup",
-    fields=(id_field(), Field("name"), Field("path"), Field("virtualPath"), *timestamps()),
+MASTER_IMAGE_GROUPS = core.entity(
+    "master-image-groups",
+    *(Field(key) for key in ("name", "path", "virtualPath")),
     filters=("id", "name", "path", "virtualPath"),
     sorts=(),
     operations=frozenset({"list", "get", "delete"}),
     permissions={"delete": ("master_image_group_manage",)},
-    entity_label="master image group",
 )
 
 RESOURCES: tuple[Resource, ...] = (

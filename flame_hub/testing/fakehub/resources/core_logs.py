@@ -22,7 +22,7 @@ from ..query.engine import QueryDecoder
 from ..router import Routes
 from ..schema import Field, Resource
 from ..validation import validate_body
-from . import core_effects as fx
+from . import core_state
 
 ROUTES = Routes("core")
 
@@ -202,13 +202,13 @@ def node_log_create(ctx: RequestContext) -> Response:
     """``POST /analysis-node-logs`` -> 202 ``{data: Log, meta: {}}``; the caller must write the node's realm."""
     ctx.require_login()
     data = validate_body(NODE_LOG_INPUT, ctx.body(), "create")
-    node = ctx.hub.table(fx.NODES).get(data["nodeId"])
-    analysis = ctx.hub.table(fx.ANALYSES).get(data["analysisId"])
+    node = ctx.hub.table(core_state.NODES).get(data["nodeId"])
+    analysis = ctx.hub.table(core_state.ANALYSES).get(data["analysisId"])
     unknown = [key for key, row in (("nodeId", node), ("analysisId", analysis)) if row is None]
     if unknown:
         raise rejected([issue("value_invalid", [key], f"The {key} does not exist.") for key in unknown])
     assert node is not None
-    fx.require_realm_of(ctx, node.get("realmId"))
+    core_state.require_realm_of(ctx, node.get("realmId"))
     labels: dict[str, Any] = dict(data.get("labels") or {})
     labels.update({"refType": "analysisNode", "analysisId": data["analysisId"], "nodeId": data["nodeId"]})
     for key in ("code", "status"):

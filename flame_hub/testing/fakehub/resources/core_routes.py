@@ -14,7 +14,7 @@ from ..http import Response
 from ..router import Routes
 from ..schema import Row
 from ..validation import validate_body
-from . import core_effects as fx
+from . import core_state
 from .core import ANALYSIS_NODES
 
 ROUTES = Routes("core")
@@ -25,12 +25,6 @@ ANALYSIS_SELF_PERMISSIONS = ("analysis_self_storage_use", "analysis_self_message
 
 def _denied(message: str) -> HubError:
     return HubError("permission_denied", message)
-
-
-def _record(ctx: RequestContext, key: str) -> Row:
-    """Login first (every core route), then the addressed row (404)."""
-    ctx.require_login()
-    return ctx.crud(key).find(ctx, ctx.params["id"], "get")
 
 
 # -- client credentials (§3.1.1, §3.4.2) ------------------------------------------------------------------
@@ -80,7 +74,7 @@ def _node_credentials_access(ctx: RequestContext, node: Row) -> None:
 @ROUTES.get("/nodes/:id/client/credentials")
 def node_client_credentials(ctx: RequestContext) -> Response:
     """``GET /nodes/:id/client/credentials`` -> flat ``{id, name, displayName, secret}``."""
-    node = _record(ctx, fx.NODES)
+    node = core_state.addressed(ctx, core_state.NODES)
     _node_credentials_access(ctx, node)
     return Response.json(_credentials(_client_of(ctx, node, "node")))
 
@@ -88,7 +82,7 @@ def node_client_credentials(ctx: RequestContext) -> Response:
 @ROUTES.post("/nodes/:id/client/credentials")
 def node_client_credentials_write(ctx: RequestContext) -> Response:
     """``POST /nodes/:id/client/credentials {secret?, name?, displayName?}`` -> plaintext credentials."""
-    node = _record(ctx, fx.NODES)
+    node = core_state.addressed(ctx, core_state.NODES)
     _node_credentials_access(ctx, node)
     client = _client_of(ctx, node, "node")
     return _write_credentials(ctx, client, ctx.body(), ("secret", "name", "displayName"))
@@ -97,11 +91,11 @@ def node_client_credentials_write(ctx: RequestContext) -> Response:
 @ROUTES.get("/nodes/:id/registry/credentials")
 def node_registry_credentials(ctx: RequestContext) -> Response:
     """``GET /nodes/:id/registry/credentials`` -> flat ``{host, externalName, accountName, accountSecret}``."""
-    node = _record(ctx, fx.NODES)
+    node = core_state.addressed(ctx, core_state.NODES)
     if not _own_node_client(ctx, node) and not ctx.has_permission("registry_manage"):
         raise _denied("You are not permitted to read the registry credentials of this node.")
-    project = ctx.hub.table(fx.REGISTRY_PROJECTS).get(node.get("registryProjectId"))
-    registry = ctx.hub.table(fx.REGISTRIES).get(project.get("registryId")) if project else None
+    project = ctx.hub.table(core_state.REGISTRY_PROJECTS).get(node.get("registryProjectId"))
+    registry = ctx.hub.table(core_state.REGISTRIES).get(project.get("registryId")) if project else None
     if project is None or registry is None:
         raise HubError("bad_request", "The node has no registry project provisioned yet.")
     return Response.json(
@@ -118,16 +112,16 @@ def node_registry_credentials(ctx: RequestContext) -> Response:
 def analysis_client_credentials(ctx: RequestContext) -> Response:
     """``GET /analyses/:id/client/credentials``: analysis_update holders, or the client of a node whose
     analysis-node for this analysis is approved."""
-    analysis = _record(ctx, fx.ANALYSES)
+    analysis = core_state.addressed(ctx, core_state.ANALYSES)
     identity = ctx.require_login()
     if "analysis_update" not in identity.permissions:
         approved_nodes = {
             row["nodeId"]
-            for row in ctx.hub.table(fx.ANALYSIS_NODES).where(
+            for row in ctx.hub.table(core_state.ANALYSIS_NODES).where(
                 analysisId=analysis["id"], approvalStatus="approved"
             )
         }
-        owned = {node["id"] for node in ctx.hub.table(fx.NODES).where(clientId=identity.id)}
+        owned = {node["id"] for node in ctx.hub.table(core_state.NODES).where(clientId=identity.id)}
         if identity.kind != "client" or not owned & approved_nodes:
             raise _denied("You are not permitted to read the credentials of this analysis.")
     return Response.json(_credentials(_client_of(ctx, analysis, "analysis")))
@@ -136,9 +130,9 @@ def analysis_client_credentials(ctx: RequestContext) -> Response:
 @ROUTES.post("/analyses/:id/client/credentials")
 def analysis_client_credentials_write(ctx: RequestContext) -> Response:
     """``POST /analyses/:id/client/credentials {secret?}``: analysis_update plus the analysis realm."""
-    analysis = _record(ctx, fx.ANALYSES)
+    analysis = core_state.addressed(ctx, core_state.ANALYSES)
     ctx.require_any_permission("analysis_update")
-    fx.require_realm_of(ctx, analysis.get("realmId"))
+    core_state.require_realm_of(ctx, analysis.get("realmId"))
     return _write_credentials(ctx, _client_of(ctx, analysis, "analysis"), ctx.body(), ("secret",))
 
 
@@ -153,7 +147,7 @@ def _client_permission_view(ctx: RequestContext, binding: Row) -> Row:
 @ROUTES.get("/analyses/:id/client/permissions")
 def analysis_client_permissions(ctx: RequestContext) -> Response:
     """``GET /analyses/:id/client/permissions`` -> ``{data, meta: {total, limit, offset}}`` (no schema)."""
-    analysis = _record(ctx, fx.ANALYSES)
+    analysis = core_state.addressed(ctx, core_state.ANALYSES)
     ctx.require_any_permission("analysis_update")
     bindings = ctx.hub.table("auth:client-permissions").where(clientId=analysis.get("clientId"))
     data = [_client_permission_view(ctx, row) for row in bindings if analysis.get("clientId")]
@@ -161,9 +155,9 @@ def analysis_client_permissions(ctx: RequestContext) -> Response:
 
 
 def _analysis_for_permission_change(ctx: RequestContext) -> Row:
-    analysis = _record(ctx, fx.ANALYSES)
+    analysis = core_state.addressed(ctx, core_state.ANALYSES)
     ctx.require_any_permission("analysis_update")
-    fx.require_realm_of(ctx, analysis.get("realmId"))
+    core_state.require_realm_of(ctx, analysis.get("realmId"))
     return analysis
 
 
@@ -177,7 +171,7 @@ def analysis_client_permission_add(ctx: RequestContext) -> Response:
     if permission["name"] not in ANALYSIS_SELF_PERMISSIONS:
         raise _denied(f"The permission {permission['name']} can not be granted to an analysis.")
     if analysis.get("configurationLocked"):
-        raise fx.analysis_error("The analysis configuration is locked.")
+        raise core_state.analysis_error("The analysis configuration is locked.")
     client = _client_of(ctx, analysis, "analysis")
     crud = ctx.crud("auth:client-permissions")
     binding = crud.create_row(
@@ -202,139 +196,16 @@ def analysis_client_permission_remove(ctx: RequestContext) -> Response:
     return Response.json({"data": crud.present(ctx, binding), "meta": {}}, status=202)
 
 
-# -- analyses: delete with its project, commands (§3.4, §3.4.1) ---------------------------------------------
-@ROUTES.delete("/analyses/:id")
-def analysis_delete(ctx: RequestContext) -> Response:
-    """``DELETE /analyses/:id`` -> 202 with the deleted analysis and its (recounted) ``project``."""
-    crud = ctx.crud(fx.ANALYSES)
-    row = _record(ctx, fx.ANALYSES)
-    crud.delete_row(ctx, row)
-    out = crud.present(ctx, row)
-    project = ctx.hub.table(fx.PROJECTS).get(row["projectId"])
-    out["project"] = ctx.crud(fx.PROJECTS).present(ctx, project) if project is not None else None
-    return Response.json({"data": out, "meta": {}}, status=202)
-
-
-_UNLOCKABLE_BUILD = (None, "failed", "stopped", "stopping")
-_STARTABLE = (None, "failed", "stopped")
-
-
-def _lock(ctx: RequestContext, analysis: Row) -> Row:
-    if analysis.get("configurationLocked"):
-        raise fx.analysis_error("The analysis configuration is already locked.")
-    if analysis.get("buildStatus") is not None:
-        raise fx.analysis_error("The analysis build has already been started.")
-    state = fx.derived_analysis_state(ctx.hub, analysis)
-    if not state["configurationNodeDefaultValid"]:
-        raise fx.analysis_error("The analysis needs at least one default node.")
-    if not state["configurationNodeAggregatorValid"]:
-        raise fx.analysis_error("The analysis needs an aggregator node.")
-    if not state["configurationEntrypointValid"]:
-        raise fx.analysis_error("The analysis has no entrypoint (root code file).")
-    if not state["configurationImageValid"]:
-        raise fx.analysis_error("The analysis has no master image.")
-    return {"configurationLocked": True}
-
-
-def _unlock(ctx: RequestContext, analysis: Row) -> Row:
-    if not analysis.get("configurationLocked"):
-        raise fx.analysis_error("The analysis configuration is not locked.")
-    if analysis.get("buildStatus") not in _UNLOCKABLE_BUILD:
-        raise fx.analysis_error("The analysis build is in progress.")
-    nodes = ctx.hub.table(fx.NODES)
-    for participation in ctx.hub.table(fx.ANALYSIS_NODES).where(analysisId=analysis["id"]):
-        # AnalysisConfigurator.unlock: approvals are withdrawn, except an aggregator's, and none at all
-        # with SKIP_ANALYSIS_APPROVAL
-        aggregator = (nodes.get(participation["nodeId"]) or {}).get("type") == "aggregator"
-        if not aggregator and not ctx.hub.skip_analysis_approval:
-            participation["approvalStatus"] = None
-    return {"configurationLocked": False, "buildStatus": None}
-
-
-def _build_start(ctx: RequestContext, analysis: Row) -> Row:
-    if not analysis.get("configurationLocked"):
-        raise fx.analysis_error("The analysis configuration is not locked.")
-    if not fx.derived_analysis_state(ctx.hub, analysis)["buildNodesValid"]:
-        raise fx.analysis_error("Not every analysis node has been approved.")
-    if analysis.get("buildStatus") not in _STARTABLE:
-        raise fx.analysis_error("The analysis build has already been started.")
-    # FakeHub has no build worker: the status stays "starting".
-    return {"buildStatus": "starting"}
-
-
-def _build_check(ctx: RequestContext, analysis: Row) -> Row:
-    if not analysis.get("configurationLocked"):
-        raise fx.analysis_error("The analysis configuration is not locked.")
-    if analysis.get("buildStatus") is None:
-        raise fx.analysis_error("The analysis build has not been started.")
-    return {}
-
-
-def _distribution_start(ctx: RequestContext, analysis: Row) -> Row:
-    if analysis.get("buildStatus") != "executed":
-        raise fx.analysis_error("The analysis has not been built.")
-    if analysis.get("distributionStatus") not in _STARTABLE:
-        raise fx.analysis_error("The analysis distribution has already been started.")
-    registries = ctx.hub.table(fx.REGISTRIES).rows()
-    if not registries:
-        raise fx.analysis_error("No registry is available.")
-    nodes = ctx.hub.table(fx.NODES)
-    for participation in ctx.hub.table(fx.ANALYSIS_NODES).where(analysisId=analysis["id"]):
-        if (nodes.get(participation["nodeId"]) or {}).get("registryId") is None:
-            raise fx.analysis_error("Not every analysis node has a registry.")
-    changes: Row = {"distributionStatus": "starting"}
-    if analysis.get("registryId") is None:
-        changes["registryId"] = registries[0]["id"]  # assigned lazily at distribution (§3.4)
-    return changes
-
-
-def _distribution_check(ctx: RequestContext, analysis: Row) -> Row:
-    if analysis.get("buildStatus") != "executed" or analysis.get("distributionStatus") is None:
-        raise fx.analysis_error("The analysis distribution has not been started.")
-    return {}
-
-
-def _storage_check(ctx: RequestContext, analysis: Row) -> Row:
-    fx.ensure_analysis_buckets(ctx, analysis)
-    return {}
-
-
-COMMANDS = {
-    "configurationLock": _lock,
-    "configurationUnlock": _unlock,
-    "buildStart": _build_start,
-    "buildCheck": _build_check,
-    "distributionStart": _distribution_start,
-    "distributionCheck": _distribution_check,
-    "storageCheck": _storage_check,
-}
-
-
-@ROUTES.post("/analyses/:id/command")
-def analysis_command(ctx: RequestContext) -> Response:
-    """``POST /analyses/:id/command {command}`` -> 202 ``{data: analysis, meta: {}}``; only the realm is
-    checked (no named permission)."""
-    analysis = _record(ctx, fx.ANALYSES)
-    fx.require_realm_of(ctx, analysis.get("realmId"))
-    run = COMMANDS.get(str(ctx.body().get("command")))
-    if run is None:
-        raise HubError("bad_request", "Invalid command.")
-    changes = run(ctx, analysis)
-    if changes:
-        changes["updatedAt"] = ctx.hub.clock.iso()
-        analysis.update(changes)
-    fx.refresh_analysis(ctx.hub, analysis["id"])
-    return ctx.crud(fx.ANALYSES).mutation(ctx, analysis, 202)
-
-
 # -- analysis-nodes (§3.5) ----------------------------------------------------------------------------------
 @ROUTES.post("/analysis-nodes")
 def analysis_node_create(ctx: RequestContext) -> Response:
     """``POST /analysis-nodes``: idempotent, an existing (analysisId, nodeId) row is answered with 201."""
-    crud = ctx.crud(fx.ANALYSIS_NODES)
+    crud = ctx.crud(core_state.ANALYSIS_NODES)
     crud.authorize(ctx, "create", None)
     data = validate_body(ANALYSIS_NODES, ctx.body(), "create")
-    existing = ctx.hub.table(fx.ANALYSIS_NODES).first(analysisId=data["analysisId"], nodeId=data["nodeId"])
+    existing = ctx.hub.table(core_state.ANALYSIS_NODES).first(
+        analysisId=data["analysisId"], nodeId=data["nodeId"]
+    )
     if existing is not None:
         return crud.mutation(ctx, existing, 201)
     body = ctx.body()
@@ -391,14 +262,14 @@ def service_command(ctx: RequestContext) -> Response:
     ctx.require_any_permission("registry_manage")
     body = ctx.body()
     if body.get("command") == "setup":
-        registry = ctx.hub.table(fx.REGISTRIES).get(str(body.get("id")))
+        registry = ctx.hub.table(core_state.REGISTRIES).get(str(body.get("id")))
         if registry is not None:
             _setup_registry(ctx, registry)
     return Response.empty(202)
 
 
 def _setup_registry(ctx: RequestContext, registry: Row) -> None:
-    projects = ctx.hub.table(fx.REGISTRY_PROJECTS)
+    projects = ctx.hub.table(core_state.REGISTRY_PROJECTS)
     for name, kind, public, external in (*SETUP_PROJECTS, MASTER_IMAGES_PROJECT):
         if external is not None:
             existing = projects.first(registryId=registry["id"], externalName=external)
@@ -407,10 +278,10 @@ def _setup_registry(ctx: RequestContext, registry: Row) -> None:
         if existing is not None:
             continue
         ctx.hub.seed_row(
-            fx.REGISTRY_PROJECTS,
+            core_state.REGISTRY_PROJECTS,
             {
                 "registryId": registry["id"], "name": name, "type": kind, "public": public,
-                "externalName": external or ctx.hub.ids.token(21, fx.EXTERNAL_NAME_ALPHABET),
+                "externalName": external or ctx.hub.ids.token(21, core_state.EXTERNAL_NAME_ALPHABET),
                 "externalId": None, "accountId": None, "accountName": None, "accountSecret": None,
                 "webhookName": None, "webhookExists": False, "realmId": None,
             },

@@ -3,7 +3,7 @@
 Buckets are addressed by UUID or by name (``/buckets/:idOrName``, first match); bucket-files only by
 UUID and are created only by ``POST /buckets/:idOrName/upload``. The bytes live in
 :mod:`.storage_files`. Uploads into a bucket that belongs to an analysis are mirrored into core's
-analysis-bucket-files (:func:`.core_effects.on_bucket_file_created`), synchronously in FakeHub.
+analysis-bucket-files (:func:`.analysis_effects.on_bucket_file_created`), synchronously in FakeHub.
 """
 
 from __future__ import annotations
@@ -15,23 +15,13 @@ from urllib.parse import quote
 from ..clock import is_uuid
 from ..context import RequestContext
 from ..errors import HubError, not_found
+from ..hooks import AuthorizeFn, Hooks
 from ..http import Response
 from ..multipart import is_multipart
 from ..router import Routes
-from ..schema import (
-    REALM_FK,
-    AuthorizeFn,
-    Field,
-    ForeignKey,
-    Hooks,
-    Relation,
-    Resource,
-    Row,
-    id_field,
-    timestamps,
-)
+from ..schema import REALM_FK, Collections, Field, Relation, Resource, Row
 from ..tokens import Identity
-from . import core_effects
+from . import analysis_effects, core_state
 from .storage_files import accepts_gzip, blob_store, gzipped, tar_stream
 
 ROUTES = Routes("storage")
@@ -54,12 +44,20 @@ def _owner_or(permission_of: dict[str, str]) -> AuthorizeFn:
             return
         ctx.require_any_permission(permission)
         if row is not None:
-            core_effects.require_realm_of(ctx, row.get("realmId"))
+            core_state.require_realm_of(ctx, row.get("realmId"))
 
     return authorize
 
 
 # -- hooks ----------------------------------------------------------------------------------------------
+#: The hooks of the two storage resources, registered where each is written.
+ON_BUCKET = Hooks(
+    authorize=_owner_or({"create": "bucket_create", "update": "bucket_update", "delete": "bucket_delete"})
+)
+ON_BUCKET_FILE = Hooks(authorize=_owner_or({"delete": "bucket_update"}))
+
+
+@ON_BUCKET.before_create
 def _stamp_actor(ctx: RequestContext, row: Row) -> None:
     """The creator of a bucket. Unsure (core-and-storage.md §4.1, inferred): the Hub may leave
     ``actorType``/``actorId`` null for buckets created through the API; FakeHub records the caller."""
@@ -68,6 +66,7 @@ def _stamp_actor(ctx: RequestContext, row: Row) -> None:
     row["actorId"] = identity.id if identity is not None else None
 
 
+@ON_BUCKET.before_delete
 def _drop_files(ctx: RequestContext, row: Row) -> None:
     """Deleting a bucket removes all its objects (each one as a file deletion, §3.10)."""
     crud = ctx.crud(BUCKET_FILES.key)
@@ -76,66 +75,51 @@ def _drop_files(ctx: RequestContext, row: Row) -> None:
         crud.delete_row(internal, file, authorize=False)
 
 
+@ON_BUCKET_FILE.after_delete
 def _drop_object(ctx: RequestContext, row: Row) -> None:
     blob_store(ctx.hub).delete(row["hash"])
 
 
-BUCKETS = Resource(
-    service="storage",
-    path="buckets",
-    domain="bucket",
-    fields=(
-        id_field(),
-        # No update keys at HEAD: the update validator mounts only create keys (§4.1).
-        Field("name", required=True, create=True, min_length=3, max_length=256),
-        Field("region", nullable=True, create=True, min_length=3, max_length=256),
-        Field("realmId", type="uuid", nullable=True, create=True, references=REALM_FK),
-        Field("actorId", type="uuid", nullable=True),
-        Field("actorType", nullable=True),
-        *timestamps(),
-    ),
+# The storage aggregator mirrors files into core's analysis-bucket-files (on delete, after the object).
+ON_BUCKET_FILE.after_create(analysis_effects.on_bucket_file_created)
+ON_BUCKET_FILE.after_delete(analysis_effects.on_bucket_file_deleted)
+
+
+storage = Collections("storage")
+
+BUCKETS = storage.entity(
+    "buckets",
+    # No update keys at HEAD: the update validator mounts only create keys (§4.1).
+    Field("name", required=True, create=True, min_length=3, max_length=256),
+    Field("region", nullable=True, create=True, min_length=3, max_length=256),
+    Field("realmId", type="uuid", nullable=True, create=True, references=REALM_FK),
+    Field.uuid("actorId", nullable=True),
+    Field("actorType", nullable=True),
     filters=("id", "name", "realmId", "actorType", "actorId"),
     sorts=("id", "updatedAt", "createdAt"),
     realm_field="realmId",
     realm_guard=True,
-    hooks=Hooks(
-        before_create=(_stamp_actor,),
-        before_delete=(_drop_files,),
-        authorize=_owner_or(
-            {"create": "bucket_create", "update": "bucket_update", "delete": "bucket_delete"}
-        ),
-    ),
+    hooks=ON_BUCKET,
 )
 
 #: Every column is filled by the upload route (``create`` marks what it may set); there is no public
 #: create or update route.
-BUCKET_FILES = Resource(
-    service="storage",
-    path="bucket-files",
-    domain="bucketFile",
-    fields=(
-        id_field(),
-        Field("name", create=True, max_length=256),
-        Field("path", create=True, min_length=1, max_length=512),
-        Field("directory", nullable=True, create=True),
-        Field("hash", create=True),
-        Field("size", type="number", nullable=True, create=True),
-        Field("actorType", create=True),
-        Field("actorId", type="uuid", create=True),
-        Field("realmId", type="uuid", nullable=True, create=True),
-        Field("bucketId", type="uuid", create=True, references=ForeignKey("storage:buckets")),
-        *timestamps(),
-    ),
+BUCKET_FILES = storage.entity(
+    "bucket-files",
+    Field("name", create=True, max_length=256),
+    Field("path", create=True, min_length=1, max_length=512),
+    Field("directory", nullable=True, create=True),
+    Field("hash", create=True),
+    Field("size", type="number", nullable=True, create=True),
+    Field("actorType", create=True),
+    Field.uuid("actorId", create=True),
+    Field.uuid("realmId", nullable=True, create=True),
+    Field.fk("bucketId", "storage:buckets", create=True),
     filters=("id", "name", "directory", "realmId", "actorType", "actorId", "bucketId"),
     sorts=("id", "directory", "name", "updatedAt", "createdAt"),
-    relations=(Relation("bucket", "storage:buckets", "bucketId"),),
+    relations=(Relation.on("bucketId", "storage:buckets"),),
     operations=frozenset({"list", "get", "delete"}),
-    entity_label="bucket file",
-    hooks=Hooks(
-        after_create=(core_effects.on_bucket_file_created,),
-        after_delete=(_drop_object, core_effects.on_bucket_file_deleted),
-        authorize=_owner_or({"delete": "bucket_update"}),
-    ),
+    hooks=ON_BUCKET_FILE,
 )
 
 
