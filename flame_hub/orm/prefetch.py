@@ -64,9 +64,22 @@ def check_lookups(model: type[Record], lookups: Iterable[str]) -> tuple[str, ...
             raise TypeError(f"prefetch_related takes relation names, got {lookup!r}")
         current = model
         for part in lookup.split("__"):
-            current = _far_model(relation_named(current, part))
+            relation = relation_named(current, part)
+            if isinstance(relation, ForwardRelation):
+                _check_batchable(relation)
+            current = _far_model(relation)
         checked.append(lookup)
     return tuple(checked)
+
+
+def _check_batchable(relation: ForwardRelation) -> None:
+    """A forward relation is prefetched with ``filter[id]=a,b,c``: the target must be filterable by id."""
+    if "id" not in relation.target.meta.filters:
+        instead = f"select_related({relation.name!r})" if relation.includable else "reading each one"
+        raise NotSupportedError(
+            f"the Hub cannot filter {relation.target.__name__} by id, so prefetch_related({relation.name!r}) "
+            f"cannot read them at once; use {instead}"
+        )
 
 
 def _far_model(relation: ForwardRelation | ReverseRelation | ManyToManyRelation) -> type[Record]:
@@ -147,12 +160,7 @@ def _forward(
         pending.setdefault(str(key), []).append(record)
     if pending:
         target = relation.target
-        if "id" not in target.meta.filters:
-            instead = f"select_related({relation.name!r})" if relation.includable else "reading each one"
-            raise NotSupportedError(
-                f"the Hub cannot filter {target.__name__} by id, so prefetch_related({relation.name!r}) cannot "
-                f"read them at once; use {instead}"
-            )
+        _check_batchable(relation)
         for batch in _chunks(list(pending)):
             query = ordered(target, Query().filter(Q(id__in=batch)))
             found: list[Record] = yield from records_plan(client, target, query)

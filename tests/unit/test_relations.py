@@ -23,10 +23,11 @@ from flame_hub.exceptions import (
     BulkOperationError,
     ConfigurationError,
     FieldError,
+    NotSupportedError,
     QueryValueError,
     RelationNotLoadedError,
 )
-from flame_hub.models import Analysis, Node, Project, Realm, Resource, ResourceMeta
+from flame_hub.models import Analysis, AnalysisBucketFile, Node, Project, Realm, Resource, ResourceMeta
 from flame_hub.orm.graph import Related, forward_relations, many_to_many_relations, reverse_relations
 from flame_hub.schema.fields import READ_ONLY, REQUIRED_CREATE_ONLY
 
@@ -231,6 +232,10 @@ def test_prefetch_lookups_are_checked_before_anything_is_sent(no_default_hub: No
         Project.objects.prefetch_related("analysis_set__node_set", "realm").prefetch_related(None)._prefetch
         == ()
     )
+    with pytest.raises(
+        NotSupportedError, match=r"cannot filter AnalysisBucket by id.*select_related\('analysis_bucket'\)"
+    ):
+        AnalysisBucketFile.objects.prefetch_related("analysis_bucket")
 
 
 # -- bulk operations --------------------------------------------------------------------------------------
