@@ -17,8 +17,9 @@ from .context import RequestContext, permission_error
 from .errors import HubError, issue, not_found
 from .http import Response
 from .index import folded
+from .query.decoder import QueryDecoder, QueryPlan
 from .query.describe import describe
-from .query.engine import QueryDecoder, QueryPlan, related_row, resolve_fields, select
+from .query.engine import related_row, resolve_fields, select
 from .schema import NO_DEFAULT, CatalogHub, Resource, Row
 from .store import Table
 from .validation import validate_body

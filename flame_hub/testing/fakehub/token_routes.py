@@ -4,9 +4,11 @@
 
 from __future__ import annotations
 
+import base64
 import hmac
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import unquote
 
 from . import jwt
 from .clock import is_uuid
@@ -15,9 +17,31 @@ from .errors import HubError
 from .http import Response
 from .passwords import looks_hashed, verify_password
 from .router import Routes
-from .tokens import basic_credentials, jwt_error, oauth_error
+from .tokens import jwt_error
 
 ROUTES = Routes("auth")
+
+
+def basic_credentials(header: str | None) -> tuple[str, str] | None:
+    """``(client_id, client_secret)`` from an HTTP Basic header (raises ``invalid_request`` if malformed)."""
+    if header is None:
+        return None
+    scheme, _, value = header.strip().partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
+    except (ValueError, UnicodeError):
+        raise oauth_error("invalid_request", "The basic authorization header is malformed.") from None
+    user, sep, secret = decoded.partition(":")
+    if not sep:
+        raise oauth_error("invalid_request", "The basic authorization header is malformed.")
+    return unquote(user), unquote(secret)
+
+
+def oauth_error(code: str, message: str, *, error: str | None = None, name: str = "OAuth2Error") -> HubError:
+    """An OAuth2-flavoured authup error carrying RFC 6749's ``error`` field."""
+    return HubError(code, message, extra={"error": error or code}, name=name)
 
 
 def _text(body: dict[str, Any], key: str) -> str | None:

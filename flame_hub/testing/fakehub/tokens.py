@@ -16,7 +16,6 @@ whole session. The bearer check differs per service:
 
 from __future__ import annotations
 
-import base64
 import threading
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -383,25 +382,3 @@ def refusal(service: Service, why: str) -> HubError:
     """The error ``service`` answers for a bearer token it refuses (``why``: a key of :data:`REFUSALS`)."""
     (code, message), at_hub = REFUSALS[why]
     return jwt_error(code, message) if service == "auth" else HubError("internal_error", at_hub)
-
-
-def basic_credentials(header: str | None) -> tuple[str, str] | None:
-    """``(client_id, client_secret)`` from an HTTP Basic header (raises ``invalid_request`` if malformed)."""
-    if header is None:
-        return None
-    scheme, _, value = header.strip().partition(" ")
-    if scheme.lower() != "basic":
-        return None
-    try:
-        decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
-    except (ValueError, UnicodeError):
-        raise oauth_error("invalid_request", "The basic authorization header is malformed.") from None
-    user, sep, secret = decoded.partition(":")
-    if not sep:
-        raise oauth_error("invalid_request", "The basic authorization header is malformed.")
-    return unquote(user), unquote(secret)
-
-
-def oauth_error(code: str, message: str, *, error: str | None = None, name: str = "OAuth2Error") -> HubError:
-    """An OAuth2-flavoured authup error carrying RFC 6749's ``error`` field."""
-    return HubError(code, message, extra={"error": error or code}, name=name)

@@ -17,8 +17,8 @@ from ..context import RequestContext
 from ..errors import issue, rejected
 from ..http import Response
 from ..query.conditions import Condition, Group, Node, Value
+from ..query.decoder import QueryDecoder
 from ..query.describe import describe
-from ..query.engine import QueryDecoder
 from ..router import Routes
 from ..schema import Field, Resource
 from ..validation import validate_body
