@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flame_hub.testing.fakehub.query.qs import parse_qs
+from flame_hub.testing.fakehub.qs import parse_qs
 
 
 def test_brackets_nest() -> None:

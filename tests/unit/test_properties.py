@@ -40,9 +40,9 @@ from flame_hub.query.compiler import EmptyResultSet, compile_query
 from flame_hub.query.lookups import Condition
 from flame_hub.query.query import Q, Query
 from flame_hub.testing import FakeHub
+from flame_hub.testing.fakehub.qs import parse_qs
 from flame_hub.testing.fakehub.query import conditions as fake
 from flame_hub.testing.fakehub.query.decoder import QueryDecoder
-from flame_hub.testing.fakehub.query.qs import parse_qs
 
 QUICK = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -16,7 +16,7 @@ from .clock import Clock, IdSource
 from .errors import HubError, Service, issue
 from .http import Request, Response
 from .multipart import Part, is_multipart, parse_multipart
-from .query.qs import parse_qs
+from .qs import parse_qs
 from .store import Store, Table
 from .tokens import Identity, TokenService
 
