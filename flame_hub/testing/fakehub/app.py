@@ -4,6 +4,11 @@ A request goes: fault injection -> (authup) rate limit -> bearer check of the an
 (core/storage) rate limit -> route -> handler -> envelope or error body -> ``ratelimit-*`` headers.
 Every handler runs under the store's lock, so the threaded loopback server and concurrent async
 tasks see consistent state.
+
+``FakeHub`` is the top of FakeHub's layers: it composes the parts (each service's declarations,
+special routes and bootstrap rows from ``resources.PARTS``, the token service, the faults, the
+transports) and is the one implementation of the protocols they name (``context.Hub``,
+``schema.Catalog``, ``transport.Answering``); no part imports it.
 """
 
 from __future__ import annotations
