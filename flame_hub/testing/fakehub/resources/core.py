@@ -1,7 +1,8 @@
 """Hub v0.14.0 core resources (core-and-storage.md §3) and a fresh core's master-image catalogue.
 
-Declarations only: the effects live in :mod:`.core_effects`, the special routes (credentials,
-commands, services) in :mod:`.core_routes`, the telemetry-backed log endpoints in :mod:`.core_logs`.
+Declarations only: the effects live in :mod:`.core_effects` and :mod:`.analysis_effects`, the
+special routes in :mod:`.core_routes` (credentials, services) and :mod:`.analysis_commands`, the
+telemetry-backed log endpoints in :mod:`.core_logs`.
 Reads of every core collection need only a login (§1.2); writes name their permissions here.
 """
 
@@ -27,9 +28,7 @@ from ..schema import (
     Resource,
     writes,
 )
-from . import analysis_effects as analyses
-from . import core_effects as fx
-from . import core_state
+from . import analysis_effects, core_effects, core_state
 from .core_secrets import account_secret_visible, registry_secret_visible
 
 #: core-and-storage.md §3.17.
@@ -93,7 +92,7 @@ NODES = realmed.entity(
     Field.editable("hidden", type="bool", default=False),
     Field("online", type="bool", default=False),
     Field.editable("publicKey", nullable=True, min_length=5, max_length=4096),
-    Field.editable("externalName", nullable=True, max_length=64, pattern=EXTERNAL_NAME, min_length=1),
+    Field.editable("externalName", nullable=True, min_length=1, max_length=64, pattern=EXTERNAL_NAME),
     Field.fk("registryId", core_state.REGISTRIES, nullable=True, create=True, update=True),
     Field.uuid("registryProjectId", nullable=True),
     Field.uuid("clientId", nullable=True, create=True, update=True),
@@ -107,7 +106,7 @@ NODES = realmed.entity(
         Relation.on("registryId", core_state.REGISTRIES),
     ),
     permissions=writes("node"),
-    hooks=fx.ON_NODE,
+    hooks=core_effects.ON_NODE,
 )
 #: ``fields=`` may name every column (and ``meta.schema`` lists them).
 NODES = replace(NODES, fields_allowed=NODES.field_names)
@@ -128,7 +127,7 @@ PROJECTS = realmed.entity(
     sorts=("id", "name", "displayName", "updatedAt", "createdAt"),
     relations=(Relation.on("masterImageId", "core:master-images"),),
     permissions=writes("project"),
-    hooks=fx.ON_PROJECT,
+    hooks=core_effects.ON_PROJECT,
 )
 
 # -- §3.3 project-nodes ---------------------------------------------------------------------------------
@@ -144,7 +143,7 @@ PROJECT_NODES = core.entity(
     filters=("approvalStatus", "projectRealmId", "projectId", "nodeRealmId", "nodeId"),
     sorts=("createdAt", "updatedAt"),
     relations=(Relation.on("nodeId", core_state.NODES), Relation.on("projectId", core_state.PROJECTS)),
-    hooks=fx.ON_PROJECT_NODE,
+    hooks=core_effects.ON_PROJECT_NODE,
 )
 
 # -- §3.4 analyses --------------------------------------------------------------------------------------
@@ -193,7 +192,7 @@ ANALYSES = core.entity(
         Relation.on("masterImageId", "core:master-images"),
     ),
     embeds_on=frozenset({"create", "update"}),  # an update with masterImageId embeds it (observed)
-    hooks=analyses.ON_ANALYSIS,
+    hooks=analysis_effects.ON_ANALYSIS,
 )
 
 # -- §3.5 analysis-nodes, §3.6 analysis-node-events -------------------------------------------------------
@@ -213,7 +212,7 @@ ANALYSIS_NODES = core.entity(
     filters=("executionStatus", "approvalStatus", "analysisId", "analysisRealmId", "nodeId", "nodeRealmId"),
     sorts=("createdAt", "updatedAt"),
     relations=(Relation.on("nodeId", core_state.NODES), Relation.on("analysisId", core_state.ANALYSES)),
-    hooks=analyses.ON_ANALYSIS_NODE,
+    hooks=analysis_effects.ON_ANALYSIS_NODE,
 )
 
 ANALYSIS_NODE_EVENTS = core.entity(
@@ -238,7 +237,7 @@ ANALYSIS_BUCKETS = core.entity(
     filters=("analysisId", "type"),
     sorts=("type", "createdAt", "updatedAt"),
     relations=(Relation.on("analysisId", core_state.ANALYSES),),
-    hooks=analyses.ON_ANALYSIS_BUCKET,
+    hooks=analysis_effects.ON_ANALYSIS_BUCKET,
 )
 
 ANALYSIS_BUCKET_FILES = core.entity(
@@ -258,7 +257,7 @@ ANALYSIS_BUCKET_FILES = core.entity(
         Relation.on("analysisId", core_state.ANALYSES),
         Relation.on("analysisBucketId", core_state.ANALYSIS_BUCKETS),
     ),
-    hooks=analyses.ON_ANALYSIS_BUCKET_FILE,
+    hooks=analysis_effects.ON_ANALYSIS_BUCKET_FILE,
 )
 
 # -- §3.11 registries, §3.12 registry-projects ------------------------------------------------------------
@@ -275,7 +274,7 @@ REGISTRIES = core.entity(
     filters=("id", "name"),
     sorts=("id", "updatedAt", "createdAt"),
     permissions=dict.fromkeys(WRITES, ("registry_manage",)),
-    hooks=fx.ON_REGISTRY,
+    hooks=core_effects.ON_REGISTRY,
 )
 #: ``fields=`` may name every column (and ``meta.schema`` lists them).
 REGISTRIES = replace(REGISTRIES, fields_allowed=REGISTRIES.field_names)
@@ -296,7 +295,7 @@ REGISTRY_PROJECTS = core.entity(
     filters=("id", "name", "registryId", "externalName", "type"),
     sorts=("id", "updatedAt", "createdAt"),
     relations=(Relation.on("registryId", core_state.REGISTRIES),),
-    hooks=fx.ON_REGISTRY_PROJECT,
+    hooks=core_effects.ON_REGISTRY_PROJECT,
 )
 
 # -- §3.13 master-images, §3.14 master-image-groups -------------------------------------------------------

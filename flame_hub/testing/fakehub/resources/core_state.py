@@ -16,6 +16,7 @@ from ..errors import HubError, issue, rejected
 from ..hooks import HookFn
 from ..schema import Row
 
+#: The collections the core's effects and special routes read and write, by key.
 NODES = "core:nodes"
 PROJECTS = "core:projects"
 PROJECT_NODES = "core:project-nodes"
@@ -71,6 +72,18 @@ def generated_name(ctx: RequestContext) -> str:
     adjective = _ADJECTIVES[int(ids.hex(4), 16) % len(_ADJECTIVES)]
     noun = _NOUNS[int(ids.hex(4), 16) % len(_NOUNS)]
     return f"{adjective}-{noun}-{ids.token(6)}"
+
+
+def fill_generated_name(ctx: RequestContext, row: Row) -> None:
+    """before_create: an omitted or empty ``name`` is generated (projects, analyses)."""
+    if not row.get("name"):
+        row["name"] = generated_name(ctx)
+
+
+def keep_name(ctx: RequestContext, row: Row, changes: Row) -> None:
+    """before_update: ``name`` may be changed, not cleared (only creation generates one)."""
+    if "name" in changes and not changes["name"]:
+        raise rejected([issue("value_invalid", ["name"], "The name must not be empty.")])
 
 
 def addressed(ctx: RequestContext, key: str) -> Row:
@@ -208,15 +221,3 @@ def ensure_analysis_buckets(ctx: RequestContext, analysis: Row) -> None:
             hub.crud(ANALYSIS_BUCKETS).create_row(
                 core, {"type": kind, "bucketId": bucket["id"], "analysisId": analysis["id"]}, authorize=False
             )
-
-
-def fill_generated_name(ctx: RequestContext, row: Row) -> None:
-    """before_create: an omitted or empty ``name`` is generated (projects, analyses)."""
-    if not row.get("name"):
-        row["name"] = generated_name(ctx)
-
-
-def keep_name(ctx: RequestContext, row: Row, changes: Row) -> None:
-    """before_update: ``name`` may be changed, not cleared (only creation generates one)."""
-    if "name" in changes and not changes["name"]:
-        raise rejected([issue("value_invalid", ["name"], "The name must not be empty.")])
