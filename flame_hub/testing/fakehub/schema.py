@@ -352,7 +352,12 @@ class Collections:
 
 def entity_name(path: str) -> str:
     """The entity a collection path names, as the Hub spells it: ``registry-projects`` ->
-    ``registryProject`` (regular plurals only: ``analyses`` is given, not derived)."""
+    ``registryProject``, ``registries`` -> ``registry``, ``gadget-boxes`` -> ``gadgetBox`` (regular
+    English plurals only: the domain of ``analyses`` is given, not derived)."""
     first, *rest = path.split("-")
     name = first + "".join(word.capitalize() for word in rest)
-    return name[:-3] + "y" if name.endswith("ies") else name.removesuffix("s")
+    if name.endswith("ies"):
+        return name[:-3] + "y"
+    if name.endswith(("sses", "xes", "zes", "ches", "shes")):
+        return name[:-2]
+    return name.removesuffix("s")
