@@ -65,15 +65,6 @@ def nested(path: str, op: str) -> Handler:
     return handler
 
 
-def _declare_aliases() -> None:
-    ROUTES.add("GET", "/users/@me", me("user"))
-    ROUTES.add("GET", "/clients/@me", me("client"))
-    for path in REALM_NESTED:
-        base = f"/realms/:realm/{path}"
-        for method, suffix, op in NESTED_OPERATIONS:
-            ROUTES.add(method, base + suffix, nested(path, op))
-
-
 #: The operations of a nested alias: (method, pattern after ``/realms/:realm/<path>``, operation).
 NESTED_OPERATIONS = (
     ("GET", "", "list"),
@@ -82,4 +73,16 @@ NESTED_OPERATIONS = (
     ("POST", "/:id", "update"),
     ("DELETE", "/:id", "delete"),
 )
+
+
+def _declare_aliases() -> None:
+    """``/users/@me``, ``/clients/@me`` and the realm-nested aliases of :data:`REALM_NESTED`."""
+    ROUTES.add("GET", "/users/@me", me("user"))
+    ROUTES.add("GET", "/clients/@me", me("client"))
+    for path in REALM_NESTED:
+        base = f"/realms/:realm/{path}"
+        for method, suffix, op in NESTED_OPERATIONS:
+            ROUTES.add(method, base + suffix, nested(path, op))
+
+
 _declare_aliases()
