@@ -32,7 +32,7 @@ from flame_hub.exceptions import (
 from flame_hub.models import Node, Permission
 from flame_hub.testing import FakeHub, HubBackend
 
-from .twins import Mode, Sent, Wire
+from .twins import MODES, Mode, Sent, Wire
 
 #: Repeat at once: the tests count attempts, they do not wait for them.
 FAST = Retry(attempts=3, backoff=0.0, jitter=0.0)
@@ -47,7 +47,7 @@ def fake_hub(backend: HubBackend) -> FakeHub:
     return backend.fakehub
 
 
-@pytest.fixture(params=["sync", "async"])
+@pytest.fixture(params=MODES)
 def mode(request: pytest.FixtureRequest, backend: HubBackend) -> Mode:
     return Mode(request.param, backend)
 

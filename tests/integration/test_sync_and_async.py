@@ -18,10 +18,10 @@ from flame_hub import AsyncHub, Hub
 from flame_hub.models import Node, Permission, Realm
 from flame_hub.testing import HubBackend
 
-from .twins import Mode
+from .twins import MODES, Mode
 
 
-@pytest.fixture(params=["sync", "async"])
+@pytest.fixture(params=MODES)
 def mode(request: pytest.FixtureRequest, backend: HubBackend) -> Mode:
     return Mode(request.param, backend)
 

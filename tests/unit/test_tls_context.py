@@ -4,12 +4,8 @@ verifies, ``SSL_CERT_FILE``/``SSL_CERT_DIR`` still apply, other ``verify=`` valu
 
 from __future__ import annotations
 
-import shutil
 import ssl
-import subprocess
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import certifi
@@ -18,6 +14,8 @@ import pytest
 from flame_hub import AsyncHub, CoreClient, Hub
 from flame_hub.engine.http import default_ssl_context
 from flame_hub.exceptions import HubConnectionError
+
+from .raw_server import tls_server
 
 
 def _ssl_context(client: object) -> ssl.SSLContext:
@@ -45,48 +43,15 @@ def test_other_verify_values_get_their_own_context() -> None:
 
 
 @pytest.fixture
-def tls_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    """An HTTPS server on loopback with a self-signed certificate for 127.0.0.1: (URL, certificate)."""
-    if shutil.which("openssl") is None:
-        pytest.skip("needs the openssl command to make a certificate")
-    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    command = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
-    command += ["-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"]
-    subprocess.run(
-        [*command, "-keyout", str(key), "-out", str(cert)],
-        check=True,
-        capture_output=True,
-    )
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            body = b'{"data": [], "meta": {"total": 0, "limit": 50, "offset": 0}}'
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(cert, key)
-    server.socket = context.wrap_socket(server.socket, server_side=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"https://127.0.0.1:{server.server_address[1]}/core/", cert
-    finally:
-        server.shutdown()
-        server.server_close()
+def tls(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    with tls_server(tmp_path) as server:
+        yield server
 
 
 def test_the_shared_context_refuses_an_unknown_certificate_and_ssl_cert_file_still_applies(
-    tls_server: tuple[str, Path], monkeypatch: pytest.MonkeyPatch
+    tls: tuple[str, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    url, cert = tls_server
+    url, cert = tls
     with (
         CoreClient(url, "token", retry=False) as client,
         pytest.raises(HubConnectionError, match="CERTIFICATE"),
