@@ -61,6 +61,7 @@ __all__ = [
     "NextChunk",
     "Plan",
     "Planned",
+    "PoolGate",
     "Prefetch",
     "Read",
     "Send",
@@ -68,6 +69,7 @@ __all__ = [
     "Sleep",
     "Stream",
     "arun",
+    "gate_pool",
     "run",
     "run_without_loop",
 ]
@@ -244,10 +246,76 @@ class BlockingIO:
         return _ThreadWindow(width)
 
 
+class PoolGate:
+    """Lets the requests of one ``httpx.AsyncClient`` into httpcore's connection pool one at a time.
+
+    httpcore's async pool hands one idle connection to every request queued while it assigns
+    connections; all but one of them then find it taken and go round again, each time re-running the
+    assignment over every connection (encode/httpcore#822). With 16 pages in flight that was three
+    rounds per request and most of the client's CPU time, and it made async bulk reads vary from run
+    to run (issue 13). A request holds the gate from before it enters the pool until httpcore reports
+    (through the request's ``trace`` extension) that it started to connect or to send its headers, i.e.
+    it has its connection; the network waits themselves overlap as before.
+
+    Only for httpx's own :class:`httpx.AsyncHTTPTransport`: a transport that does not report those
+    events would hold the gate for its whole exchange, sending one request at a time
+    (:func:`gate_pool` is called by the clients that build that transport themselves).
+    """
+
+    #: The trace events by which a request has its connection (a new one connecting, or a reused one).
+    TAKEN = ("connection.connect_tcp.started", "http11.send_request_headers.started")
+
+    def __init__(self) -> None:
+        self._locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def lock(self) -> asyncio.Lock:
+        """The running loop's lock (a client may be used from more than one event loop)."""
+        loop = asyncio.get_running_loop()
+        lock = self._locks.get(loop)
+        if lock is None:
+            lock = self._locks[loop] = asyncio.Lock()
+        return lock
+
+    async def send(self, http: httpx.AsyncClient, request: httpx.Request, auth: Any) -> httpx.Response:
+        lock = self.lock()
+        await lock.acquire()
+        held = True
+        traced = request.extensions.get("trace")
+
+        async def trace(name: str, info: Any) -> None:
+            nonlocal held
+            if held and name in PoolGate.TAKEN:
+                held = False
+                lock.release()
+            if traced is not None:
+                await traced(name, info)
+
+        request.extensions["trace"] = trace
+        try:
+            return await http.send(request, auth=auth, stream=True)
+        finally:
+            if held:
+                held = False
+                lock.release()
+
+
+_GATES: weakref.WeakKeyDictionary[httpx.AsyncClient, PoolGate] = weakref.WeakKeyDictionary()
+
+
+def gate_pool(http: httpx.AsyncClient) -> None:
+    """Send ``http``'s requests through a :class:`PoolGate` (only for httpx's own async transport)."""
+    _GATES.setdefault(http, PoolGate())
+
+
 class AsyncIO:
     """Async IO: every method awaits the real thing; concurrent steps run as tasks of the running loop."""
 
     async def send(self, step: Send) -> httpx.Response:
+        gate = _GATES.get(step.http)  # type: ignore[arg-type]
+        if gate is not None:
+            return await gate.send(step.http, step.request, step.auth)  # type: ignore[arg-type]
         return await step.http.send(step.request, auth=step.auth, stream=True)  # type: ignore[no-any-return,misc]
 
     async def read(self, response: httpx.Response) -> None:

@@ -17,7 +17,7 @@ from typing import Any, ClassVar, Final, TypeVar, overload
 import httpx
 from typing_extensions import TypedDict
 
-from flame_hub._driver import Close, Plan, Planned, Read, Send, Sleep, Stream, run
+from flame_hub._driver import Close, Plan, Planned, Read, Send, Sleep, Stream, gate_pool, run
 from flame_hub._redact import redact_text
 from flame_hub.auth import BoundTokenAuth, StaticAuth, TokenAuth
 from flame_hub.config import DEFAULT_TIMEOUT, derive_auth_url, normalize_url
@@ -180,6 +180,7 @@ class ServiceClient:
         self._configure(base_url, auth, auth_url, client.base_url if client is not None else None)
         self._owns_client = client is None
         self._timeout: httpx.Timeout | None = None if timeout is None else httpx.Timeout(timeout)
+        own_pool = client is None and (transport is None or type(transport) is httpx.AsyncHTTPTransport)
         if client is None:
             client = self._http_class(
                 timeout=self._timeout or DEFAULT_TIMEOUT,
@@ -189,6 +190,8 @@ class ServiceClient:
             )
         elif headers:
             client.headers.update(headers)
+        if own_pool and isinstance(client, httpx.AsyncClient):
+            gate_pool(client)  # httpx's own async transport, whose pool needs the gate (see PoolGate)
         self._http: Any = client
 
     def _configure(
