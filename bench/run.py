@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -63,16 +64,22 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for key in chosen:
             title, run, report = BENCHMARKS[key]
-            began = time.perf_counter()
+            began, load_before = time.perf_counter(), os.getloadavg()[0]
             try:
                 results = run(args.quick, tmp)
             except Exception:
                 failed = True
                 print(f"({key}) {title} FAILED:\n{traceback.format_exc()}", flush=True)
                 continue
+            load_after = os.getloadavg()[0]
+            results["load"] = [load_before, load_after]
             everything["results"][key] = results
             print(report(results))
-            print(f"[{title}: {time.perf_counter() - began:.0f} s]\n", flush=True)
+            print(
+                f"[{title}: {time.perf_counter() - began:.0f} s; load average {load_before:.2f} at the start, "
+                f"{load_after:.2f} at the end]\n",
+                flush=True,
+            )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print(f"total {time.perf_counter() - started:.0f} s")
