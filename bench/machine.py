@@ -56,5 +56,6 @@ def describe() -> dict[str, str]:
         "flame-hub": _version("flame-hub-client"),
         "httpx": _version("httpx"),
         "pydantic": _version("pydantic"),
+        "aiohttp": _version("aiohttp"),
         "load": _load(),
     }
