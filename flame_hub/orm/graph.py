@@ -31,7 +31,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar, get_args, overload
+from typing import Any, Generic, TypeVar, overload
 
 from typing_extensions import Self
 
@@ -40,7 +40,7 @@ from flame_hub.engine.calls import retrieve_call
 from flame_hub.engine.resolver import client_for, related_source
 from flame_hub.exceptions import FieldError, RelationNotLoadedError
 from flame_hub.query.lookups import did_you_mean
-from flame_hub.schema.record import Record, client_of, mark_loaded, schema_of
+from flame_hub.schema.record import Record, client_of, mark_loaded, related_model, schema_of
 
 __all__ = [
     "ForwardRelation",
@@ -333,16 +333,6 @@ def assign_forward(
 # -- the registry --------------------------------------------------------------------------------------
 
 
-def _target_of(annotation: Any) -> type[Record] | None:
-    if isinstance(annotation, type) and issubclass(annotation, Record):
-        return annotation
-    for arg in get_args(annotation):
-        found = _target_of(arg)
-        if found is not None:
-            return found
-    return None
-
-
 def _declared(model: type[Record]) -> Iterator[ForwardRelation]:
     """The forward relations ``model`` declares (its own and inherited), in declaration order."""
     schema = schema_of(model)
@@ -351,7 +341,7 @@ def _declared(model: type[Record]) -> Iterator[ForwardRelation]:
         includable = name in schema.includes
         if not includable and marker is None:
             continue
-        target = _target_of(info.annotation)
+        target = related_model(info.annotation)
         if marker is None and (target is None or f"{name}_id" not in model.model_fields):
             continue  # an include that is no foreign key of this record (nothing to read it by)
         yield _forward(model, name, target, includable, True, marker.related_name if marker else None)

@@ -56,6 +56,7 @@ __all__ = [
     "keep_unsaved",
     "mark_loaded",
     "mark_parsed",
+    "related_model",
     "schema_of",
     "snapshot_of",
     "take_snapshot",
@@ -373,11 +374,12 @@ def _label_fields(model: type[Record]) -> tuple[str, ...]:
     return tuple(n for n in ("id", *keys) if n in names)
 
 
-def _related_model(annotation: Any) -> type[Record] | None:
+def related_model(annotation: Any) -> type[Record] | None:
+    """The resource class a field's annotation holds (``Project | None`` -> ``Project``), if any."""
     if isinstance(annotation, type) and issubclass(annotation, Record):
         return annotation
     for arg in get_args(annotation):
-        nested = _related_model(arg)
+        nested = related_model(arg)
         if nested is not None:
             return nested
     return None
@@ -392,7 +394,7 @@ def schema_of(model: type[Record]) -> Schema:
         spec = spec_of(info.annotation, list(info.metadata))
         if spec.legacy:
             continue
-        related = _related_model(info.annotation) if spec.include else None
+        related = related_model(info.annotation) if spec.include else None
         item = _FieldInfo(name, info.alias or to_camel(name), spec, info.annotation, related)
         fields[name] = item
         if spec.include:
