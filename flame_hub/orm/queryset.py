@@ -18,7 +18,7 @@ from __future__ import annotations
 import html
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from dataclasses import replace
-from typing import Any, Generic, TypeVar, overload
+from typing import Any, TypeVar, overload
 
 from typing_extensions import Self
 
@@ -43,7 +43,7 @@ from flame_hub.orm.plans import (
     update_or_create_plan,
 )
 from flame_hub.orm.prefetch import Nested, check_lookups, prefetch_plan, prefetching
-from flame_hub.orm.rows import REPR_ROWS, RowQuerySet, html_table, shown_rows
+from flame_hub.orm.rows import REPR_ROWS, ResultCache, RowQuerySet, html_table, shown_rows
 from flame_hub.query.lookups import did_you_mean
 from flame_hub.query.query import FieldSelection, Q, Query
 from flame_hub.schema.envelopes import MAX_PAGE_LIMIT
@@ -58,9 +58,11 @@ R = TypeVar("R")
 #: requests are sent, not how many.
 DEFAULT_PAGE_CONCURRENCY = 16
 Row = TypeVar("Row")
+#: A plan over a whole query: ``count_plan``, ``exists_plan``.
+_QueryPlan = Callable[[ServiceClient, type[Any], Query], Plan[R]]
 
 
-class QuerySet(Generic[RecordT]):
+class QuerySet(ResultCache[RecordT]):
     """A lazy query over ``model``; see the module docstring. Build one with ``Model.objects``."""
 
     def __init__(self, model: type[RecordT], query: Query | None = None, using: object = None) -> None:
@@ -246,25 +248,11 @@ class QuerySet(Generic[RecordT]):
 
     # -- evaluation (each sync method has an a-prefixed async twin over the same plan) -------------
 
-    def _fetch_all(self) -> list[RecordT]:
-        if self._result_cache is None:
-            self._result_cache = self._run("__iter__", self._records)
-        return self._result_cache
+    def _evaluate(self) -> list[RecordT]:
+        return self._run("__iter__", self._records)
 
-    def __iter__(self) -> Iterator[RecordT]:
-        return iter(self._fetch_all())
-
-    async def __aiter__(self) -> AsyncIterator[RecordT]:
-        if self._result_cache is None:
-            self._result_cache = await self._arun("__iter__", self._records)
-        for record in self._result_cache:
-            yield record
-
-    def __len__(self) -> int:
-        return len(self._fetch_all())
-
-    def __bool__(self) -> bool:
-        return bool(self._fetch_all())
+    async def _aevaluate(self) -> list[RecordT]:
+        return await self._arun("__iter__", self._records)
 
     @overload
     def __getitem__(self, key: int) -> RecordT: ...
@@ -310,29 +298,35 @@ class QuerySet(Generic[RecordT]):
         """``async for`` over the records without caching them (see :meth:`iterator`)."""
         return arun(self._stream(True, chunk_size, concurrency))
 
+    def _cached_or_run(self, action: str, of_cache: Callable[[list[RecordT]], R], plan: _QueryPlan[R]) -> R:
+        """``of_cache`` of the cached records once the QuerySet was evaluated (no client needed), else
+        ``plan(client, model, query)`` run: how ``count()`` and ``exists()`` answer."""
+        if self._result_cache is not None:
+            return of_cache(self._result_cache)
+        return self._run(action, lambda c: plan(c, self.model, self._query))
+
+    async def _acached_or_run(
+        self, action: str, of_cache: Callable[[list[RecordT]], R], plan: _QueryPlan[R]
+    ) -> R:
+        if self._result_cache is not None:
+            return of_cache(self._result_cache)
+        return await self._arun(action, lambda c: plan(c, self.model, self._query))
+
     def count(self) -> int:
         """How many records match: the envelope total of one request (or the cache's length)."""
-        if self._result_cache is not None:
-            return len(self._result_cache)
-        return self._run("count", lambda c: count_plan(c, self.model, self._query))
+        return self._cached_or_run("count", len, count_plan)
 
     async def acount(self) -> int:
         """Async twin of :meth:`count`."""
-        if self._result_cache is not None:
-            return len(self._result_cache)
-        return await self._arun("count", lambda c: count_plan(c, self.model, self._query))
+        return await self._acached_or_run("count", len, count_plan)
 
     def exists(self) -> bool:
         """Whether any record matches: one request for one record (or the cache)."""
-        if self._result_cache is not None:
-            return bool(self._result_cache)
-        return self._run("exists", lambda c: exists_plan(c, self.model, self._query))
+        return self._cached_or_run("exists", bool, exists_plan)
 
     async def aexists(self) -> bool:
         """Async twin of :meth:`exists`."""
-        if self._result_cache is not None:
-            return bool(self._result_cache)
-        return await self._arun("exists", lambda c: exists_plan(c, self.model, self._query))
+        return await self._acached_or_run("exists", bool, exists_plan)
 
     def _get_plan(self, client: Any, args: tuple[Q, ...], lookups: dict[str, Any]) -> Plan[RecordT]:
         query = self.filter(*args, **lookups)._query if args or lookups else self._query

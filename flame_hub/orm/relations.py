@@ -18,7 +18,7 @@ Type checkers see the reverse and many-to-many accessors through ``ClassVar[Reve
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from typing import Any, Generic, TypeVar, overload
 
 from typing_extensions import Self
@@ -42,6 +42,7 @@ from flame_hub.orm.manager import Manager
 from flame_hub.orm.plans import ordered, records_plan
 from flame_hub.orm.prefetch import check_lookups, far_of, prefetch_plan
 from flame_hub.orm.queryset import DEFAULT_PAGE_CONCURRENCY, QuerySet
+from flame_hub.orm.rows import REPR_ROWS, ResultCache, shown_rows
 from flame_hub.query.lookups import Condition
 from flame_hub.query.query import Q, Query
 from flame_hub.schema.envelopes import MAX_PAGE_LIMIT
@@ -61,6 +62,7 @@ __all__ = [
 
 FarT = TypeVar("FarT", bound=Record)
 ThroughT = TypeVar("ThroughT", bound=Record)
+ManagerT = TypeVar("ManagerT")
 
 
 def install(model: type[Record]) -> None:
@@ -107,26 +109,29 @@ def _prefetched(instance: Record, name: str) -> list[Any] | None:
     return found if isinstance(found, list) else None
 
 
-# -- reverse --------------------------------------------------------------------------------------------
+# -- the accessors: what reading a relation on a record gives -------------------------------------------
 
 
-class Reverse(Generic[RecordT]):
-    """The reverse accessor ``project.analysis_set``: a :class:`RelatedManager` bound to the record."""
+class _Accessor(Generic[ManagerT]):
+    """A relation's accessor on a resource class: read on a record, it gives the record's related
+    manager (``ManagerT``, made by ``manager(relation, record)``); read on the class, itself."""
 
-    def __init__(self, relation: ReverseRelation) -> None:
+    def __init__(self, relation: Any, manager: Callable[[Any, Any], ManagerT]) -> None:
         self.relation = relation
+        self._manager = manager
 
     @overload
     def __get__(self, instance: None, owner: type[Any]) -> Self: ...
     @overload
-    def __get__(self, instance: object, owner: type[Any]) -> RelatedManager[RecordT]: ...
-    def __get__(self, instance: object, owner: type[Any]) -> Any:
-        if instance is None:
-            return self
-        return RelatedManager(self.relation, instance)  # type: ignore[arg-type]
+    def __get__(self, instance: object, owner: type[Any]) -> ManagerT: ...
+    def __get__(self, instance: object, owner: type[Any]) -> Self | ManagerT:
+        return self if instance is None else self._manager(self.relation, instance)
 
     def __repr__(self) -> str:
         return repr(self.relation)
+
+
+# -- reverse --------------------------------------------------------------------------------------------
 
 
 class RelatedManager(Manager[RecordT]):
@@ -210,26 +215,14 @@ class RelatedManager(Manager[RecordT]):
         return self.all().__aiter__()
 
 
+class Reverse(_Accessor[RelatedManager[RecordT]]):
+    """The reverse accessor ``project.analysis_set``: a :class:`RelatedManager` bound to the record."""
+
+    def __init__(self, relation: ReverseRelation) -> None:
+        super().__init__(relation, RelatedManager)
+
+
 # -- many-to-many ---------------------------------------------------------------------------------------
-
-
-class ManyToMany(Generic[FarT, ThroughT]):
-    """The many-to-many accessor ``project.node_set``: a :class:`ManyRelatedManager` bound to the record."""
-
-    def __init__(self, relation: ManyToManyRelation) -> None:
-        self.relation = relation
-
-    @overload
-    def __get__(self, instance: None, owner: type[Any]) -> Self: ...
-    @overload
-    def __get__(self, instance: object, owner: type[Any]) -> ManyRelatedManager[FarT, ThroughT]: ...
-    def __get__(self, instance: object, owner: type[Any]) -> Any:
-        if instance is None:
-            return self
-        return ManyRelatedManager(self.relation, instance)  # type: ignore[arg-type]
-
-    def __repr__(self) -> str:
-        return repr(self.relation)
 
 
 def _direct(q: Q, far: ForwardRelation) -> Q:
@@ -245,7 +238,7 @@ def _direct(q: Q, far: ForwardRelation) -> Q:
     return Q(*children, _connector=q.connector, _negated=q.negated)
 
 
-class ThroughQuerySet(Generic[FarT]):
+class ThroughQuerySet(ResultCache[FarT]):
     """The far-side records of a many-to-many relation, read through the junction (``project.node_set.all()``).
 
     One request per page of junction rows with the far side included (``GET /project-nodes?
@@ -282,25 +275,11 @@ class ThroughQuerySet(Generic[FarT]):
         """Far-side records not matching the conditions taken together."""
         return self._next(self._rows.exclude(_direct(Q(*args, **lookups), self._far)))
 
-    def _fetch_all(self) -> list[FarT]:
-        if self._result_cache is None:
-            self._result_cache = self._items(self._rows)
-        return self._result_cache
+    def _evaluate(self) -> list[FarT]:
+        return self._items(self._rows)
 
-    def __iter__(self) -> Iterator[FarT]:
-        return iter(self._fetch_all())
-
-    async def __aiter__(self) -> AsyncIterator[FarT]:
-        if self._result_cache is None:
-            self._result_cache = self._items([row async for row in self._rows])
-        for item in self._result_cache:
-            yield item
-
-    def __len__(self) -> int:
-        return len(self._fetch_all())
-
-    def __bool__(self) -> bool:
-        return bool(self._fetch_all())
+    async def _aevaluate(self) -> list[FarT]:
+        return self._items([row async for row in self._rows])
 
     @overload
     def __getitem__(self, key: int) -> FarT: ...
@@ -392,11 +371,10 @@ class ThroughQuerySet(Generic[FarT]):
     def __repr__(self) -> str:
         if self._result_cache is None and self._rows._is_async():
             return f"<ThroughQuerySet of {self.model.__name__} (async: evaluate it with async for)>"
-        rows = self._result_cache if self._result_cache is not None else self._items(self._rows[:21])
-        shown = [repr(item) for item in rows[:20]]
-        if len(rows) > 20:
-            shown.append("'...(remaining elements truncated)...'")
-        return f"<ThroughQuerySet [{', '.join(shown)}]>"
+        rows = (
+            self._result_cache if self._result_cache is not None else self._items(self._rows[: REPR_ROWS + 1])
+        )
+        return shown_rows("ThroughQuerySet", rows)
 
 
 class ManyRelatedManager(Generic[FarT, ThroughT]):
@@ -621,6 +599,13 @@ class ManyRelatedManager(Generic[FarT, ThroughT]):
     async def aset(self, records: Iterable[FarT | object]) -> None:
         """Async twin of :meth:`set`."""
         await arun(self._set_plan(self._client(True, "set"), self._far_ids(list(records))))
+
+
+class ManyToMany(_Accessor[ManyRelatedManager[FarT, ThroughT]]):
+    """The many-to-many accessor ``project.node_set``: a :class:`ManyRelatedManager` bound to the record."""
+
+    def __init__(self, relation: ManyToManyRelation) -> None:
+        super().__init__(relation, ManyRelatedManager)
 
 
 # -- prefetching for records already read ----------------------------------------------------------------

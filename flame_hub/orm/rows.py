@@ -1,19 +1,21 @@
-"""How a QuerySet shows itself: its rows as dicts, tuples or values (``RowQuerySet``), its repr's rows,
-and the HTML table Jupyter shows."""
+"""A QuerySet's results: how they are read once and kept (``ResultCache``), and how the QuerySet shows
+itself — its rows as dicts, tuples or values (``RowQuerySet``), its repr's rows, and the HTML table
+Jupyter shows."""
 
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any, Generic, Protocol, TypeVar, overload
 
 from flame_hub._redact import MASK
 from flame_hub.schema.envelopes import MAX_PAGE_LIMIT
 from flame_hub.schema.record import Record, schema_of
 
-__all__ = ["REPR_ROWS", "RowQuerySet", "html_table", "shown_rows"]
+__all__ = ["REPR_ROWS", "ResultCache", "RowQuerySet", "html_table", "shown_rows"]
 
 Row = TypeVar("Row")
+T = TypeVar("T")
 
 #: Rows a repr shows (Django shows 20 and fetches 21 to know whether there are more).
 REPR_ROWS = 20
@@ -30,6 +32,40 @@ class _Records(Protocol):
     def first(self) -> Any: ...
     def iterator(self, chunk_size: int = ...) -> Iterator[Any]: ...
     def _preview(self) -> tuple[list[Any], int | None]: ...
+
+
+class ResultCache(Generic[T]):
+    """A lazy sequence evaluated once, on first need, then iterated, measured and tested from its cache
+    (Django's ``_fetch_all``): the evaluation protocol :class:`QuerySet` and the many-to-many
+    ``ThroughQuerySet`` share. A subclass says how it is evaluated, with sync and with async IO."""
+
+    _result_cache: list[T] | None
+
+    def _evaluate(self) -> list[T]:
+        raise NotImplementedError
+
+    async def _aevaluate(self) -> list[T]:
+        raise NotImplementedError
+
+    def _fetch_all(self) -> list[T]:
+        if self._result_cache is None:
+            self._result_cache = self._evaluate()
+        return self._result_cache
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self._fetch_all())
+
+    async def __aiter__(self) -> AsyncIterator[T]:
+        if self._result_cache is None:
+            self._result_cache = await self._aevaluate()
+        for item in self._result_cache:
+            yield item
+
+    def __len__(self) -> int:
+        return len(self._fetch_all())
+
+    def __bool__(self) -> bool:
+        return bool(self._fetch_all())
 
 
 def shown_rows(kind: str, rows: list[Any]) -> str:
