@@ -42,7 +42,7 @@ import threading
 import time
 import weakref
 from collections import deque
-from collections.abc import AsyncGenerator, AsyncIterator, Coroutine, Generator, Iterator, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Coroutine, Generator, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar, overload
@@ -59,6 +59,7 @@ __all__ = [
     "Emit",
     "Exchange",
     "NextChunk",
+    "PerLoop",
     "Plan",
     "Planned",
     "PoolGate",
@@ -183,6 +184,34 @@ class Stream(Generic[T]):
         self.plan = plan
 
 
+class PerLoop(Generic[T]):
+    """One ``T`` per event loop, made when that loop first asks for it.
+
+    asyncio locks and async connection pools belong to the loop that made them, and one client may be
+    used from several loops (and threads); a loop that is gone drops its ``T`` with it.
+    """
+
+    def __init__(self, make: Callable[[], T]) -> None:
+        self._make = make
+        self._made: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, T] = weakref.WeakKeyDictionary()
+        self._guard = threading.Lock()
+
+    def get(self) -> T:
+        """The running loop's ``T``."""
+        loop = asyncio.get_running_loop()
+        with self._guard:
+            made = self._made.get(loop)
+            if made is None:
+                made = self._made[loop] = self._make()
+            return made
+
+    def pop(self) -> T | None:
+        """Forget the running loop's ``T`` and answer it (to be closed), or None when it made none."""
+        loop = asyncio.get_running_loop()
+        with self._guard:
+            return self._made.pop(loop, None)
+
+
 class SharedLock:
     """A lock shared by threads and by the tasks of any number of event loops (a token's renewal lock).
 
@@ -192,16 +221,11 @@ class SharedLock:
 
     def __init__(self) -> None:
         self.thread_lock = threading.Lock()
-        self._loop_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
-            weakref.WeakKeyDictionary()
-        )
-        self._guard = threading.Lock()
+        self._loop_locks = PerLoop(asyncio.Lock)
 
     def loop_lock(self) -> asyncio.Lock:
         """The asyncio lock of the running loop."""
-        loop = asyncio.get_running_loop()
-        with self._guard:
-            return self._loop_locks.setdefault(loop, asyncio.Lock())
+        return self._loop_locks.get()
 
     def release(self, held: object) -> None:
         """Give the lock back (``held`` is what :class:`Acquire` answered)."""
@@ -266,17 +290,11 @@ class PoolGate:
     TAKEN = ("connection.connect_tcp.started", "http11.send_request_headers.started")
 
     def __init__(self) -> None:
-        self._locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
-            weakref.WeakKeyDictionary()
-        )
+        self._locks = PerLoop(asyncio.Lock)
 
     def lock(self) -> asyncio.Lock:
         """The running loop's lock (a client may be used from more than one event loop)."""
-        loop = asyncio.get_running_loop()
-        lock = self._locks.get(loop)
-        if lock is None:
-            lock = self._locks[loop] = asyncio.Lock()
-        return lock
+        return self._locks.get()
 
     async def send(self, http: httpx.AsyncClient, request: httpx.Request, auth: Any) -> httpx.Response:
         lock = self.lock()

@@ -84,6 +84,17 @@ def _keywords(*spec: tuple[str, str, Any]) -> list[inspect.Parameter]:
     return [inspect.Parameter(name, KEYWORD, default=default, annotation=ann) for name, ann, default in spec]
 
 
+def _meta_variants(plain: str, with_meta: str) -> list[tuple[dict[str, str], str]]:
+    """The two ``@overload`` forms of a read that takes ``meta``, so a caller's type follows the literal.
+
+    ``meta=False`` answers ``plain``; ``meta=True`` answers ``with_meta`` (the records with the envelope's meta).
+    """
+    return [
+        ({"meta": "meta: Literal[False] = ..."}, plain),
+        ({"meta": "meta: Literal[True]"}, with_meta),
+    ]
+
+
 class Find(Operation):
     """``find_<plural>(filter=…, page=…, sort=…, fields=…, include=…, meta=…, auth=…)``: one page."""
 
@@ -106,10 +117,7 @@ class Find(Operation):
 
     def variants(self) -> list[tuple[dict[str, str], str]]:
         model = self.model.__name__
-        return [
-            ({"meta": "meta: Literal[False] = ..."}, f"list[{model}]"),
-            ({"meta": "meta: Literal[True]"}, f"tuple[list[{model}], ListMeta]"),
-        ]
+        return _meta_variants(f"list[{model}]", f"tuple[list[{model}], ListMeta]")
 
     def call(self, client: ServiceClient, arguments: dict[str, Any]) -> Call[Any]:
         model, meta = self.model, bool(arguments["meta"])
@@ -171,10 +179,7 @@ class Get(Operation):
 
     def variants(self) -> list[tuple[dict[str, str], str]]:
         model = self.model.__name__
-        return [
-            ({"meta": "meta: Literal[False] = ..."}, f"{model} | None"),
-            ({"meta": "meta: Literal[True]"}, f"tuple[{model}, SingleResourceMeta] | None"),
-        ]
+        return _meta_variants(f"{model} | None", f"tuple[{model}, SingleResourceMeta] | None")
 
     def call(self, client: ServiceClient, arguments: dict[str, Any]) -> Call[Any]:
         model, include = self.model, arguments["include"]

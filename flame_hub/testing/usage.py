@@ -26,7 +26,6 @@ import bisect
 import json
 import threading
 import time
-import weakref
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -34,6 +33,8 @@ from typing import Any
 from urllib.parse import parse_qs
 
 import httpx
+
+from flame_hub._driver import PerLoop
 
 __all__ = ["AsyncCountingTransport", "CountingTransport", "HubUsage"]
 
@@ -269,16 +270,7 @@ class AsyncCountingTransport(httpx.AsyncBaseTransport):
     def __init__(self, usage: HubUsage, **options: Any) -> None:
         self.usage = usage
         self._options = options
-        self._inner: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, httpx.AsyncHTTPTransport] = (
-            weakref.WeakKeyDictionary()
-        )
-
-    def _for_loop(self) -> httpx.AsyncHTTPTransport:
-        loop = asyncio.get_running_loop()
-        inner = self._inner.get(loop)
-        if inner is None:
-            inner = self._inner[loop] = httpx.AsyncHTTPTransport(**self._options)
-        return inner
+        self._inner = PerLoop(lambda: httpx.AsyncHTTPTransport(**self._options))
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         delay = self.usage.reserve(request)
@@ -286,11 +278,11 @@ class AsyncCountingTransport(httpx.AsyncBaseTransport):
             await asyncio.sleep(delay)
             self.usage.waited(delay)
             delay = self.usage.reserve(request)
-        response = await self._for_loop().handle_async_request(request)
+        response = await self._inner.get().handle_async_request(request)
         self.usage.record(request, response)
         return response
 
     async def aclose(self) -> None:
-        inner = self._inner.pop(asyncio.get_running_loop(), None)
+        inner = self._inner.pop()
         if inner is not None:
             await inner.aclose()
