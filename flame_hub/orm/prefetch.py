@@ -189,52 +189,60 @@ def _cache(record: Record) -> dict[str, Any]:
 def _reverse(
     records: Sequence[Record], relation: ReverseRelation, client: ServiceClient, width: int
 ) -> Plan[list[Record]]:
-    parents = _parents(records)
-    grouped: dict[str, list[Record]] = {key: [] for key in parents}
-    child, fk = relation.child, relation.fk
-    found_all: list[Record] = []
-    for batch in _chunks(list(parents)):
-        lookups: dict[str, Any] = {f"{fk}__in": batch}
-        query = ordered(child, Query().filter(Q(**lookups)))
-        found: list[Record] = yield from records_plan(
-            client, child, query, concurrency=width, listing=Listing(child, query)
-        )
-        for item in found:
-            key = str(item.__dict__.get(fk))
-            if key in grouped:
-                grouped[key].append(item)
-                # the child knows its parent without asking (Django's known related objects)
-                _cache(item)[relation.forward.name] = parents[key][0]
-        found_all.extend(found)
-    for key, owners in parents.items():
-        for owner in owners:
-            _cache(owner)[relation.name] = list(grouped[key])
-    return found_all
+    parents, rows = yield from _rows_of(records, relation.child, relation.fk, (), client, width)
+    for key, item in rows:
+        if key in parents:
+            # the child knows its parent without asking (Django's known related objects)
+            _cache(item)[relation.forward.name] = parents[key][0]
+    _hand_out(parents, rows, relation.name)
+    return [item for _key, item in rows]
 
 
 def _many(
     records: Sequence[Record], relation: ManyToManyRelation, client: ServiceClient, width: int
 ) -> Plan[list[Record]]:
+    far = relation.far
+    parents, rows = yield from _rows_of(
+        records, relation.through, relation.source.fk, (far.name,), client, width
+    )
+    items = [(key, item) for key, row in rows if (item := far_of(row, far)) is not None and key in parents]
+    _hand_out(parents, items, relation.name)
+    return list({id(item): item for _key, item in items}.values())
+
+
+def _rows_of(
+    records: Sequence[Record],
+    model: type[Record],
+    fk: str,
+    includes: tuple[str, ...],
+    client: ServiceClient,
+    width: int,
+) -> Plan[tuple[dict[str, list[Record]], list[tuple[str, Record]]]]:
+    """The records by id, and every ``model`` row whose ``fk`` names one of them with that id.
+
+    The rows are read with ``fk__in``, a batch of ids at a time, their pages ``width`` at once.
+    """
     parents = _parents(records)
-    grouped: dict[str, list[Record]] = {key: [] for key in parents}
-    through, source, far = relation.through, relation.source, relation.far
-    related: dict[int, Record] = {}
+    rows: list[tuple[str, Record]] = []
     for batch in _chunks(list(parents)):
-        lookups: dict[str, Any] = {f"{source.fk}__in": batch}
-        query = ordered(through, Query(includes=(far.name,)).filter(Q(**lookups)))
-        rows: list[Record] = yield from records_plan(
-            client, through, query, concurrency=width, listing=Listing(through, query)
+        lookups: dict[str, Any] = {f"{fk}__in": batch}
+        query = ordered(model, Query(includes=includes).filter(Q(**lookups)))
+        found: list[Record] = yield from records_plan(
+            client, model, query, concurrency=width, listing=Listing(model, query)
         )
-        for row in rows:
-            item = far_of(row, far)
-            key = str(row.__dict__.get(source.fk))
-            if item is not None and key in grouped:
-                grouped[key].append(item)
-                related[id(item)] = item
+        rows.extend((str(row.__dict__.get(fk)), row) for row in found)
+    return parents, rows
+
+
+def _hand_out(parents: dict[str, list[Record]], items: Iterable[tuple[str, Record]], name: str) -> None:
+    """Cache, under the relation's ``name``, each parent's items (a list of its own per parent)."""
+    grouped: dict[str, list[Record]] = {key: [] for key in parents}
+    for key, item in items:
+        if key in grouped:
+            grouped[key].append(item)
     for key, owners in parents.items():
         for owner in owners:
-            _cache(owner)[relation.name] = list(grouped[key])
-    return list(related.values())
+            _cache(owner)[name] = list(grouped[key])
 
 
 def far_of(row: Record, far: ForwardRelation) -> Any:
