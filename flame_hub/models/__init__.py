@@ -10,20 +10,8 @@ exported here that have no other role (``CreateNode``, ``ResourceList`` …).
 from __future__ import annotations
 
 from flame_hub._unset import UNSET
-from flame_hub.models.auth import (
-    Client,
-    ClientPermission,
-    ClientRole,
-    ClientScope,
-    Permission,
-    Realm,
-    Role,
-    RolePermission,
-    Scope,
-    User,
-    UserPermission,
-    UserRole,
-)
+from flame_hub.models import auth, core, storage
+from flame_hub.models.auth import *  # noqa: F403
 from flame_hub.models.base import Resource
 from flame_hub.models.compat import (
     AccessToken,
@@ -68,27 +56,8 @@ from flame_hub.models.compat import (
     UpdateUser,
     WrappedResource,
 )
-from flame_hub.models.core import (
-    Analysis,
-    AnalysisBucket,
-    AnalysisBucketFile,
-    AnalysisLog,
-    AnalysisNode,
-    AnalysisNodeEvent,
-    AnalysisNodeLog,
-    ClientCredentials,
-    Log,
-    MasterImage,
-    MasterImageCommandArgument,
-    MasterImageGroup,
-    Node,
-    NodeRegistryCredentials,
-    Project,
-    ProjectNode,
-    Registry,
-    RegistryProject,
-)
-from flame_hub.models.storage import Bucket, BucketFile
+from flame_hub.models.core import *  # noqa: F403
+from flame_hub.models.storage import *  # noqa: F403
 from flame_hub.schema.envelopes import ItemEnvelope, ListEnvelope, ListMeta, Page, SingleResourceMeta
 from flame_hub.schema.fields import IsIncludable, IsOptionalField
 from flame_hub.schema.payload import Payload
@@ -98,23 +67,9 @@ from flame_hub.types import AnalysisBucketType, AnalysisCommand, NodeType, Proje
 __all__ = [
     "UNSET",
     "AccessToken",
-    "Analysis",
-    "AnalysisBucket",
-    "AnalysisBucketFile",
     "AnalysisBucketType",
     "AnalysisCommand",
-    "AnalysisLog",
-    "AnalysisNode",
-    "AnalysisNodeEvent",
-    "AnalysisNodeLog",
     "AuthBaseModel",
-    "Bucket",
-    "BucketFile",
-    "Client",
-    "ClientCredentials",
-    "ClientPermission",
-    "ClientRole",
-    "ClientScope",
     "ConfigBaseModel",
     "CoreBaseModel",
     "CreateAnalysis",
@@ -141,30 +96,15 @@ __all__ = [
     "ItemEnvelope",
     "ListEnvelope",
     "ListMeta",
-    "Log",
-    "MasterImage",
-    "MasterImageCommandArgument",
-    "MasterImageGroup",
-    "Node",
-    "NodeRegistryCredentials",
     "NodeType",
     "Page",
     "Payload",
-    "Permission",
-    "Project",
-    "ProjectNode",
     "ProjectNodeApprovalStatus",
-    "Realm",
     "RefreshToken",
-    "Registry",
-    "RegistryProject",
     "Resource",
     "ResourceList",
     "ResourceListMeta",
     "ResourceMeta",
-    "Role",
-    "RolePermission",
-    "Scope",
     "SingleResourceMeta",
     "StorageBaseModel",
     "UpdateAnalysis",
@@ -180,10 +120,12 @@ __all__ = [
     "UpdateRegistryProject",
     "UpdateRole",
     "UpdateUser",
-    "User",
-    "UserPermission",
-    "UserRole",
     "WrappedResource",
     "get_field_names",
     "get_includable_names",
 ]
+# Each service module names its resources once, in its own ``__all__``: a resource declared and listed
+# there is exported here too.
+__all__ += auth.__all__
+__all__ += core.__all__
+__all__ += storage.__all__
