@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import inspect
 import os
 import re
 import subprocess
@@ -148,3 +149,22 @@ def test_every_method_a_public_class_has_at_run_time_has_an_entry(site: Path, ap
                 if f'id="{module.path}.{name}.{method}"' not in page:
                     missing.append(f"{module.path}.{name}.{method}")
     assert not missing, "public methods without a reference entry:\n" + "\n".join(missing)
+
+
+def test_the_service_clients_page_links_every_method_of_every_client(site: Path, api: Any) -> None:
+    """docs/service-clients.md lists each resource's methods and the other methods, generated."""
+    import flame_hub
+    from flame_hub.clients.base import BaseClient
+    from flame_hub.clients.methods import ClientManager
+
+    page = (site / "service-clients" / "index.html").read_text(encoding="utf-8")
+    missing = []
+    for cls in (flame_hub.AuthClient, flame_hub.CoreClient, flame_hub.StorageClient):
+        entry = api.entries[f"{cls.__module__}.{cls.__qualname__}"]
+        for name in dir(cls):
+            static = inspect.getattr_static(cls, name)
+            if name.startswith("_") or hasattr(BaseClient, name) or isinstance(static, ClientManager):
+                continue
+            if f'#{entry}.{name}"' not in page:
+                missing.append(f"{cls.__name__}.{name}")
+    assert not missing, "docs/service-clients.md does not list:\n" + "\n".join(missing)
