@@ -80,7 +80,8 @@ __all__ = [
 FieldsArg = str | Sequence[str] | FieldSelection | None
 #: ``include=``: relation names; None includes every relation, ``()`` none.
 IncludeArg = str | Sequence[str] | None
-#: ``filter=``: field name → value, ``(operator, value)`` or a list (see the README's query table).
+#: ``filter=``: field name → value, ``(operator, value)`` or a list (see the query table of
+#: docs/service-clients.md).
 FilterArg = Mapping[str, Any] | None
 #: ``page=``: ``{"limit": …, "offset": …}`` (defaults 50 and 0).
 PageArg = Mapping[str, Any] | None

@@ -5,14 +5,19 @@ Code blocks run (test_examples.py); these check the rest, on the same pages:
 * the ORM guide's lookup tables are what the compiler sends, in both filter dialects;
 * the guarantees page's retry and timeout defaults are the code's;
 * every test a page cites as evidence (``[`test_x`]``, ``test_x.py``) exists;
-* the README's set-up command is what .ci/run runs, and its gap list is FakeHub's (GAPS.md).
+* the README's set-up commands are there and its test command is what .ci/run runs; it is a front page
+  (at most about 150 lines) that links to every page;
+* FakeHub's gap list has one source, flame_hub/testing/GAPS.md, which the site publishes and the
+  Testing page and the README link to.
 """
 
 from __future__ import annotations
 
 import ast
 import importlib.util
+import posixpath
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,11 +28,13 @@ from flame_hub.models import Resource
 from flame_hub.query import Q, Query
 from flame_hub.query.compiler import _expression_tree, compile_query
 from flame_hub.query.lookups import LOOKUPS
-from tests.docs.examples import ROOT, blocks, pages
+from tests.docs.examples import ROOT, blocks, mkdocs_config, pages, shown_path
 
 ORM_GUIDE = ROOT / "docs" / "orm.md"
 GUARANTEES = ROOT / "docs" / "reliability.md"
 README = ROOT / "README.md"
+#: A Markdown link's target (images and reference-style links left out).
+LINK = re.compile(r"(?<!!)\[[^\]]*\]\(([^)\s]+)\)")
 
 
 # -- the ORM guide's lookup tables ---------------------------------------------------------------------
@@ -143,10 +150,46 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert ".venv/bin/python -m pytest" in ci
 
 
-def test_the_readme_lists_every_fakehub_gap() -> None:
-    spec = importlib.util.spec_from_file_location("sync_readme_gaps", ROOT / "tools" / "sync_readme_gaps.py")
-    assert spec is not None and spec.loader is not None
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)
-    readme = README.read_text(encoding="utf-8")
-    assert tool.synced(readme) == readme, "run: python tools/sync_readme_gaps.py"
+def test_the_readme_is_a_front_page() -> None:
+    """At most about 150 lines: the two set-up commands, the quickstarts, and a link to every page."""
+    text = README.read_text(encoding="utf-8")
+    assert len(text.splitlines()) <= 150
+    commands = {block.source.strip() for block in blocks(README) if block.language == "bash"}
+    assert "python3 -m venv .venv && .venv/bin/pip install -e . && .venv/bin/flame-hub demo" in commands
+    linked = {posixpath.normpath(target.split("#")[0]) for target in LINK.findall(text)}
+    unlinked = sorted(
+        path.relative_to(ROOT).as_posix()
+        for path in (ROOT / "docs").glob("*.md")
+        if path.relative_to(ROOT).as_posix() not in linked
+    )
+    assert unlinked == [], "the README does not link to these pages of docs/"
+
+
+# -- FakeHub's gaps ------------------------------------------------------------------------------------------
+GAPS = ROOT / "flame_hub" / "testing" / "GAPS.md"
+
+
+def links_to(page: Path, target: Path) -> bool:
+    here = page.parent.relative_to(ROOT).as_posix()
+    wanted = target.relative_to(ROOT).as_posix()
+    return any(
+        posixpath.normpath(posixpath.join(here, link.split("#")[0])) == wanted
+        for link in LINK.findall(page.read_text(encoding="utf-8"))
+    )
+
+
+def test_fakehubs_gap_list_is_published_from_its_one_source() -> None:
+    """GAPS.md, kept next to FakeHub's code, is the page the site shows: no copy to keep in sync."""
+    config = mkdocs_config()
+    site_path = config["extra"]["published"]["flame_hub/testing/GAPS.md"]
+    assert site_path in str(config["nav"])
+    assert links_to(ROOT / "docs" / "testing.md", GAPS), "docs/testing.md does not link to GAPS.md"
+    assert links_to(README, GAPS), "the README does not link to GAPS.md"
+    gaps = [line for line in GAPS.read_text(encoding="utf-8").splitlines() if line.startswith("- ")]
+    assert len(gaps) > 20
+    copies = sorted(
+        shown_path(page)
+        for page in pages()
+        if page != GAPS and any(gap in page.read_text(encoding="utf-8") for gap in gaps)
+    )
+    assert copies == [], "these pages copy FakeHub's gap list: link to flame_hub/testing/GAPS.md instead"

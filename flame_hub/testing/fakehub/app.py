@@ -58,9 +58,10 @@ ROUTE_NOT_FOUND: dict[str, Any] = {"status": 404, "message": "Not Found"}
 class FakeHub:
     """An in-memory Hub v0.14.0 (authup 1.0.0-beta.62, core, storage) for tests and demos.
 
-    See ``notes/fakehub-interface.md`` / the README for the public interface: ``transport()``,
-    ``async_transport()``, ``serve()``, ``clock``, ``faults``, the bootstrap credentials and
-    ``bulk_create()`` (many records at once, each as ``POST`` would create it).
+    Its public interface (``transport()``, ``async_transport()``, ``serve()``, ``clock``, ``faults``,
+    the bootstrap credentials and ``bulk_create()``, many records at once, each as ``POST`` would
+    create it) is described in docs/testing.md; how it is built, in the FakeHub section of
+    docs/architecture.md. What it does not honour of the real Hub is listed in GAPS.md next to it.
     """
 
     admin_username = "admin"
