@@ -333,6 +333,12 @@ class AsyncCoreClient(AsyncBaseClient, CoreManagers):
         """Create a Node. Arguments left at None are not sent (the Hub's default applies); the keyword-only ones set fields flame-hub-client 0.5.5 did not offer."""
     async def update_node(self, node_id: IdLike, external_name: str | Unset | None = ..., hidden: bool | Unset | None = ..., node_type: str | Unset | None = ..., realm_id: IdLike | Unset | None = ..., registry_id: IdLike | Unset | None = ..., public_key: str | Unset | None = ..., *, name: str | Unset | None = ..., client_id: IdLike | Unset | None = ..., auth: AuthArg = ...) -> Node:  # fmt: skip
         """Change only the given fields of a Node (None clears one); answers the updated record. A field the Hub does not let change raises FieldError instead of being dropped."""
+    async def get_node_client_credentials(self, node_id: IdLike, *, fields: FieldsArg = ..., meta: bool = ..., auth: AuthArg = ...) -> ClientCredentials | None:  # fmt: skip
+        """The node's authup client (id, name and secret) for ``ClientAuth``; None when there is no node."""
+    async def update_node_client_credentials(self, node_id: IdLike, secret: str | Unset | None = ..., name: str | Unset = ..., display_name: str | Unset = ..., *, auth: AuthArg = ...) -> ClientCredentials:  # fmt: skip
+        """Rotate the node client's secret (to ``secret``, or a random one) and rename the client. The Hub issues a new random secret on every call that does not set one, a rename included."""
+    async def get_node_registry_credentials(self, node_id: IdLike, *, fields: FieldsArg = ..., meta: bool = ..., auth: AuthArg = ...) -> NodeRegistryCredentials | None:  # fmt: skip
+        """The Harbor robot account of the node's registry project; None when there is no node."""
     @overload
     async def get_master_image_groups(self, *, filter: FilterArg = ..., page: PageArg = ..., sort: SortArg = ..., fields: FieldsArg = ..., include: IncludeArg = ..., meta: Literal[False] = ..., auth: AuthArg = ...) -> list[MasterImageGroup]:  # fmt: skip
         """The first page (50) of MasterImageGroup records, with every includable relation; it takes the arguments of ``find_master_image_groups`` too."""
@@ -445,6 +451,10 @@ class AsyncCoreClient(AsyncBaseClient, CoreManagers):
         """Create a Analysis. Arguments left at None are not sent (the Hub's default applies); the keyword-only ones set fields flame-hub-client 0.5.5 did not offer."""
     async def update_analysis(self, analysis_id: IdLike, name: str | Unset | None = ..., display_name: str | Unset | None = ..., description: str | Unset | None = ..., master_image_id: IdLike | Unset | None = ..., image_command_arguments: Sequence[MasterImageCommandArgument | Mapping[str, Any]] | Unset | None = ..., *, registry_id: IdLike | Unset | None = ..., auth: AuthArg = ...) -> Analysis:  # fmt: skip
         """Change only the given fields of a Analysis (None clears one); answers the updated record. A field the Hub does not let change raises FieldError instead of being dropped."""
+    async def get_analysis_client_credentials(self, analysis_id: IdLike, *, fields: FieldsArg = ..., meta: bool = ..., auth: AuthArg = ...) -> ClientCredentials | None:  # fmt: skip
+        """The analysis' authup client (id, name and secret); None when there is no analysis."""
+    async def update_analysis_client_credentials(self, analysis_id: IdLike, secret: str | Unset | None = ..., name: str | Unset = ..., display_name: str | Unset = ..., *, auth: AuthArg = ...) -> ClientCredentials:  # fmt: skip
+        """Rotate the analysis client's secret (to ``secret``, or a random one) and rename the client."""
     @overload
     async def get_analysis_nodes(self, *, filter: FilterArg = ..., page: PageArg = ..., sort: SortArg = ..., fields: FieldsArg = ..., include: IncludeArg = ..., meta: Literal[False] = ..., auth: AuthArg = ...) -> list[AnalysisNode]:  # fmt: skip
         """The first page (50) of AnalysisNode records, with every includable relation; it takes the arguments of ``find_analysis_nodes`` too."""
@@ -595,11 +605,6 @@ class AsyncCoreClient(AsyncBaseClient, CoreManagers):
         """Create a RegistryProject. Arguments left at None are not sent (the Hub's default applies); the keyword-only ones set fields flame-hub-client 0.5.5 did not offer."""
     async def update_registry_project(self, registry_project_id: IdLike, name: str | Unset | None = ..., registry_project_type: str | Unset | None = ..., registry_id: IdLike | Unset | None = ..., external_name: str | Unset | None = ..., account_name: str | Unset | None = ..., account_secret: str | Unset | None = ..., *, auth: AuthArg = ...) -> RegistryProject:  # fmt: skip
         """Change only the given fields of a RegistryProject (None clears one); answers the updated record. A field the Hub does not let change raises FieldError instead of being dropped."""
-    async def get_node_client_credentials(self, node_id: IdLike, *, fields: FieldsArg=..., meta: bool=..., auth: AuthArg=...) -> ClientCredentials | None: ...  # fmt: skip
-    async def update_node_client_credentials(self, node_id: IdLike, secret: str | Unset | None=..., name: str | Unset=..., display_name: str | Unset=..., *, auth: AuthArg=...) -> ClientCredentials: ...  # fmt: skip
-    async def get_node_registry_credentials(self, node_id: IdLike, *, fields: FieldsArg=..., meta: bool=..., auth: AuthArg=...) -> NodeRegistryCredentials | None: ...  # fmt: skip
-    async def get_analysis_client_credentials(self, analysis_id: IdLike, *, fields: FieldsArg=..., meta: bool=..., auth: AuthArg=...) -> ClientCredentials | None: ...  # fmt: skip
-    async def update_analysis_client_credentials(self, analysis_id: IdLike, secret: str | Unset | None=..., name: str | Unset=..., display_name: str | Unset=..., *, auth: AuthArg=...) -> ClientCredentials: ...  # fmt: skip
     async def sync_master_images(self, *, auth: AuthArg=...) -> None: ...  # fmt: skip
     async def build_master_image(self, master_image_id: IdLike, *, auth: AuthArg=...) -> MasterImage | None: ...  # fmt: skip
     async def send_analysis_command(self, analysis_id: IdLike, command: str, *, auth: AuthArg=...) -> Analysis: ...  # fmt: skip

@@ -1,29 +1,25 @@
 """``CoreClient``: nodes, projects, analyses, registries, master images … (the Hub's core service).
 
 Method and argument names are flame-hub-client 0.5.5's (for Hub >= 0.13). The resource methods are
-declared (``declare`` below; see :mod:`flame_hub.clients.methods`); the special routes (credentials,
-commands, log deletion) are written out, each for a reason it states.
+declared (``declare`` below; see :mod:`flame_hub.clients.methods`), the credentials routes of nodes and
+analyses too (:class:`~flame_hub.clients.operations.Credentials` …); the commands and the log deletion are
+written out, each for a reason it states.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
-import httpx
-
-from flame_hub._unset import UNSET, Unset
 from flame_hub.clients.base import BaseClient
-from flame_hub.clients.methods import FieldsArg, ResourceFacade, declare, special
-from flame_hub.clients.operations import Arg, Create, Find, Update, reads
+from flame_hub.clients.methods import ResourceFacade, declare, special
+from flame_hub.clients.operations import Arg, Create, Credentials, Find, RotateCredentials, Update, reads
 from flame_hub.config import DEFAULT_CORE_URL
 from flame_hub.engine.calls import Call, command_call, record_id
 from flame_hub.engine.client import USE_CLIENT_AUTH, AuthArg, ServiceClient
 from flame_hub.engine.http import lit
-from flame_hub.engine.parsers import bare, bare_or_none, enveloped, record_parser
-from flame_hub.exceptions import NotSupportedError
+from flame_hub.engine.parsers import enveloped, record_parser
 from flame_hub.models import core
-from flame_hub.schema.payload import Payload
-from flame_hub.schema.record import IdLike, Record
+from flame_hub.schema.record import IdLike
 
 if TYPE_CHECKING:
     from flame_hub.clients.signatures import CoreSignatures as _Declared
@@ -32,89 +28,11 @@ else:
 
 __all__ = ["CoreClient", "CoreMethods"]
 
-PayloadT = TypeVar("PayloadT", bound=Payload)
-
 
 class CoreMethods(ResourceFacade, _Declared):
     """Every core operation, shared by the sync and the async client."""
 
     # Managers (``hub.core.nodes.filter(…)``) come with the declarations below.
-
-    # -- special routes: written out because they are not records of a collection -------------------
-    # The credentials routes answer a flat object (no envelope, no meta) of an authup client.
-
-    @special
-    def get_node_client_credentials(
-        self,
-        node_id: IdLike,
-        *,
-        fields: FieldsArg = None,
-        meta: bool = False,
-        auth: AuthArg = USE_CLIENT_AUTH,
-    ) -> core.ClientCredentials | None:
-        """The node's authup client (id, name and secret) for ``ClientAuth``; None when there is no node."""
-        return self._run(
-            _read(self, core.Node, node_id, "client/credentials", core.ClientCredentials, fields, meta, auth)
-        )
-
-    @special
-    def update_node_client_credentials(
-        self,
-        node_id: IdLike,
-        secret: str | Unset | None = UNSET,
-        name: str | Unset = UNSET,
-        display_name: str | Unset = UNSET,
-        *,
-        auth: AuthArg = USE_CLIENT_AUTH,
-    ) -> core.ClientCredentials:
-        """Rotate the node client's secret (to ``secret``, or a random one) and rename the client.
-
-        The Hub issues a new random secret on every call that does not set one, a rename included.
-        """
-        return self._run(_rotate(self, core.Node, node_id, secret, name, display_name, auth))
-
-    @special
-    def get_node_registry_credentials(
-        self,
-        node_id: IdLike,
-        *,
-        fields: FieldsArg = None,
-        meta: bool = False,
-        auth: AuthArg = USE_CLIENT_AUTH,
-    ) -> core.NodeRegistryCredentials | None:
-        """The Harbor robot account of the node's registry project; None when there is no node."""
-        call = _read(
-            self, core.Node, node_id, "registry/credentials", core.NodeRegistryCredentials, fields, meta, auth
-        )
-        return self._run(call)
-
-    @special
-    def get_analysis_client_credentials(
-        self,
-        analysis_id: IdLike,
-        *,
-        fields: FieldsArg = None,
-        meta: bool = False,
-        auth: AuthArg = USE_CLIENT_AUTH,
-    ) -> core.ClientCredentials | None:
-        """The analysis' authup client (id, name and secret); None when there is no analysis."""
-        call = _read(
-            self, core.Analysis, analysis_id, "client/credentials", core.ClientCredentials, fields, meta, auth
-        )
-        return self._run(call)
-
-    @special
-    def update_analysis_client_credentials(
-        self,
-        analysis_id: IdLike,
-        secret: str | Unset | None = UNSET,
-        name: str | Unset = UNSET,
-        display_name: str | Unset = UNSET,
-        *,
-        auth: AuthArg = USE_CLIENT_AUTH,
-    ) -> core.ClientCredentials:
-        """Rotate the analysis client's secret (to ``secret``, or a random one) and rename the client."""
-        return self._run(_rotate(self, core.Analysis, analysis_id, secret, name, display_name, auth))
 
     # Commands go to a command route and answer with something other than the record sent.
 
@@ -172,45 +90,6 @@ class CoreMethods(ResourceFacade, _Declared):
         return self._run(_bulk_delete(self, "analysis-logs", params, auth))
 
 
-def _credentials_url(client: ServiceClient, model: type[Record], ident: object, tail: str) -> httpx.URL:
-    return client.url(lit(model.meta.path), record_id(model, ident), lit(tail))
-
-
-def _read(
-    client: ServiceClient,
-    model: type[Record],
-    ident: object,
-    tail: str,
-    payload: type[PayloadT],
-    fields: FieldsArg,
-    meta: bool,
-    auth: AuthArg,
-) -> Call[PayloadT | None]:
-    if meta or fields is not None:
-        raise NotSupportedError(
-            f"the Hub's {model.meta.path}/:id/{tail} route answers a bare object: it has no meta and no field "
-            "selection (leave meta and fields out)"
-        )
-    url = _credentials_url(client, model, ident, tail)
-    return Call("GET", url, bare_or_none(payload), none_on_404=True, auth=auth, client=client)
-
-
-def _rotate(
-    client: ServiceClient,
-    model: type[Record],
-    ident: object,
-    secret: str | Unset | None,
-    name: str | Unset,
-    display_name: str | Unset,
-    auth: AuthArg,
-) -> Call[core.ClientCredentials]:
-    # secret=None is sent as null, as 0.5.5 did: the Hub then makes a random secret (so does leaving it out)
-    given = {"secret": secret, "name": name, "displayName": display_name}
-    body = {key: value for key, value in given.items() if value is not UNSET}
-    url = _credentials_url(client, model, ident, "client/credentials")
-    return Call("POST", url, bare(core.ClientCredentials), json=body, auth=auth, client=client)
-
-
 def _bulk_delete(
     client: ServiceClient, path: str, params: list[tuple[str, str]], auth: AuthArg
 ) -> Call[None]:
@@ -226,6 +105,14 @@ declare(
     Create(core.Node, "name", "realm_id", "registry_id", "external_name", Arg("node_type", "type", default="default"),
            Arg("hidden", default=False)),
     Update(core.Node, "external_name", "hidden", Arg("node_type", "type"), "realm_id", "registry_id", "public_key"),
+    # The credentials routes answer a flat object (no envelope, no meta) of an authup client or a Harbor robot.
+    Credentials(core.Node, "client/credentials", core.ClientCredentials,
+                "The node's authup client (id, name and secret) for ``ClientAuth``; None when there is no node."),
+    RotateCredentials(core.Node, "Rotate the node client's secret (to ``secret``, or a random one) and rename the "
+                      "client. The Hub issues a new random secret on every call that does not set one, a rename "
+                      "included."),
+    Credentials(core.Node, "registry/credentials", core.NodeRegistryCredentials,
+                "The Harbor robot account of the node's registry project; None when there is no node."),
     *reads(core.MasterImageGroup),
     *reads(core.MasterImage),
     *reads(core.Project),
@@ -238,6 +125,10 @@ declare(
     Create(core.Analysis, "project_id", "name", "display_name", "description", "master_image_id", "registry_id",
            "image_command_arguments"),
     Update(core.Analysis, "name", "display_name", "description", "master_image_id", "image_command_arguments"),
+    Credentials(core.Analysis, "client/credentials", core.ClientCredentials,
+                "The analysis' authup client (id, name and secret); None when there is no analysis."),
+    RotateCredentials(core.Analysis, "Rotate the analysis client's secret (to ``secret``, or a random one) and "
+                      "rename the client."),
     *reads(core.AnalysisNode),
     Create(core.AnalysisNode, "analysis_id", "node_id"),
     Update(core.AnalysisNode, "comment", "approval_status", "execution_status", "execution_progress"),

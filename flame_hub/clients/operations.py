@@ -23,15 +23,32 @@ from flame_hub.engine.calls import (
     delete_call,
     empty_call,
     list_call,
+    record_id,
     retrieve_call,
     update_call,
 )
 from flame_hub.engine.client import USE_CLIENT_AUTH, ServiceClient
+from flame_hub.engine.http import lit
+from flame_hub.engine.parsers import bare, bare_or_none
+from flame_hub.exceptions import NotSupportedError
+from flame_hub.models.core import ClientCredentials
 from flame_hub.query.compiler import EmptyResultSet
 from flame_hub.schema.envelopes import ListMeta, Page
+from flame_hub.schema.payload import Payload
 from flame_hub.schema.record import Record, schema_of
 
-__all__ = ["Arg", "Create", "Delete", "Find", "Get", "GetAll", "Update", "reads"]
+__all__ = [
+    "Arg",
+    "Create",
+    "Credentials",
+    "Delete",
+    "Find",
+    "Get",
+    "GetAll",
+    "RotateCredentials",
+    "Update",
+    "reads",
+]
 
 
 class _Same:
@@ -348,3 +365,92 @@ def reads(model: type[Record]) -> list[Operation]:
     if "delete" in operations:
         found.append(Delete(model))
     return found
+
+
+# -- the credentials routes of nodes and analyses: bare objects below a record ---------------------
+
+
+def _credentials_url(client: ServiceClient, model: type[Record], ident: object, tail: str) -> httpx.URL:
+    return client.url(lit(model.meta.path), record_id(model, ident), lit(tail))
+
+
+class Credentials(Operation):
+    """``get_<singular>_<route>(<singular>_id, *, fields=…, meta=…, auth=…)``: a record's credentials route.
+
+    The route (``client/credentials``, ``registry/credentials``) answers a bare object (no envelope, no
+    meta, no field selection), or 404 where there is no record: None.
+    """
+
+    prefix = "get"
+
+    def __init__(self, model: type[Record], route: str, answer: type[Payload], doc: str) -> None:
+        super().__init__(model)
+        self.route, self.answer, self.doc = route, answer, doc
+        self.name = f"{self.name}_{route.replace('/', '_')}"
+        self.imports[answer.__name__] = answer.__module__
+
+    def describe(self) -> str:
+        return self.doc
+
+    def parameters(self) -> list[inspect.Parameter]:
+        return [
+            inspect.Parameter(self.id_arg, POSITIONAL, annotation="IdLike"),
+            *_keywords(
+                ("fields", "FieldsArg", None), ("meta", "bool", False), ("auth", "AuthArg", USE_CLIENT_AUTH)
+            ),
+        ]
+
+    def variants(self) -> list[tuple[dict[str, str], str]]:
+        return [({}, f"{self.answer.__name__} | None")]
+
+    def call(self, client: ServiceClient, arguments: dict[str, Any]) -> Call[Any]:
+        if arguments["meta"] or arguments["fields"] is not None:
+            raise NotSupportedError(
+                f"the Hub's {self.model.meta.path}/:id/{self.route} route answers a bare object: it has no "
+                "meta and no field selection (leave meta and fields out)"
+            )
+        url = _credentials_url(client, self.model, arguments[self.id_arg], self.route)
+        parse = bare_or_none(self.answer)
+        return Call("GET", url, parse, none_on_404=True, auth=arguments["auth"], client=client)
+
+
+class RotateCredentials(Operation):
+    """``update_<singular>_client_credentials(<singular>_id, secret, name, display_name, *, auth=…)``.
+
+    Rotates the secret of the record's authup client (to ``secret``, or a random one) and renames it;
+    the answer is the client's credentials, a bare object.
+    """
+
+    prefix = "update"
+
+    def __init__(self, model: type[Record], doc: str) -> None:
+        super().__init__(model)
+        self.doc = doc
+        self.name = f"{self.name}_client_credentials"
+        self.imports["ClientCredentials"] = ClientCredentials.__module__
+
+    def describe(self) -> str:
+        return self.doc
+
+    def parameters(self) -> list[inspect.Parameter]:
+        return [
+            inspect.Parameter(self.id_arg, POSITIONAL, annotation="IdLike"),
+            inspect.Parameter("secret", POSITIONAL, default=UNSET, annotation="str | Unset | None"),
+            inspect.Parameter("name", POSITIONAL, default=UNSET, annotation="str | Unset"),
+            inspect.Parameter("display_name", POSITIONAL, default=UNSET, annotation="str | Unset"),
+            *_keywords(("auth", "AuthArg", USE_CLIENT_AUTH)),
+        ]
+
+    def variants(self) -> list[tuple[dict[str, str], str]]:
+        return [({}, "ClientCredentials")]
+
+    def call(self, client: ServiceClient, arguments: dict[str, Any]) -> Call[Any]:
+        # secret=None is sent as null, as 0.5.5 did: the Hub then makes a random secret (as when it is left out)
+        given = {
+            "secret": arguments["secret"],
+            "name": arguments["name"],
+            "displayName": arguments["display_name"],
+        }
+        body = {key: value for key, value in given.items() if value is not UNSET}
+        url = _credentials_url(client, self.model, arguments[self.id_arg], "client/credentials")
+        return Call("POST", url, bare(ClientCredentials), json=body, auth=arguments["auth"], client=client)
