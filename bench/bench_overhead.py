@@ -34,17 +34,16 @@ overheads (goal: at most 0.5).
 
 from __future__ import annotations
 
-import json
 import os
 import statistics
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import seed_env
 from bench_parse import node_page
 from canned_server import TOKEN
+from line_process import LineProcess, spawn
 from measure import table
 
 SERVER_SCRIPT = Path(__file__).with_name("canned_server.py")
@@ -74,76 +73,28 @@ SEED_NAMES = {
 }
 
 
-class CannedServer:
+class CannedServer(LineProcess):
     """``canned_server.py`` in a child process, serving ``page`` for every list request."""
 
     def __init__(self, page_file: str) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, str(SERVER_SCRIPT), page_file],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-            bufsize=1,
-        )
-        self.url: str = self._read()["url"]
-
-    def _read(self) -> dict[str, Any]:
-        assert self.process.stdout is not None
-        line = self.process.stdout.readline()
-        if not line:
-            raise RuntimeError(f"the canned server ended (exit {self.process.wait(timeout=10)})")
-        answer: dict[str, Any] = json.loads(line)
-        return answer
+        super().__init__(spawn(SERVER_SCRIPT, page_file), "the canned server")
+        self.url: str = self.read()["url"]
 
     def stats(self) -> dict[str, Any]:
-        assert self.process.stdin is not None
-        self.process.stdin.write("stats\n")
-        self.process.stdin.flush()
-        return self._read()
-
-    def close(self) -> None:
-        if self.process.poll() is None:
-            assert self.process.stdin is not None
-            try:
-                self.process.stdin.write("quit\n")
-                self.process.stdin.close()
-                self.process.wait(timeout=10)
-            except (OSError, subprocess.TimeoutExpired):
-                self.process.kill()
-                self.process.wait()
-        if self.process.stdout is not None:
-            self.process.stdout.close()
+        return self.ask("stats")
 
 
-class Worker:
-    """A timing worker in a fresh interpreter: ours (``overhead_worker.py``) or 0.5.5's (``seed_side``)."""
+class Worker(LineProcess):
+    """A timing worker in a fresh interpreter: ours (``overhead_worker.py``) or 0.5.5's (``seed_side``);
+    it stops when its stdin closes."""
 
     def __init__(self, process: subprocess.Popen[str]) -> None:
-        self.process = process
-        self.about = self._read()
-
-    def _read(self) -> dict[str, Any]:
-        assert self.process.stdout is not None
-        line = self.process.stdout.readline()
-        if not line:
-            self.process.wait(timeout=10)
-            raise RuntimeError(f"a timing worker ended (exit {self.process.returncode})")
-        answer: dict[str, Any] = json.loads(line)
-        return answer
+        super().__init__(process, "a timing worker", farewell=None)
+        self.about = self.read()
 
     def round(self, name: str, number: int) -> tuple[float, float]:
-        assert self.process.stdin is not None
-        self.process.stdin.write(f"{name} {number}\n")
-        self.process.stdin.flush()
-        answer = self._read()
+        answer = self.ask(f"{name} {number}")
         return float(answer["wall"]), float(answer["cpu"])
-
-    def close(self) -> None:
-        if self.process.stdin is not None:
-            self.process.stdin.close()
-        self.process.wait(timeout=10)
-        if self.process.stdout is not None:
-            self.process.stdout.close()
 
 
 def _summary(values: list[float]) -> dict[str, float]:
@@ -166,14 +117,7 @@ def run(quick: bool, tmp: str) -> dict[str, Any]:
     walls: dict[str, list[float]] = {name: [] for name, _, _ in ALTERNATIVES}
     cpus: dict[str, list[float]] = {name: [] for name, _, _ in ALTERNATIVES}
     try:
-        ours = subprocess.Popen(
-            [sys.executable, str(WORKER_SCRIPT), server.url, *arguments],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-            bufsize=1,
-        )
-        workers["ours"] = Worker(ours)
+        workers["ours"] = Worker(spawn(WORKER_SCRIPT, server.url, *arguments))
         try:
             workers["seed"] = Worker(seed_env.start("overhead.py", server.url, *arguments))
             results["seed_about"] = workers["seed"].about

@@ -21,6 +21,7 @@ from typing import Any
 
 import seed_env
 from fakehub_server import seed_nodes
+from line_process import LineProcess
 from measure import ratio, table
 
 from flame_hub.models import Node
@@ -53,34 +54,16 @@ def _round(function: Callable[[], Any], number: int) -> float:
     return (time.perf_counter() - started) / number
 
 
-class SeedWorker:
-    """The existing client's parser in its own environment, timed a round at a time (``seed_side``)."""
+class SeedWorker(LineProcess):
+    """The existing client's parser in its own environment, timed a round at a time (``seed_side``);
+    it stops when its stdin closes."""
 
     def __init__(self, page_file: str) -> None:
-        self.process = seed_env.start("parse_page.py", page_file)
-        self.about = self._read()
-
-    def _read(self) -> dict[str, Any]:
-        assert self.process.stdout is not None
-        line = self.process.stdout.readline()
-        if not line:
-            self.process.wait(timeout=10)
-            raise RuntimeError(f"the seed parser ended (exit {self.process.returncode})")
-        answer: dict[str, Any] = json.loads(line)
-        return answer
+        super().__init__(seed_env.start("parse_page.py", page_file), "the seed parser", farewell=None)
+        self.about = self.read()
 
     def round(self, name: str, number: int) -> float:
-        assert self.process.stdin is not None
-        self.process.stdin.write(f"{name} {number}\n")
-        self.process.stdin.flush()
-        return float(self._read()["seconds"])
-
-    def close(self) -> None:
-        if self.process.stdin is not None:
-            self.process.stdin.close()
-        self.process.wait(timeout=10)
-        if self.process.stdout is not None:
-            self.process.stdout.close()
+        return float(self.ask(f"{name} {number}")["seconds"])
 
 
 def run(quick: bool) -> dict[str, Any]:

@@ -15,12 +15,11 @@ that sends something.
 
 from __future__ import annotations
 
-import json
-import subprocess
 from typing import Any
 
 import seed_env
 from fakehub_process import FakeHubProcess
+from line_process import LineProcess
 from measure import table
 
 from flame_hub import Hub
@@ -101,38 +100,17 @@ class Orm:
             self.hub.close()
 
 
-class Seed:
+class Seed(LineProcess):
     """The existing client, driven step by step in its own environment."""
 
     def __init__(self, server: FakeHubProcess) -> None:
-        self.process = seed_env.start(
+        process = seed_env.start(
             "script.py", f"{server.url}/core", f"{server.url}/auth", server.username, server.password
         )
+        super().__init__(process, "the existing client")
 
     def step(self, step: str, *args: str) -> None:
-        assert self.process.stdin is not None and self.process.stdout is not None
-        self.process.stdin.write(" ".join((step, *args)) + "\n")
-        self.process.stdin.flush()
-        line = self.process.stdout.readline()
-        if not line:
-            self.process.wait(timeout=10)
-            raise RuntimeError(
-                f"the existing client failed at step {step!r} (exit {self.process.returncode})"
-            )
-        json.loads(line)
-
-    def close(self) -> None:
-        if self.process.poll() is None:
-            assert self.process.stdin is not None
-            try:
-                self.process.stdin.write("quit\n")
-                self.process.stdin.close()
-                self.process.wait(timeout=10)
-            except (OSError, subprocess.TimeoutExpired):
-                self.process.kill()
-                self.process.wait()
-        if self.process.stdout is not None:
-            self.process.stdout.close()
+        self.ask(" ".join((step, *args)))
 
 
 CLIENTS: list[tuple[str, Any]] = [

@@ -15,6 +15,8 @@ import venv
 from pathlib import Path
 from typing import Any
 
+from line_process import spawn
+
 SEED_VERSION = "0.5.5"
 SEED_REQUIREMENT = f"flame-hub-client=={SEED_VERSION}"
 VENV_DIR = Path(__file__).with_name(".venv-seed")
@@ -86,11 +88,4 @@ def run(script: str, *args: str, timeout: float = 300) -> dict[str, Any]:
 
 def start(script: str, *args: str) -> subprocess.Popen[str]:
     """Start ``seed_side/<script>`` in the seed environment with line-based pipes (for step-wise runs)."""
-    python = ensure()
-    return subprocess.Popen(
-        [str(python), "-I", str(SIDE_DIR / script), *args],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-        bufsize=1,
-    )
+    return spawn(SIDE_DIR / script, *args, python=(str(ensure()), "-I"))
