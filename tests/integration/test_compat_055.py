@@ -122,10 +122,9 @@ def master(auth_client: Any) -> Any:
 
 
 @pytest.fixture
-def name() -> Callable[[str], str]:
-    """Names no other run uses (lower case: the Hub lower-cases some)."""
-    run = uuid.uuid4().hex[:8]
-    return lambda prefix: f"{prefix}-{run}"
+def name(unique: Callable[[str], str]) -> Callable[[str], str]:
+    """The suite's ``unique`` names, under the name these tests use."""
+    return unique
 
 
 @pytest.fixture
