@@ -92,9 +92,11 @@ def _steps(hub: Hub, say: Callable[[str], None]) -> None:
         f"{[n.name for n in records]} of {meta.total}"
     )
 
-    query = hub.core.nodes.filter(name__like=f"node-{suffix}").order_by("-created_at")[:10]
+    # nodes made in one second tie on created_at (the Hub stamps whole seconds): the name breaks the tie,
+    # so the newest comes first either way
+    query = hub.core.nodes.filter(name__like=f"node-{suffix}").order_by("-created_at", "-name")[:10]
     say(
-        f"6. ORM: nodes.filter(name__like='node-{suffix}').order_by('-created_at')[:10] -> {[n.name for n in query]}"
+        f"6. ORM: nodes.filter(name__like='node-{suffix}').order_by('-created_at', '-name')[:10] -> {[n.name for n in query]}"
     )
     count = hub.core.nodes.filter(hidden=True, name__startswith="demo-node-").count()
     say(f"7. ORM: nodes.filter(hidden=True, name__startswith='demo-node-').count() -> {count}")

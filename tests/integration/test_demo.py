@@ -18,6 +18,9 @@ def test_the_demo_runs_against_an_in_process_fakehub() -> None:
     assert "in-process FakeHub" in text
     assert "hidden=True" in text
     assert "ORM:" in text and text.rstrip().endswith("done")
+    (ordered,) = [line for line in text.splitlines() if line.startswith("6. ")]
+    names = ordered.rpartition("-> ")[2]
+    assert names.index("-2'") < names.index("-1'") < names.index("-0'")  # newest first, ties or not
 
 
 def test_the_demo_runs_against_a_hub_by_url() -> None:
