@@ -19,7 +19,7 @@ Type checkers see the reverse and many-to-many accessors through ``ClassVar[Reve
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
-from typing import Any, Generic, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, NoReturn, TypeVar, overload
 
 from typing_extensions import Self
 
@@ -27,7 +27,7 @@ from flame_hub._driver import Plan, arun, run
 from flame_hub.engine.calls import create_call, delete_call
 from flame_hub.engine.client import ServiceClient
 from flame_hub.engine.resolver import client_for, related_source
-from flame_hub.exceptions import BulkOperationError, ConflictError, QueryValueError
+from flame_hub.exceptions import BulkOperationError, ConflictError, NotSupportedError, QueryValueError
 from flame_hub.orm.bulk import fan_out
 from flame_hub.orm.graph import (
     ForwardRelation,
@@ -238,7 +238,78 @@ def _direct(q: Q, far: ForwardRelation) -> Q:
     return Q(*children, _connector=q.connector, _negated=q.negated)
 
 
-class ThroughQuerySet(ResultCache[FarT]):
+# -- what Django's many-to-many managers have and these do not ------------------------------------------
+
+_ORDER = (
+    "the far-side records come in the order of their junction rows; sort them in Python "
+    "(sorted(project.node_set.all(), key=lambda node: node.name)), or order the junction rows themselves "
+    "(project.node_set.through.order_by(...)) by the junction's own fields"
+)
+_CREATE = (
+    "create the record with its own manager (Node.objects.create(...), hub.core.create_node(...)), "
+    "then link it with add(record)"
+)
+_WRITE = (
+    "change the records through a QuerySet of their own resource "
+    "(Node.objects.filter(id__in=[...]).update(...) or .delete()), or unlink them with remove()"
+)
+_SHAPE = "read the records (all(), filter()) and take the fields from them"
+_RELATED = (
+    "read the far side's resource with it (Node.objects.filter(id__in=[...]).select_related(...)), "
+    "or prefetch_related('node_set') on the QuerySet the records come from"
+)
+
+#: Methods of Django's many-to-many manager and its QuerySets that a read through a Hub junction
+#: cannot honour, each with what to do instead (:class:`_Refusals`).
+NOT_OFFERED: dict[str, str] = {
+    **dict.fromkeys(("order_by", "reverse", "last", "alast"), _ORDER),
+    **dict.fromkeys(
+        (
+            "create",
+            "acreate",
+            "get_or_create",
+            "aget_or_create",
+            "update_or_create",
+            "aupdate_or_create",
+            "bulk_create",
+            "abulk_create",
+        ),
+        _CREATE,
+    ),
+    **dict.fromkeys(("update", "aupdate", "delete", "adelete"), _WRITE),
+    **dict.fromkeys(("values", "values_list", "only", "defer"), _SHAPE),
+    **dict.fromkeys(("select_related", "prefetch_related"), _RELATED),
+}
+
+
+def _refusal(
+    owner: ManyRelatedManager[Any, Any] | ThroughQuerySet[Any], name: str, advice: str
+) -> Callable[..., NoReturn]:
+    def refuse(*args: Any, **kwargs: Any) -> NoReturn:
+        where = owner._what() if isinstance(owner, ManyRelatedManager) else f"{owner.model.__name__} records"
+        raise NotSupportedError(
+            f"{name}() is not offered on {where} read through a many-to-many junction: {advice}"
+        )
+
+    refuse.__name__ = refuse.__qualname__ = name
+    return refuse
+
+
+class _Refusals:
+    """Django's many-to-many methods that these reads cannot honour (:data:`NOT_OFFERED`) are there at
+    run time and raise NotSupportedError naming what to do instead, rather than an AttributeError that
+    reads like a typo. Type checkers do not see them, so a checked program learns before it runs."""
+
+    if not TYPE_CHECKING:
+
+        def __getattr__(self, name: str) -> Any:
+            advice = NOT_OFFERED.get(name)
+            if advice is None:
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            return _refusal(self, name, advice)
+
+
+class ThroughQuerySet(ResultCache[FarT], _Refusals):
     """The far-side records of a many-to-many relation, read through the junction (``project.node_set.all()``).
 
     One request per page of junction rows with the far side included (``GET /project-nodes?
@@ -377,7 +448,7 @@ class ThroughQuerySet(ResultCache[FarT]):
         return shown_rows("ThroughQuerySet", rows)
 
 
-class ManyRelatedManager(Generic[FarT, ThroughT]):
+class ManyRelatedManager(Generic[FarT, ThroughT], _Refusals):
     """The far side of a many-to-many relation of one record (``project.node_set``, ``user.role_set``).
 
     Reads go through the junction resource with the far side included: one request per page

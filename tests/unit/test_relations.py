@@ -29,6 +29,7 @@ from flame_hub.exceptions import (
 )
 from flame_hub.models import Analysis, AnalysisBucketFile, Node, Project, Realm, Resource, ResourceMeta
 from flame_hub.orm.graph import Related, forward_relations, many_to_many_relations, reverse_relations
+from flame_hub.orm.relations import NOT_OFFERED
 from flame_hub.schema.fields import READ_ONLY, REQUIRED_CREATE_ONLY
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -311,3 +312,18 @@ def test_a_failed_prefetched_step_is_not_sent_again() -> None:
 
     assert run(plan()) == ["a", "failed b", "c"]
     assert [step.runs for step in steps] == [1, 1, 1]
+
+
+@pytest.mark.parametrize("name", sorted(NOT_OFFERED))
+def test_django_methods_a_many_to_many_read_cannot_honour_say_what_to_do_instead(
+    no_default_hub: None, name: str
+) -> None:
+    """``project.node_set.order_by(...)`` and its kind raise a named error with the alternative, before
+    anything is sent, instead of an AttributeError that reads like a typo."""
+    project = Project.model_validate({"id": uuid.uuid4(), "name": "p"})
+    for target, where in ((project.node_set, "Project.node_set"), (project.node_set.all(), "Node records")):
+        with pytest.raises(NotSupportedError) as info:
+            getattr(target, name)("name")
+        message = str(info.value)
+        assert message.startswith(f"{name}() is not offered on {where}") and NOT_OFFERED[name] in message
+        assert not hasattr(target, f"{name}_"), "any other name is still an AttributeError"
