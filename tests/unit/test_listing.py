@@ -25,12 +25,11 @@ def admitted(listing: Listing, records: list[Any]) -> list[Any]:
 
 
 def test_a_repeat_within_a_tie_group_is_dropped() -> None:
-    a, b, c = node("a"), node("b"), node("c")
-    listing = Listing(Node, Query(ordering=("created_at",)))  # all three tie on created_at
-    # the database returned b on the first page and again on the second (a tie reordered), never c
+    a, b = node("a"), node("b")
+    listing = Listing(Node, Query(ordering=("created_at",)))  # they tie on created_at
+    # the database returned b on the first page and again on the second (a tie reordered)
     assert admitted(listing, [a, b, b, a]) == [a, b]
     assert (listing.admitted, listing.repeats) == (2, 2)
-    assert c not in admitted(listing, [])
 
 
 @pytest.mark.parametrize("ordering", [("created_at",), ("registry__name", "created_at")])
