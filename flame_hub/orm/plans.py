@@ -10,9 +10,9 @@ save/refresh logic exist once, here, for both.
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
-from typing import Any
+from typing import Any, TypeVar
 
 from flame_hub._driver import Emit, Plan, Prefetch
 from flame_hub.engine.calls import (
@@ -46,6 +46,7 @@ from flame_hub.schema.record import (
 )
 
 __all__ = [
+    "batches",
     "count_plan",
     "create_plan",
     "delete_plan",
@@ -62,6 +63,16 @@ __all__ = [
     "save_plan",
     "update_or_create_plan",
 ]
+
+
+T = TypeVar("T")
+
+
+def batches(values: Sequence[T]) -> Iterator[list[T]]:
+    """``values`` in groups of :data:`MAX_PAGE_LIMIT`: the ids one ``filter[...]=a,b,c`` request asks
+    for, so that each batch's answer fits in one page."""
+    for start in range(0, len(values), MAX_PAGE_LIMIT):
+        yield list(values[start : start + MAX_PAGE_LIMIT])
 
 
 def ordered(model: type[Record], query: Query) -> Query:
@@ -242,14 +253,10 @@ def in_bulk_plan(
         )
     found: dict[Any, RecordT] = {}
     if ids is None:
-        batches: list[Query] = [query]
+        queries: list[Query] = [query]
     else:
-        unique = list(dict.fromkeys(ids))
-        batches = [
-            query.filter(Q(id__in=unique[i : i + MAX_PAGE_LIMIT]))
-            for i in range(0, len(unique), MAX_PAGE_LIMIT)
-        ]
-    for batch in batches:
+        queries = [query.filter(Q(id__in=batch)) for batch in batches(list(dict.fromkeys(ids)))]
+    for batch in queries:
         for record in (yield from records_plan(client, model, batch)):
             found[getattr(record, "id", None)] = record
     return found

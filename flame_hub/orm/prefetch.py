@@ -34,9 +34,8 @@ from flame_hub.orm.graph import (
     relation_named,
 )
 from flame_hub.orm.listing import Listing
-from flame_hub.orm.plans import ordered, records_plan
+from flame_hub.orm.plans import batches, ordered, records_plan
 from flame_hub.query.query import Q, Query
-from flame_hub.schema.envelopes import MAX_PAGE_LIMIT
 from flame_hub.schema.record import Record, client_of
 
 __all__ = ["Nested", "check_lookups", "prefetch_plan", "prefetching"]
@@ -88,11 +87,6 @@ def _far_model(relation: ForwardRelation | ReverseRelation | ManyToManyRelation)
     if isinstance(relation, ReverseRelation):
         return relation.child
     return relation.target
-
-
-def _chunks(values: list[Any]) -> Iterable[list[Any]]:
-    for start in range(0, len(values), MAX_PAGE_LIMIT):
-        yield values[start : start + MAX_PAGE_LIMIT]
 
 
 def _client(
@@ -161,7 +155,7 @@ def _forward(
     if pending:
         target = relation.target
         _check_batchable(relation)
-        for batch in _chunks(list(pending)):
+        for batch in batches(list(pending)):
             query = ordered(target, Query().filter(Q(id__in=batch)))
             found: list[Record] = yield from records_plan(client, target, query)
             for item in found:
@@ -224,7 +218,7 @@ def _rows_of(
     """
     parents = _parents(records)
     rows: list[tuple[str, Record]] = []
-    for batch in _chunks(list(parents)):
+    for batch in batches(list(parents)):
         lookups: dict[str, Any] = {f"{fk}__in": batch}
         query = ordered(model, Query(includes=includes).filter(Q(**lookups)))
         found: list[Record] = yield from records_plan(

@@ -39,7 +39,7 @@ from flame_hub.orm.graph import (
 )
 from flame_hub.orm.listing import Listing
 from flame_hub.orm.manager import Manager
-from flame_hub.orm.plans import ordered, records_plan
+from flame_hub.orm.plans import batches, ordered, records_plan
 from flame_hub.orm.prefetch import check_lookups, far_of, prefetch_plan
 from flame_hub.orm.queryset import DEFAULT_PAGE_CONCURRENCY, QuerySet
 from flame_hub.orm.rows import REPR_ROWS, ResultCache, shown_rows
@@ -581,13 +581,8 @@ class ManyRelatedManager(Generic[FarT, ThroughT], _Refusals):
         relation = self.relation
         key = _key(self.instance, self._what())
         base: dict[str, Any] = {relation.source.fk: key}
-        batches = (
-            [None]
-            if far_ids is None
-            else [far_ids[i : i + MAX_PAGE_LIMIT] for i in range(0, len(far_ids), MAX_PAGE_LIMIT)]
-        )
         rows: list[Any] = []
-        for batch in batches:
+        for batch in [None] if far_ids is None else batches(far_ids):
             lookups = base if batch is None else {**base, f"{relation.far.fk}__in": batch}
             query = ordered(relation.through, Query().filter(Q(**lookups)))
             found = yield from records_plan(
