@@ -46,19 +46,29 @@ def test_only_clients_on_httpx_s_own_async_transport_are_gated() -> None:
 
 
 class Overlap:
-    """A server that answers after 50 ms and records how many requests it held at once."""
+    """A server that records how many requests it held at once.
 
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
+    Each request is held until ``target`` are held together (a rendezvous, so that the peak does not
+    depend on how fast a loaded machine sends them), or until ``bound`` seconds passed once: then none
+    waits any more and the peak stays below ``target``, as it does when the requests go out one by one.
+    """
+
+    def __init__(self, target: int = 1, bound: float = 10.0) -> None:
+        self.ready = threading.Condition()
+        self.target, self.bound = target, bound
         self.now = self.peak = 0
+        self.gave_up = False
 
     def __call__(self, connection: socket.socket, server: RawServer) -> None:
         while server.read(connection) is not None:
-            with self.lock:
+            with self.ready:
                 self.now += 1
                 self.peak = max(self.peak, self.now)
-            time.sleep(0.05)
-            with self.lock:
+                self.ready.notify_all()
+                if not self.gave_up and not self.ready.wait_for(lambda: self.peak >= self.target, self.bound):
+                    self.gave_up = True
+            time.sleep(0.05)  # keep the connection busy, as a Hub's answer would
+            with self.ready:
                 self.now -= 1
             connection.sendall(answer(PAGE))
 
@@ -74,7 +84,7 @@ def test_gated_requests_still_overlap_and_never_go_round_the_pool_again(
         cleared(self)
 
     monkeypatch.setattr(pool_module.AsyncPoolRequest, "clear_connection", counted)
-    overlap = Overlap()
+    overlap = Overlap(target=8)
     with RawServer(overlap) as server:
 
         async def burst(core: AsyncCoreClient) -> list[int]:
