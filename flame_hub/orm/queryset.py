@@ -49,7 +49,7 @@ from flame_hub.query.query import FieldSelection, Q, Query
 from flame_hub.schema.envelopes import MAX_PAGE_LIMIT
 from flame_hub.schema.record import RecordT, schema_of
 
-__all__ = ["DEFAULT_PAGE_CONCURRENCY", "QuerySet", "RowQuerySet"]
+__all__ = ["DEFAULT_PAGE_CONCURRENCY", "QuerySet", "RowQuerySet", "page_width"]
 
 R = TypeVar("R")
 
@@ -230,13 +230,11 @@ class QuerySet(ResultCache[RecordT]):
         """Every record of the query in one list (``list(qs)``, ``len(qs)`` …), pages read ``width`` at once."""
         query = ordered(self.model, self._query)
         listing = Listing(self.model, query)
-        plan = records_plan(client, self.model, query, concurrency=_width(None, client), listing=listing)
+        plan = records_plan(client, self.model, query, concurrency=page_width(client), listing=listing)
         return self._then_prefetch(client, plan, lambda records: records)
 
     def _prefetch_plan(self, client: ServiceClient, records: list[Any]) -> Plan[None]:
-        return prefetch_plan(
-            records, self._prefetch, asynchronous=client.is_async, width=_width(None, client)
-        )
+        return prefetch_plan(records, self._prefetch, asynchronous=client.is_async, width=page_width(client))
 
     def _then_prefetch(
         self, client: ServiceClient, plan: Plan[R], records_of: Callable[[R], Iterable[Any]]
@@ -442,14 +440,14 @@ class QuerySet(ResultCache[RecordT]):
         """
         self._not_sliced("update")
         return self._run(
-            "update", lambda c: update_many_plan(c, self.model, self._query, fields, _width(None, c))
+            "update", lambda c: update_many_plan(c, self.model, self._query, fields, page_width(c))
         )
 
     async def aupdate(self, **fields: Any) -> int:
         """Async twin of :meth:`update`."""
         self._not_sliced("update")
         return await self._arun(
-            "update", lambda c: update_many_plan(c, self.model, self._query, fields, _width(None, c))
+            "update", lambda c: update_many_plan(c, self.model, self._query, fields, page_width(c))
         )
 
     def delete(self) -> tuple[int, dict[str, int]]:
@@ -461,14 +459,14 @@ class QuerySet(ResultCache[RecordT]):
         """
         if self._query.is_sliced:
             raise TypeError("Cannot use 'limit' or 'offset' with delete().")
-        return self._run("delete", lambda c: delete_many_plan(c, self.model, self._query, _width(None, c)))
+        return self._run("delete", lambda c: delete_many_plan(c, self.model, self._query, page_width(c)))
 
     async def adelete(self) -> tuple[int, dict[str, int]]:
         """Async twin of :meth:`delete`."""
         if self._query.is_sliced:
             raise TypeError("Cannot use 'limit' or 'offset' with delete().")
         return await self._arun(
-            "delete", lambda c: delete_many_plan(c, self.model, self._query, _width(None, c))
+            "delete", lambda c: delete_many_plan(c, self.model, self._query, page_width(c))
         )
 
     def bulk_create(self, records: Iterable[RecordT]) -> list[RecordT]:
@@ -481,7 +479,7 @@ class QuerySet(ResultCache[RecordT]):
         batch = list(records)
         if not batch:
             return []
-        return self._run("bulk_create", lambda c: bulk_create_plan(c, self.model, batch, _width(None, c)))
+        return self._run("bulk_create", lambda c: bulk_create_plan(c, self.model, batch, page_width(c)))
 
     async def abulk_create(self, records: Iterable[RecordT]) -> list[RecordT]:
         """Async twin of :meth:`bulk_create`."""
@@ -489,7 +487,7 @@ class QuerySet(ResultCache[RecordT]):
         if not batch:
             return []
         return await self._arun(
-            "bulk_create", lambda c: bulk_create_plan(c, self.model, batch, _width(None, c))
+            "bulk_create", lambda c: bulk_create_plan(c, self.model, batch, page_width(c))
         )
 
     # -- display ------------------------------------------------------------------------------------
@@ -528,9 +526,14 @@ def _slice_changes(query: Query, start: int, stop: int | None) -> dict[str, Any]
     return {"low": sliced.low, "high": sliced.high}
 
 
+def page_width(client: ServiceClient) -> int:
+    """How many requests of one listing or bulk operation ``client`` sends at once."""
+    return client.page_concurrency or DEFAULT_PAGE_CONCURRENCY
+
+
 def _width(concurrency: int | None, client: ServiceClient) -> int:
     if concurrency is None:
-        return client.page_concurrency or DEFAULT_PAGE_CONCURRENCY
+        return page_width(client)
     if not isinstance(concurrency, int) or concurrency < 1:
         raise ValueError(f"concurrency must be a positive integer, got {concurrency!r}")
     return concurrency

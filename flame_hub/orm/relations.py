@@ -41,7 +41,7 @@ from flame_hub.orm.listing import Listing
 from flame_hub.orm.manager import Manager
 from flame_hub.orm.plans import batches, ordered, records_plan
 from flame_hub.orm.prefetch import check_lookups, far_of, prefetch_plan
-from flame_hub.orm.queryset import DEFAULT_PAGE_CONCURRENCY, QuerySet
+from flame_hub.orm.queryset import DEFAULT_PAGE_CONCURRENCY, QuerySet, page_width
 from flame_hub.orm.rows import REPR_ROWS, ResultCache, shown_rows
 from flame_hub.query.lookups import Condition
 from flame_hub.query.query import Q, Query
@@ -97,10 +97,6 @@ def _key(instance: Record, what: str) -> Any:
             f"{type(instance).__name__!r} instance needs to have an id before {what} can be used (save it first)"
         )
     return ident
-
-
-def _width(client: ServiceClient) -> int:
-    return client.page_concurrency or DEFAULT_PAGE_CONCURRENCY
 
 
 def _prefetched(instance: Record, name: str) -> list[Any] | None:
@@ -567,7 +563,7 @@ class ManyRelatedManager(Generic[FarT, ThroughT], _Refusals):
             (ident, create_call(client, relation.through, {relation.source.fk: key, relation.far.fk: ident}))
             for ident in ids
         ]
-        done, failed = yield from fan_out(items, _width(client))
+        done, failed = yield from fan_out(items, page_width(client))
         # a 409 is the pair already linked: add() leaves existing links alone, as Django's does
         linked = [ident for ident, exc in failed if isinstance(exc, ConflictError)]
         failed = [(ident, exc) for ident, exc in failed if not isinstance(exc, ConflictError)]
@@ -589,7 +585,7 @@ class ManyRelatedManager(Generic[FarT, ThroughT], _Refusals):
                 client,
                 relation.through,
                 query,
-                concurrency=_width(client),
+                concurrency=page_width(client),
                 listing=Listing(relation.through, query),
             )
             rows.extend(found)
@@ -603,7 +599,7 @@ class ManyRelatedManager(Generic[FarT, ThroughT], _Refusals):
         items = [
             (row.__dict__.get(relation.far.fk), delete_call(client, relation.through, row.id)) for row in rows
         ]
-        done, failed = yield from fan_out(items, _width(client), gone_is_done=True)
+        done, failed = yield from fan_out(items, page_width(client), gone_is_done=True)
         self._done()
         if failed:
             raise BulkOperationError(action, relation.through.__name__, [ident for ident, _ in done], failed)
@@ -618,7 +614,7 @@ class ManyRelatedManager(Generic[FarT, ThroughT], _Refusals):
             (row.__dict__.get(relation.far.fk), delete_call(client, relation.through, row.id))
             for row in stale
         ]
-        done, failed = yield from fan_out(items, _width(client), gone_is_done=True)
+        done, failed = yield from fan_out(items, page_width(client), gone_is_done=True)
         if failed:
             self._done()
             raise BulkOperationError(
