@@ -306,7 +306,11 @@ def save_plan(client: ServiceClient, record: RecordT, update_fields: Iterable[st
         if not data:
             return record
         # changes left out by update_fields stay on the record, unsaved (as in Django)
-        pending = {k: v for k, v in changed_fields(record, None).items() if k not in data}
+        pending = (
+            {}
+            if update_fields is None
+            else {k: v for k, v in changed_fields(record, None).items() if k not in data}
+        )
         fresh = yield update_call(client, model, record.id, data)  # type: ignore[attr-defined]
         adopt(record, fresh)
         keep_unsaved(record, pending)
