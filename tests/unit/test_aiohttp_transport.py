@@ -29,7 +29,10 @@ from flame_hub.transports.aiohttp import AiohttpTransport
 from .raw_server import RawServer, answer, free_port, tls_server
 
 PAGE = b'{"data": [], "meta": {"total": 0, "limit": 50, "offset": 0}}'
-TIMEOUT = httpx.Timeout(5.0, read=0.3)
+#: For exchanges the server answers at once: generous, so a busy machine never turns them into timeouts.
+TIMEOUT = httpx.Timeout(5.0)
+#: For the server that stalls on purpose (1 s or more): the read times out long before it would answer.
+SHORT_READ = httpx.Timeout(5.0, read=0.3)
 
 
 def transports() -> dict[str, Callable[..., httpx.AsyncBaseTransport | None]]:
@@ -123,23 +126,26 @@ def never_read(connection: socket.socket, server: RawServer) -> None:
 
 
 @pytest.mark.parametrize(
-    ("behaviour", "method", "expected"),
+    ("behaviour", "method", "timeout", "expected"),
     [
-        (slow_answer, "GET", httpx.ReadTimeout),
-        (close_without_answer, "POST", httpx.RemoteProtocolError),  # not ConnectError: it may have been done
-        (cut_body, "GET", httpx.RemoteProtocolError),
-        (stall_body, "GET", httpx.ReadTimeout),
+        (slow_answer, "GET", SHORT_READ, httpx.ReadTimeout),
+        # not ConnectError: it may have been done
+        (close_without_answer, "POST", TIMEOUT, httpx.RemoteProtocolError),
+        (cut_body, "GET", TIMEOUT, httpx.RemoteProtocolError),
+        (stall_body, "GET", SHORT_READ, httpx.ReadTimeout),
     ],
     ids=["read-timeout", "closed-without-answer", "body-cut-short", "body-stalls"],
 )
-def test_a_broken_exchange_raises_the_same_error(behaviour: Any, method: str, expected: type) -> None:
+def test_a_broken_exchange_raises_the_same_error(
+    behaviour: Any, method: str, timeout: httpx.Timeout, expected: type
+) -> None:
     with RawServer(behaviour) as server:
 
         async def scenario(http: httpx.AsyncClient) -> Any:
             response = await http.request(method, server.url, json={"a": 1} if method == "POST" else None)
             return response.status_code
 
-        assert both(scenario) == {"httpx": expected, "aiohttp": expected}
+        assert both(scenario, timeout=timeout) == {"httpx": expected, "aiohttp": expected}
 
 
 def test_a_refused_connection_is_a_connect_error() -> None:
