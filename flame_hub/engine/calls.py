@@ -160,17 +160,6 @@ def list_call(
     ``warn_includes=False`` reads includes the Hub dropped without an :class:`IncludeNotReturnedWarning`
     (for the facade's default includes, which the caller did not ask for).
     """
-    if limit is None and offset is None:
-        _check_operation(model, "list")
-        params = compile_query(model, query)
-        return Call(
-            "GET",
-            client._address(lit(model.meta.path)),
-            page_parser(model, params, client, warn_includes),
-            params=params,
-            auth=auth,
-            client=client,
-        )
     return list_calls(client, model, query, [(limit, offset)], auth=auth, warn_includes=warn_includes)[0]
 
 
