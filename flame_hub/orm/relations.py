@@ -19,6 +19,7 @@ Type checkers see the reverse and many-to-many accessors through ``ClassVar[Reve
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Generic, NoReturn, TypeVar, overload
 
 from typing_extensions import Self
@@ -397,29 +398,28 @@ class ThroughQuerySet(ResultCache[FarT], _Refusals):
 
     def get(self, *args: Q, **lookups: Any) -> FarT:
         """The one matching far-side record (``DoesNotExist``/``MultipleObjectsReturned`` of the far side)."""
-        query = self.filter(*args, **lookups)._rows if args or lookups else self._rows
-        return self._one(lambda: query.get())
+        rows = self.filter(*args, **lookups)._rows if args or lookups else self._rows
+        with self._far_errors():
+            row = rows.get()
+        return far_of(row, self._far)  # type: ignore[no-any-return]
 
     async def aget(self, *args: Q, **lookups: Any) -> FarT:
         """Async twin of :meth:`get`."""
-        query = self.filter(*args, **lookups)._rows if args or lookups else self._rows
-        try:
-            row = await query.aget()
-        except query.model.DoesNotExist:
-            raise self.model.DoesNotExist(f"{self.model.__name__} matching query does not exist.") from None
-        except query.model.MultipleObjectsReturned as exc:
-            raise self.model.MultipleObjectsReturned(str(exc)) from None
+        rows = self.filter(*args, **lookups)._rows if args or lookups else self._rows
+        with self._far_errors():
+            row = await rows.aget()
         return far_of(row, self._far)  # type: ignore[no-any-return]
 
-    def _one(self, read: Any) -> FarT:
-        rows = self._rows
+    @contextmanager
+    def _far_errors(self) -> Iterator[None]:
+        """The junction's ``DoesNotExist``/``MultipleObjectsReturned`` raised as the far side's."""
+        junction = self._rows.model
         try:
-            row = read()
-        except rows.model.DoesNotExist:
+            yield
+        except junction.DoesNotExist:
             raise self.model.DoesNotExist(f"{self.model.__name__} matching query does not exist.") from None
-        except rows.model.MultipleObjectsReturned as exc:
+        except junction.MultipleObjectsReturned as exc:
             raise self.model.MultipleObjectsReturned(str(exc)) from None
-        return far_of(row, self._far)  # type: ignore[no-any-return]
 
     def iterator(self, chunk_size: int = MAX_PAGE_LIMIT) -> Iterator[FarT]:
         """Stream the far-side records without caching."""

@@ -309,6 +309,12 @@ def test_many_to_many_reads_through_the_junction_with_the_far_side_included(
     expected = "approved" if deployment.skip_project_approval else None
     assert {row.node_id for row in rows} == {n0.id, n1.id}
     assert all(row.approval_status == expected and row.node is not None for row in rows)
+    # get() answers the far side, and raises the far side's errors, not the junction's
+    assert p1.node_set.all().get(name=n1.name).id == n1.id
+    with pytest.raises(Node.DoesNotExist):
+        p1.node_set.all().get(name=f"{data.prefix}-none")
+    with pytest.raises(Node.MultipleObjectsReturned):
+        p1.node_set.all().get()
 
 
 def test_add_and_remove_create_and_delete_junction_rows(data: Data) -> None:
@@ -565,6 +571,9 @@ def test_the_async_twins(data: Data, module_backend: HubBackend, unique: Any) ->
             node = await Node.objects.using(hub).aget(id=data.nodes[2].id)
             await project.node_set.aadd(node)
             assert [n.id async for n in project.node_set.all()] == [node.id]
+            assert (await project.node_set.all().aget(id=node.id)).id == node.id
+            with pytest.raises(Node.DoesNotExist):
+                await project.node_set.all().aget(id=data.nodes[0].id)
             await project.node_set.aremove(node)
             assert await query.adelete() == (2, {"core.Project": 2})
 
