@@ -72,9 +72,32 @@ def test_quickstart_master_realm(
     assert str(master_realm.id) in capsys.readouterr().out
 
 
-def test_quickstart_node_lifecycle(hub_url: str, auth: PasswordAuth, unique: Callable[[str], str]) -> None:
+def _clients_from_urls(hub_url: str, auth: PasswordAuth) -> tuple[flame_hub.CoreClient, flame_hub.AuthClient]:
+    """The quickstart's clients, built from URLs and the auth."""
     core_client = flame_hub.CoreClient(base_url=f"{hub_url}/core/", auth=auth)
     auth_client = flame_hub.AuthClient(base_url=f"{hub_url}/auth/", auth=auth)
+    return core_client, auth_client
+
+
+def _clients_from_httpx_clients(
+    hub_url: str, auth: PasswordAuth
+) -> tuple[flame_hub.CoreClient, flame_hub.AuthClient]:
+    """The README's constructor table: ``client`` (an ``httpx.Client``) "overrides ``base_url`` and ``auth``"."""
+    core_client = flame_hub.CoreClient(client=httpx.Client(base_url=f"{hub_url}/core/", auth=auth))
+    auth_client = flame_hub.AuthClient(client=httpx.Client(base_url=f"{hub_url}/auth/", auth=auth))
+    return core_client, auth_client
+
+
+@pytest.mark.parametrize(
+    "build", [_clients_from_urls, _clients_from_httpx_clients], ids=["from-urls", "given-httpx-clients"]
+)
+def test_quickstart_node_lifecycle(
+    hub_url: str,
+    auth: PasswordAuth,
+    unique: Callable[[str], str],
+    build: Callable[[str, PasswordAuth], tuple[flame_hub.CoreClient, flame_hub.AuthClient]],
+) -> None:
+    core_client, auth_client = build(hub_url, auth)
     master_realm_id = str(auth_client.find_realms(filter={"name": "master"}).pop().id)
 
     my_node = core_client.create_node(name=unique("my-node"), realm_id=master_realm_id)
@@ -92,31 +115,6 @@ def test_quickstart_node_lifecycle(hub_url: str, auth: PasswordAuth, unique: Cal
 
     core_client.delete_node(my_node)
 
-    assert core_client.get_node(my_node.id) is None
-
-
-def test_quickstart_through_a_given_httpx_client(
-    hub_url: str, auth: PasswordAuth, unique: Callable[[str], str]
-) -> None:
-    """The README's constructor table: ``client`` (an ``httpx.Client``) "overrides ``base_url`` and ``auth``".
-
-    The quickstart again, with each service client built from a client that carries the URL and the auth.
-    """
-    core_client = flame_hub.CoreClient(client=httpx.Client(base_url=f"{hub_url}/core/", auth=auth))
-    auth_client = flame_hub.AuthClient(client=httpx.Client(base_url=f"{hub_url}/auth/", auth=auth))
-
-    master_realms = auth_client.find_realms(filter={"name": "master"})
-    assert len(master_realms) == 1
-    master_realm_id = str(master_realms.pop().id)
-
-    my_node = core_client.create_node(name=unique("my-node"), realm_id=master_realm_id)
-    assert f'"realm_id": "{master_realm_id}"' in my_node.model_dump_json(indent=2)
-
-    core_client.update_node(my_node, hidden=True)
-    assert core_client.get_node(my_node.id).hidden is True  # type: ignore[union-attr]
-    assert core_client.get_node("497dcba3-ecbf-4587-a2dd-5eb0665e6880") is None
-
-    core_client.delete_node(my_node)
     assert core_client.get_node(my_node.id) is None
 
 
