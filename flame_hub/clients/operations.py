@@ -308,14 +308,6 @@ class _Write(Operation):
                 data[name] = arguments[name]
         return data
 
-    def call(self, client: ServiceClient, arguments: dict[str, Any]) -> Call[Any]:
-        data, auth = self._data(arguments), arguments["auth"]
-        if self.operation == "create":
-            return create_call(
-                client, self.model, data, auth=auth, expected=getattr(self, "expected", (201,))
-            )
-        return update_call(client, self.model, arguments[self.id_arg], data, auth=auth)
-
 
 class Create(_Write):
     """``create_<singular>(…)``: POST the given fields; answers the created record."""
@@ -333,6 +325,10 @@ class Create(_Write):
         super().__init__(model, *args, check=check)
         self.expected = expected
 
+    def call(self, client: ServiceClient, arguments: dict[str, Any]) -> Call[Any]:
+        data = self._data(arguments)
+        return create_call(client, self.model, data, auth=arguments["auth"], expected=self.expected)
+
     def describe(self) -> str:
         return (
             f"Create a {self.model.__name__}. Arguments left at None are not sent (the Hub's default applies); "
@@ -345,6 +341,10 @@ class Update(_Write):
 
     prefix = "update"
     operation = "update"
+
+    def call(self, client: ServiceClient, arguments: dict[str, Any]) -> Call[Any]:
+        data = self._data(arguments)
+        return update_call(client, self.model, arguments[self.id_arg], data, auth=arguments["auth"])
 
     def describe(self) -> str:
         return (
