@@ -128,7 +128,7 @@ class RowQuerySet(Generic[Row]):
 def html_table(title: str, columns: tuple[str, ...], rows: list[Any], total: int | None) -> str:
     """A small HTML table for Jupyter: the first rows and "n of total"; secrets are masked."""
     model: type[Record] | None = type(rows[0]) if rows else None
-    secret = {n for n, info in schema_of(model).fields.items() if info.spec.secret} if model else set()
+    secret = schema_of(model).secrets if model else frozenset()
     head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
     body = "".join(
         "<tr>"
