@@ -15,7 +15,7 @@ step                        what the driver does, and what the plan receives
 ``Chunks(response, size)``  starts reading the body in chunks: a handle for ``NextChunk``
 ``NextChunk(handle)``       the next chunk, or None at the end of the body
 ``Acquire(lock)``           takes a :class:`SharedLock`: what to give back to ``lock.release``
-``Defer(step)``             nothing now; the step runs when the plan ends, however it ends
+``Defer(close)``            nothing now; the ``Close`` runs when the plan ends, however it ends
 ``Prefetch(steps, width)``  starts ``width`` of the steps at once; the plan later yields each of
                             them, in order, and receives its result as soon as it is there
 ``Emit(items)``             hands the items to whoever iterates the plan (a :class:`Stream`)
@@ -148,9 +148,9 @@ class Acquire:
 
 @dataclass(frozen=True, slots=True)
 class Defer:
-    """Carry ``step`` out when the plan ends (done, failed or given up): cleanup that needs IO."""
+    """Carry ``step`` out when the plan ends (done, failed or given up): closing a response, which needs IO."""
 
-    step: Any
+    step: Close
 
 
 @dataclass(frozen=True, slots=True)
@@ -482,7 +482,7 @@ async def _drive(plan: Plan[Any], io: IO) -> AsyncGenerator[Any, Any]:
     reply: Any = None
     error: BaseException | None = None
     window: _Window | None = None
-    deferred: list[Any] = []
+    deferred: list[Close] = []
     try:
         while True:
             try:
