@@ -46,6 +46,18 @@ def module_backend(request: pytest.FixtureRequest) -> Iterator[HubBackend]:
         yield hub_backend
 
 
+@pytest.fixture(scope="module")
+def hub_url(module_backend: HubBackend) -> Iterator[str]:
+    """The Hub's URL (no trailing slash) for clients built from a URL alone, with no transport: an
+    in-process FakeHub is served on loopback for them, for the module's tests."""
+    if module_backend.kind == "fake":
+        assert module_backend.fakehub is not None
+        with module_backend.fakehub.serve() as server:
+            yield server.url.rstrip("/")
+    else:
+        yield module_backend.base_url.rstrip("/")
+
+
 @pytest.fixture
 def hub(backend: HubBackend) -> Iterator[Hub]:
     """A ``Hub`` logged in as the backend's admin."""

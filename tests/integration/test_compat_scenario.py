@@ -5,7 +5,6 @@ operation, includes, filters, sorts and the errors a 0.5.5 user meets."""
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,24 +23,12 @@ def _scenario() -> Any:
     return module
 
 
-@pytest.fixture
-def hub_url(backend: HubBackend) -> Iterator[str]:
-    """A URL the scenario's plain clients reach (FakeHub served on loopback, or the Hub)."""
-    if backend.kind == "fake":
-        assert backend.fakehub is not None
-        with backend.fakehub.serve() as server:
-            yield server.url
-    else:
-        yield backend.base_url
-
-
 def test_the_0_5_5_session_runs_without_a_failure(
-    hub_url: str, backend: HubBackend, capsys: pytest.CaptureFixture[str]
+    hub_url: str, module_backend: HubBackend, capsys: pytest.CaptureFixture[str]
 ) -> None:
     scenario = _scenario()
-    status = scenario.main(
-        ["--url", hub_url, "--username", backend.admin_username, "--password", backend.admin_password]
-    )
+    admin = ["--username", module_backend.admin_username, "--password", module_backend.admin_password]
+    status = scenario.main(["--url", hub_url, *admin])
     out = capsys.readouterr().out
     assert status == 0, out
     assert "0 failed" in out and "FAILED" not in out

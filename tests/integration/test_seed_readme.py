@@ -20,17 +20,6 @@ from flame_hub.testing import HubBackend
 
 
 @pytest.fixture(scope="module")
-def hub_url(module_backend: HubBackend) -> Iterator[str]:
-    """A URL the seed's examples can reach with a plain httpx client (one Hub for the module)."""
-    if module_backend.kind == "fake":
-        assert module_backend.fakehub is not None
-        with module_backend.fakehub.serve() as server:
-            yield server.url.rstrip("/")
-    else:
-        yield module_backend.base_url.rstrip("/")
-
-
-@pytest.fixture(scope="module")
 def auth(hub_url: str, module_backend: HubBackend) -> PasswordAuth:
     """The README's ``auth = flame_hub.auth.PasswordAuth(...)``: one login serves the module's examples."""
     return flame_hub.auth.PasswordAuth(
