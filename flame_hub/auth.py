@@ -166,9 +166,6 @@ class TokenAuth(httpx.Auth):
         clock: a monotonic clock in seconds (tests pass a fake one).
     """
 
-    #: Whether a rejected token may be renewed (a static token cannot).
-    _renewable = True
-
     def __init__(
         self,
         *,
@@ -235,7 +232,7 @@ class TokenAuth(httpx.Auth):
             # the cached token (the usual case) needs nothing more; otherwise obtain one, single-flight
             token = yield from self._current_token(_target(request, token_url, send))
         response: httpx.Response = yield send(_with_token(request, token))
-        if response.status_code not in (400, 401, 500) or not self._renewable:
+        if response.status_code not in (400, 401, 500):
             return response
         yield Read(response)
         error = parse_error_body(response.status_code, response.content)

@@ -186,7 +186,6 @@ class _TwinDescriptor:
 
 class _Special(_TwinDescriptor):
     def __init__(self, function: Callable[..., Any]) -> None:
-        self.function = function
         self._sync = function
 
         @functools.wraps(function)

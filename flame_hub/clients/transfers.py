@@ -48,9 +48,8 @@ Uploadable = UploadFile | str | os.PathLike[str] | tuple[str, bytes | str | IO[b
 class _ProgressReader(io.RawIOBase):
     """A seekable reader over a file that reports how many bytes were read (for upload progress)."""
 
-    def __init__(self, source: IO[bytes], total: int | None, report: Callable[[int], None]) -> None:
+    def __init__(self, source: IO[bytes], report: Callable[[int], None]) -> None:
         self._source = source
-        self._total = total
         self._report = report
 
     def readable(self) -> bool:
@@ -113,8 +112,8 @@ class UploadParts:
                 progress(done, total)
 
         self.files: list[tuple[str, tuple[str, Any, str]]] = []
-        for name, stream, content_type, size in prepared:
-            body: Any = _ProgressReader(stream, size, report) if progress is not None else stream
+        for name, stream, content_type, _size in prepared:
+            body: Any = _ProgressReader(stream, report) if progress is not None else stream
             self.files.append(("file", (name, body, content_type)))
 
     def _prepare(self, item: Uploadable) -> tuple[str, IO[bytes], str, int | None]:
