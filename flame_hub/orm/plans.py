@@ -244,22 +244,27 @@ def get_plan(client: ServiceClient, model: type[RecordT], query: Query) -> Plan[
 
 
 def in_bulk_plan(
-    client: ServiceClient, model: type[RecordT], query: Query, ids: Iterable[object] | None
+    client: ServiceClient,
+    model: type[RecordT],
+    query: Query,
+    ids: Iterable[object] | None,
+    width: int = 1,
 ) -> Plan[dict[Any, RecordT]]:
-    """``in_bulk``: records by id, read with ``id__in`` in pages of 50 ids (never one request per id)."""
+    """``in_bulk``: records by id, read with ``id__in`` in pages of 50 ids (never one request per id);
+    without ids, every record of the query, read as ``list(qs)`` reads them (``width`` pages at once)."""
     if "id" not in model.meta.filters:
         raise NotSupportedError(
             f"{model.__name__} cannot be filtered by id on the Hub, so in_bulk is not possible"
         )
-    found: dict[Any, RecordT] = {}
+    found: list[RecordT] = []
     if ids is None:
-        queries: list[Query] = [query]
+        found = yield from records_plan(
+            client, model, query, concurrency=width, listing=Listing(model, query)
+        )
     else:
-        queries = [query.filter(Q(id__in=batch)) for batch in batches(list(dict.fromkeys(ids)))]
-    for batch in queries:
-        for record in (yield from records_plan(client, model, batch)):
-            found[getattr(record, "id", None)] = record
-    return found
+        for batch in batches(list(dict.fromkeys(ids))):  # a batch fits in one page
+            found += yield from records_plan(client, model, query.filter(Q(id__in=batch)))
+    return {getattr(record, "id", None): record for record in found}
 
 
 # -- writing ------------------------------------------------------------------------------------------

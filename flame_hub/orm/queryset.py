@@ -367,7 +367,9 @@ class QuerySet(ResultCache[RecordT]):
     def in_bulk(self, id_list: Iterable[object] | None = None) -> dict[Any, RecordT]:
         """Records by id: ``{id: record}``, read with ``id__in`` (50 ids per request)."""
         query = ordered(self.model, self._query)
-        return self._run("in_bulk", lambda c: self._bulk_of(c, in_bulk_plan(c, self.model, query, id_list)))
+        return self._run(
+            "in_bulk", lambda c: self._bulk_of(c, in_bulk_plan(c, self.model, query, id_list, page_width(c)))
+        )
 
     def _bulk_of(self, client: ServiceClient, plan: Plan[dict[Any, RecordT]]) -> Plan[dict[Any, RecordT]]:
         return self._then_prefetch(client, plan, lambda found: found.values())
@@ -376,7 +378,7 @@ class QuerySet(ResultCache[RecordT]):
         """Async twin of :meth:`in_bulk`."""
         query = ordered(self.model, self._query)
         return await self._arun(
-            "in_bulk", lambda c: self._bulk_of(c, in_bulk_plan(c, self.model, query, id_list))
+            "in_bulk", lambda c: self._bulk_of(c, in_bulk_plan(c, self.model, query, id_list, page_width(c)))
         )
 
     def create(self, **fields: Any) -> RecordT:

@@ -308,6 +308,16 @@ def test_in_bulk_asks_for_fifty_ids_per_request(projects: Any, prefix: str, log:
     assert len(log) == 2
 
 
+def test_in_bulk_without_ids_reads_every_record_of_the_query(
+    projects: Any, prefix: str, log: RequestLog
+) -> None:
+    found = projects.in_bulk()
+
+    assert sorted(r.name for r in found.values()) == expected(prefix, range(TOTAL))
+    assert all(key == record.id for key, record in found.items())
+    assert len(log) == 3  # pages of 50
+
+
 def test_values_list_asks_only_for_those_fields(projects: Any, prefix: str, log: RequestLog) -> None:
     assert list(projects.values_list("name", flat=True)[:3]) == expected(prefix, range(3))
     (sent,) = log.sent
