@@ -33,30 +33,19 @@ CLIENTS = ROOT / "flame_hub" / "clients"
 STUB = CLIENTS / "aio.pyi"
 SIGNATURES = CLIENTS / "signatures.pyi"
 
-#: sync method class → (its module file, the sync signatures class, the async class, its base and module)
-SOURCES = {
-    "AuthMethods": (
-        "auth.py",
-        "AuthSignatures",
-        "AsyncAuthClient",
-        "AsyncBaseClient",
-        "flame_hub.clients.base",
-    ),
-    "CoreMethods": (
-        "core.py",
-        "CoreSignatures",
-        "AsyncCoreClient",
-        "AsyncBaseClient",
-        "flame_hub.clients.base",
-    ),
-    "StorageMethods": (
-        "storage.py",
-        "StorageSignatures",
-        "AsyncStorageClient",
-        "AsyncBaseClient",
-        "flame_hub.clients.base",
-    ),
-}
+#: The services whose clients have stubs. ``flame_hub/clients/<service>.py`` declares ``<Name>Methods``; its
+#: sync types are ``<Name>Signatures`` (with ``<Name>Managers``), its async client ``Async<Name>Client``.
+SERVICES = ("auth", "core", "storage")
+#: The base class of every async client, and its module.
+ASYNC_BASE = ("AsyncBaseClient", "flame_hub.clients.base")
+
+
+def _names(service: str) -> tuple[str, str, str]:
+    """A service's method class, sync signatures class and async client class."""
+    name = service.capitalize()
+    return f"{name}Methods", f"{name}Signatures", f"Async{name}Client"
+
+
 PROVIDED = {
     "ClientManager": "flame_hub.clients.methods",
     "overload": "typing",
@@ -182,30 +171,25 @@ def _stub(doc: str, imports: dict[str, set[str]], classes: dict[str, str], path:
     return _tidy("\n".join(lines) + "\n", path)
 
 
-def _methods_class(name: str) -> type:
-    import flame_hub.clients.auth
-    import flame_hub.clients.core
-    import flame_hub.clients.storage
-
-    for module in (flame_hub.clients.auth, flame_hub.clients.core, flame_hub.clients.storage):
-        if hasattr(module, name):
-            return getattr(module, name)  # type: ignore[no-any-return]
-    raise SystemExit(f"no class {name}")
+def _methods_class(service: str) -> type:
+    cls: type = getattr(importlib.import_module(f"flame_hub.clients.{service}"), _names(service)[0])
+    return cls
 
 
 def generate_signatures() -> str:
     """The text of ``signatures.pyi``."""
     imports: dict[str, set[str]] = {}
     classes: dict[str, str] = {}
-    for source, (_file, signatures, *_rest) in SOURCES.items():
-        managers = _managers(_methods_class(source), imports)
+    for service in SERVICES:
+        source, signatures, _async_class = _names(service)
+        managers = _managers(_methods_class(service), imports)
         doc = (
             f'    """The managers ``declare`` gives ``{source}`` (its sync and async clients share them)."""'
         )
         classes[_managers_class(signatures)] = f"class {_managers_class(signatures)}:\n{doc}\n\n" + "\n".join(
             managers
         )
-        body = _declared(_methods_class(source), False, imports)
+        body = _declared(_methods_class(service), False, imports)
         doc = f'    """The declared methods of ``{source}`` as type checkers see them."""'
         classes[signatures] = f"class {signatures}({_managers_class(signatures)}):\n{doc}\n\n" + "\n".join(
             body
@@ -217,23 +201,25 @@ def generate() -> str:
     """The text of ``aio.pyi``."""
     imports: dict[str, set[str]] = {}
     classes: dict[str, str] = {}
-    for source, (filename, signatures, async_class, base, base_module) in SOURCES.items():
-        module = f"flame_hub.clients.{filename[:-3]}"
+    base, base_module = ASYNC_BASE
+    for service in SERVICES:
+        source, signatures, async_class = _names(service)
+        filename, module = f"{service}.py", f"flame_hub.clients.{service}"
         tree = ast.parse((CLIENTS / filename).read_text(encoding="utf-8"))
         origins = _origins(tree, module)
         origins[base] = base_module
         imports.setdefault(base_module, set()).add(base)
         body: list[str] = []
         declaration = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == source)
-        body += _declared(_methods_class(source), True, imports)
+        body += _declared(_methods_class(service), True, imports)
         for item in declaration.body:
             if isinstance(item, ast.FunctionDef) and not item.name.startswith("_"):
                 line = _signature(item)
                 for alias, origin in list(origins.items()):  # ``core.Node`` is ``Node`` here (wildcard)
                     if f"{origin}.{alias}" in _WILDCARD and f"{alias}." in line:
                         line = line.replace(f"{alias}.", "")
-                        module = importlib.import_module(f"{origin}.{alias}")
-                        origins.update((name, module.__name__) for name in module.__all__)
+                        models = importlib.import_module(f"{origin}.{alias}")
+                        origins.update((name, models.__name__) for name in models.__all__)
                 _need(_names_in(line.replace("async def", "def")), origins, imports, filename)
                 body.append(line)
         doc = f'    """Async twin of ``{source[: -len("Methods")]}Client``: every method is a coroutine."""'
