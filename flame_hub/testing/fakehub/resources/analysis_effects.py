@@ -15,7 +15,7 @@ request returns. Core acts towards authup and storage as the master-realm ``syst
 from __future__ import annotations
 
 from ..context import RequestContext, permission_error
-from ..errors import HubError, issue, not_found, rejected
+from ..errors import HubError, issue, rejected
 from ..hooks import Hooks
 from ..schema import Row
 from . import core_state as state
@@ -122,13 +122,17 @@ def analysis_node_authorize(ctx: RequestContext, op: str, row: Row | None) -> No
 
 @ON_ANALYSIS_NODE.before_create
 def analysis_node_preconditions(ctx: RequestContext, row: Row) -> None:
-    """before_create: the analysis must not be locked (400) and the node must be a project member (404)."""
+    """before_create: the analysis must not be locked (400) and the node must be a project member (404);
+    the Hub checks both before it looks for an existing participation (observed on Hub v0.14.0, with
+    these codes and messages)."""
     hub = ctx.hub
     analysis = hub.table(ANALYSES).get(row["analysisId"]) or {}
     if analysis.get("configurationLocked"):
-        raise state.analysis_error("The analysis configuration is locked.")
+        raise HubError(
+            "bad_request", "The analysis has already been locked and can therefore no longer be modified."
+        )
     if hub.table(PROJECT_NODES).first(projectId=analysis.get("projectId"), nodeId=row["nodeId"]) is None:
-        raise not_found("project node")
+        raise HubError("entity_not_found", "The referenced node is not part of the analysis project.")
 
 
 @ON_ANALYSIS_NODE.before_create

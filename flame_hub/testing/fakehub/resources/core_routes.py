@@ -15,6 +15,7 @@ from ..router import Routes
 from ..schema import Row
 from ..validation import validate_body
 from . import core_state
+from .analysis_effects import analysis_node_preconditions
 from .core import ANALYSIS_NODES
 
 ROUTES = Routes("core")
@@ -199,7 +200,8 @@ def analysis_client_permission_remove(ctx: RequestContext) -> Response:
 # -- analysis-nodes (§3.5) ----------------------------------------------------------------------------------
 @ROUTES.post("/analysis-nodes")
 def analysis_node_create(ctx: RequestContext) -> Response:
-    """``POST /analysis-nodes``: idempotent, an existing (analysisId, nodeId) row is answered with 201."""
+    """``POST /analysis-nodes``: idempotent, an existing (analysisId, nodeId) row is answered with 201 --
+    if the analysis is unlocked and the node still a project member, as for a new one (observed)."""
     crud = ctx.crud(core_state.ANALYSIS_NODES)
     crud.authorize(ctx, "create", None)
     data = validate_body(ANALYSIS_NODES, ctx.body(), "create")
@@ -207,6 +209,7 @@ def analysis_node_create(ctx: RequestContext) -> Response:
         analysisId=data["analysisId"], nodeId=data["nodeId"]
     )
     if existing is not None:
+        analysis_node_preconditions(ctx, existing)
         return crud.mutation(ctx, existing, 201)
     body = ctx.body()
     return crud.mutation(ctx, crud.create_row(ctx, body, authorize=False), 201, "create", body)
