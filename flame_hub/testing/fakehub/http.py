@@ -2,8 +2,9 @@
 
 Both transports (in-process and loopback) translate to and from these, so routing, faults and
 handlers never know how the bytes travelled. A response body is either bytes or an iterator of
-chunks (file streams, tarballs); ``drop_after`` asks the transport to cut the connection after that
-many body bytes (fault injection of a mid-stream drop).
+chunks (file streams, tarballs). A mid-stream drop (fault injection) is not part of the response:
+``hub.handle`` returns it next to the response, as the number of body bytes after which the
+transport cuts the connection.
 """
 
 from __future__ import annotations
@@ -37,8 +38,6 @@ class Response:
     status: int
     headers: list[tuple[str, str]] = field(default_factory=list)
     body: bytes | Iterable[bytes] = b""
-    #: Fault injection: close the connection after this many body bytes.
-    drop_after: int | None = None
     #: Fault injection: close the connection instead of answering.
     drop: bool = False
 
