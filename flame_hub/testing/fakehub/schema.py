@@ -320,7 +320,7 @@ class Collections:
     """Declares the collections of one service with the rules they share::
 
         core = Collections("core", embeds_on=frozenset({"create"}))
-        NODES = core.entity("nodes", "node", Field("name", ...), ..., filters=("id", "name"))
+        NODES = core.entity("nodes", Field("name", ...), ..., filters=("id", "name"))
 
     ``defaults`` are :class:`Resource` arguments every collection gets unless it says otherwise.
     """
