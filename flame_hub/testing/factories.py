@@ -140,9 +140,8 @@ class ResourceFactory(Factory[Resource]):
         return record.save(using=using)
 
 
-def _factory(model: type[Resource], doc: str, /, **declarations: Any) -> type[ResourceFactory]:
-    """The factory of ``model`` with these field ``declarations``, documented by ``doc`` (what
-    ``help()`` shows).
+def _factory(model: type[Resource], **declarations: Any) -> type[ResourceFactory]:
+    """The factory of ``model`` with these field ``declarations``.
 
     A factory given as a declaration (``project=ProjectFactory``) names a related record: it is made on
     the same client as the record (unless given), its id fills ``project_id``, and it is not passed to
@@ -160,60 +159,47 @@ def _factory(model: type[Resource], doc: str, /, **declarations: Any) -> type[Re
     meta = type("Meta", (), {"model": model, "exclude": tuple(related)})
     name = f"{model.__name__}Factory"
     return type(
-        name,
-        (ResourceFactory,),
-        {"Meta": meta, "__module__": __name__, "__qualname__": name, "__doc__": doc, **body},
+        name, (ResourceFactory,), {"Meta": meta, "__module__": __name__, "__qualname__": name, **body}
     )
 
 
 # -- authup -------------------------------------------------------------------------------------------
 
-RealmFactory = _factory(Realm, "A realm with a unique name.", name=unique_name("realm"))
-UserFactory = _factory(
-    User,
-    "A user in the caller's realm (``realm_id=`` to choose another).",
-    name=unique_name("user"),
-    email=_lazy(lambda o: f"{o.name}@example.org"),
-)
-RoleFactory = _factory(Role, "A role with a unique name.", name=unique_name("role"))
-PermissionFactory = _factory(Permission, "A permission with a unique name.", name=unique_name("permission"))
+#: A realm with a unique name.
+RealmFactory = _factory(Realm, name=unique_name("realm"))
+#: A user in the caller's realm (``realm_id=`` to choose another).
+UserFactory = _factory(User, name=unique_name("user"), email=_lazy(lambda o: f"{o.name}@example.org"))
+#: A role with a unique name.
+RoleFactory = _factory(Role, name=unique_name("role"))
+#: A permission with a unique name.
+PermissionFactory = _factory(Permission, name=unique_name("permission"))
 
 # -- core ---------------------------------------------------------------------------------------------
 
+#: A registry with a unique name and a host under ``example.org`` (nothing is contacted).
 RegistryFactory = _factory(
-    Registry,
-    "A registry with a unique name and a host under ``example.org`` (nothing is contacted).",
-    name=unique_name("registry"),
-    host=_lazy(lambda o: f"{o.name}.example.org"),
+    Registry, name=unique_name("registry"), host=_lazy(lambda o: f"{o.name}.example.org")
 )
+#: A ``default`` project of a new registry (``registry=`` to use one).
 RegistryProjectFactory = _factory(
     RegistryProject,
-    "A ``default`` project of a new registry (``registry=`` to use one).",
     registry=RegistryFactory,
     name=unique_name("registry-project"),
     external_name=_lazy(lambda o: o.name.replace(".", "-")),
     type="default",
 )
-NodeFactory = _factory(Node, "A ``default`` node in the caller's realm.", name=unique_name("node"))
+#: A ``default`` node in the caller's realm.
+NodeFactory = _factory(Node, name=unique_name("node"))
+#: A project on the first master image of the Hub's catalogue (``master_image_id=`` to choose).
 ProjectFactory = _factory(
-    Project,
-    "A project on the first master image of the Hub's catalogue (``master_image_id=`` to choose).",
-    name=unique_name("project"),
-    master_image_id=FromHub(_first_master_image_id),
+    Project, name=unique_name("project"), master_image_id=FromHub(_first_master_image_id)
 )
-ProjectNodeFactory = _factory(
-    ProjectNode,
-    "A node's membership in a project; makes both unless ``project=``/``node=`` are given.",
-    project=ProjectFactory,
-    node=NodeFactory,
-)
-AnalysisFactory = _factory(
-    Analysis,
-    "An analysis in a new project (``project=`` to use one); its master image is the project's.",
-    project=ProjectFactory,
-    name=unique_name("analysis"),
-)
+#: A node's membership in a project; makes both unless ``project=``/``node=`` are given.
+ProjectNodeFactory = _factory(ProjectNode, project=ProjectFactory, node=NodeFactory)
+#: An analysis in a new project (``project=`` to use one); its master image is the project's.
+AnalysisFactory = _factory(Analysis, project=ProjectFactory, name=unique_name("analysis"))
 
 # -- storage ------------------------------------------------------------------------------------------
 
-BucketFactory = _factory(Bucket, "A storage bucket with a unique name.", name=unique_name("bucket"))
+#: A storage bucket with a unique name.
+BucketFactory = _factory(Bucket, name=unique_name("bucket"))
