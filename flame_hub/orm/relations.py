@@ -518,6 +518,31 @@ class ManyRelatedManager(Generic[FarT, ThroughT], _Refusals):
         """Async twin of :meth:`exists`."""
         return await self.all().aexists()
 
+    def first(self) -> FarT | None:
+        """The first (in the junction's order), or None (one request, or the prefetch cache)."""
+        return self.all().first()
+
+    async def afirst(self) -> FarT | None:
+        """Async twin of :meth:`first`."""
+        return await self.all().afirst()
+
+    def get(self, *args: Q, **lookups: Any) -> FarT:
+        """The one matching far-side record, as Django's related managers have it
+        (``project.node_set.get(name="site-a")``; the far side's ``DoesNotExist``)."""
+        return self.all().get(*args, **lookups)
+
+    async def aget(self, *args: Q, **lookups: Any) -> FarT:
+        """Async twin of :meth:`get`."""
+        return await self.all().aget(*args, **lookups)
+
+    def iterator(self, chunk_size: int = MAX_PAGE_LIMIT) -> Iterator[FarT]:
+        """Stream the far-side records without caching."""
+        return self.all().iterator(chunk_size)
+
+    def aiterator(self, chunk_size: int = MAX_PAGE_LIMIT) -> AsyncIterator[FarT]:
+        """Async twin of :meth:`iterator`."""
+        return self.all().aiterator(chunk_size)
+
     def __iter__(self) -> Iterator[FarT]:
         return iter(self.all())
 

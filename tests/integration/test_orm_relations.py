@@ -315,6 +315,13 @@ def test_many_to_many_reads_through_the_junction_with_the_far_side_included(
         p1.node_set.all().get(name=f"{data.prefix}-none")
     with pytest.raises(Node.MultipleObjectsReturned):
         p1.node_set.all().get()
+    # and the manager reads as Django's related managers do
+    assert p1.node_set.get(name=n0.name).id == n0.id
+    with pytest.raises(Node.DoesNotExist):
+        p1.node_set.get(name=f"{data.prefix}-none")
+    first = p1.node_set.first()
+    assert first is not None and first.id in {n0.id, n1.id}
+    assert {n.id for n in p1.node_set.iterator(chunk_size=1)} == {n0.id, n1.id}
 
 
 def test_add_and_remove_create_and_delete_junction_rows(data: Data) -> None:
@@ -572,6 +579,10 @@ def test_the_async_twins(data: Data, module_backend: HubBackend, unique: Any) ->
             await project.node_set.aadd(node)
             assert [n.id async for n in project.node_set.all()] == [node.id]
             assert (await project.node_set.all().aget(id=node.id)).id == node.id
+            assert (await project.node_set.aget(id=node.id)).id == node.id
+            first = await project.node_set.afirst()
+            assert first is not None and first.id == node.id
+            assert [n.id async for n in project.node_set.aiterator()] == [node.id]
             with pytest.raises(Node.DoesNotExist):
                 await project.node_set.all().aget(id=data.nodes[0].id)
             await project.node_set.aremove(node)
