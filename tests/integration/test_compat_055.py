@@ -50,16 +50,7 @@ PERMISSION_MODEL = "its Permission model requires policy_id, which authup beta.6
 
 # -- fixtures (ours come from the backend; 0.5.5's from the environment) ---------------------------------
 
-if OURS:
-
-    @pytest.fixture(scope="module")
-    def hub_url(module_backend: Any) -> Iterator[str]:
-        """A URL the plain 0.5.5-style clients reach (FakeHub served on loopback, or the Hub)."""
-        if module_backend.kind == "fake":
-            with module_backend.fakehub.serve() as server:
-                yield server.url.rstrip("/")
-        else:
-            yield module_backend.base_url.rstrip("/")
+if OURS:  # hub_url is the suite's (conftest.py)
 
     @pytest.fixture(scope="module")
     def admin(module_backend: Any) -> tuple[str, str]:
