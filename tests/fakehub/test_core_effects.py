@@ -206,7 +206,7 @@ def test_locked_analysis_takes_no_new_nodes(core: Core) -> None:
         )
         assert response.status_code == 400 and response.json()["code"] == "bad_request", response.text
         assert "already been locked" in response.json()["message"]
-    # Unlock resets the default node's approval, keeps the aggregator's.
+    # Unlock resets every approval, the aggregator's too (as a real Hub v0.14.0 does).
     participations = core.rows("/core/analysis-nodes", **{"filter[analysisId]": analysis["id"]})
     for row in participations:
         core.http.post(
@@ -220,7 +220,7 @@ def test_locked_analysis_takes_no_new_nodes(core: Core) -> None:
         row["nodeId"]: row["approvalStatus"]
         for row in core.rows("/core/analysis-nodes", **{"filter[analysisId]": analysis["id"]})
     }
-    assert states == {aggregator["id"]: "approved", default["id"]: None}
+    assert states == {aggregator["id"]: None, default["id"]: None}
 
 
 def test_a_node_no_longer_in_the_project_is_not_taken_again(core: Core) -> None:

@@ -53,12 +53,11 @@ def _unlock(ctx: RequestContext, analysis: Row) -> Row:
         raise core_state.analysis_error("The analysis configuration is not locked.")
     if analysis.get("buildStatus") not in _UNLOCKABLE_BUILD:
         raise core_state.analysis_error("The analysis build is in progress.")
-    nodes = ctx.hub.table(core_state.NODES)
     for participation in ctx.hub.table(core_state.ANALYSIS_NODES).where(analysisId=analysis["id"]):
-        # AnalysisConfigurator.unlock: approvals are withdrawn, except an aggregator's, and none at all
-        # with SKIP_ANALYSIS_APPROVAL
-        aggregator = (nodes.get(participation["nodeId"]) or {}).get("type") == "aggregator"
-        if not aggregator and not ctx.hub.skip_analysis_approval:
+        # AnalysisConfigurator.unlock withdraws every approval, none with SKIP_ANALYSIS_APPROVAL. Its code
+        # means to keep an aggregator's, but it reads the participations without their node
+        # (findManyBy), so that branch never runs: a real Hub v0.14.0 reset the aggregator's too.
+        if not ctx.hub.skip_analysis_approval:
             participation["approvalStatus"] = None
     return {"configurationLocked": False, "buildStatus": None}
 
